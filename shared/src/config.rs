@@ -1,0 +1,220 @@
+//! Every setting, read once at cold start from the environment. `.env.example` lists them all.
+//!
+//! Reading takes the variables as an iterator so tests never touch the process environment.
+//! Invalid values are reported all at once, naming the variable (never echoing a secret).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub backend: Backend,
+    pub log_format: LogFormat,
+    /// Where the local server is reached; presigned local blob URLs point here.
+    pub public_url: Url,
+    /// Secret names are looked up under this prefix in Secrets Manager.
+    pub secrets_prefix: String,
+    pub secrets_cache_ttl: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Backend {
+    /// SQLite + folders under `data_dir`; the default.
+    Embedded {
+        data_dir: PathBuf,
+    },
+    Aws(AwsSettings),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwsSettings {
+    pub table_name: String,
+    pub uploads_bucket: String,
+    pub sites_bucket: String,
+    /// Path-style S3 addressing, needed by local emulators.
+    pub s3_force_path_style: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line (CloudWatch Logs Insights reads the fields).
+    Json,
+    /// Readable lines for a terminal.
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration:")?;
+        for problem in &self.problems {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = vars.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+        let mut problems = Vec::new();
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_owned());
+
+        let backend = match get("R2W_BACKEND").as_deref() {
+            None | Some("embedded") => {
+                Some(Backend::Embedded { data_dir: get("R2W_DATA_DIR").unwrap_or_else(|| "data".into()).into() })
+            }
+            Some("aws") => {
+                let mut required = |name: &str| {
+                    get(name).or_else(|| {
+                        problems.push(format!("{name} is required when R2W_BACKEND=aws"));
+                        None
+                    })
+                };
+                let (table, uploads, sites) =
+                    (required("R2W_TABLE_NAME"), required("R2W_UPLOADS_BUCKET"), required("R2W_SITES_BUCKET"));
+                let path_style = parse_bool(&get, "R2W_S3_FORCE_PATH_STYLE", false, &mut problems);
+                match (table, uploads, sites) {
+                    (Some(table_name), Some(uploads_bucket), Some(sites_bucket)) => Some(Backend::Aws(AwsSettings {
+                        table_name,
+                        uploads_bucket,
+                        sites_bucket,
+                        s3_force_path_style: path_style,
+                    })),
+                    _ => None,
+                }
+            }
+            Some(other) => {
+                problems.push(format!("R2W_BACKEND must be \"embedded\" or \"aws\", not {other:?}"));
+                None
+            }
+        };
+
+        let in_lambda = vars.contains_key("AWS_LAMBDA_FUNCTION_NAME");
+        let log_format = match get("R2W_LOG_FORMAT").as_deref() {
+            None if in_lambda => LogFormat::Json,
+            None => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            Some(other) => {
+                problems.push(format!("R2W_LOG_FORMAT must be \"json\" or \"text\", not {other:?}"));
+                LogFormat::Text
+            }
+        };
+
+        let public_url = match Url::parse(&get("R2W_PUBLIC_URL").unwrap_or_else(|| DEFAULT_PUBLIC_URL.into())) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
+            _ => {
+                problems.push("R2W_PUBLIC_URL must be an http(s) URL such as http://127.0.0.1:8080".into());
+                Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("the default URL is valid"))
+            }
+        };
+
+        let ttl = match get("R2W_SECRETS_CACHE_TTL_SECS").map(|v| v.parse::<u64>()) {
+            None => Duration::from_secs(300),
+            Some(Ok(secs)) if secs <= 86_400 => Duration::from_secs(secs),
+            Some(_) => {
+                problems.push("R2W_SECRETS_CACHE_TTL_SECS must be a number of seconds from 0 to 86400".into());
+                Duration::from_secs(300)
+            }
+        };
+
+        match backend {
+            Some(backend) if problems.is_empty() => Ok(Self {
+                backend,
+                log_format,
+                public_url,
+                secrets_prefix: get("R2W_SECRETS_PREFIX").unwrap_or_else(|| "r2w/".into()),
+                secrets_cache_ttl: ttl,
+            }),
+            _ => Err(ConfigError { problems }),
+        }
+    }
+
+    /// The embedded default, rooted at `data_dir` (tests and the `r2w` command).
+    pub fn embedded(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            backend: Backend::Embedded { data_dir: data_dir.into() },
+            log_format: LogFormat::Text,
+            public_url: Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("the default URL is valid")),
+            secrets_prefix: "r2w/".into(),
+            secrets_cache_ttl: Duration::from_secs(300),
+        }
+    }
+}
+
+fn parse_bool(get: &impl Fn(&str) -> Option<String>, name: &str, default: bool, problems: &mut Vec<String>) -> bool {
+    match get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => default,
+        Some("1" | "true" | "yes" | "on") => true,
+        Some("0" | "false" | "no" | "off") => false,
+        Some(_) => {
+            problems.push(format!("{name} must be true or false"));
+            default
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_to_embedded_in_a_data_folder() {
+        let config = Config::from_vars(vars(&[])).expect("defaults are valid");
+        assert_eq!(config.backend, Backend::Embedded { data_dir: "data".into() });
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn aws_needs_its_table_and_buckets() {
+        let err = Config::from_vars(vars(&[("R2W_BACKEND", "aws"), ("R2W_TABLE_NAME", "t")])).expect_err("incomplete");
+        assert_eq!(err.problems.len(), 2, "{err}");
+        assert!(err.to_string().contains("R2W_UPLOADS_BUCKET") && err.to_string().contains("R2W_SITES_BUCKET"));
+        let ok = Config::from_vars(vars(&[
+            ("R2W_BACKEND", "aws"),
+            ("R2W_TABLE_NAME", "t"),
+            ("R2W_UPLOADS_BUCKET", "u"),
+            ("R2W_SITES_BUCKET", "s"),
+            ("R2W_S3_FORCE_PATH_STYLE", "true"),
+            ("AWS_LAMBDA_FUNCTION_NAME", "upload"),
+        ]))
+        .expect("complete");
+        assert_eq!(ok.log_format, LogFormat::Json, "JSON logs in Lambda");
+        let Backend::Aws(aws) = ok.backend else { panic!("aws backend expected") };
+        assert!(aws.s3_force_path_style);
+    }
+
+    #[test]
+    fn every_invalid_value_is_reported_at_once() {
+        let err = Config::from_vars(vars(&[
+            ("R2W_BACKEND", "cloud"),
+            ("R2W_LOG_FORMAT", "xml"),
+            ("R2W_PUBLIC_URL", "ftp://x"),
+            ("R2W_SECRETS_CACHE_TTL_SECS", "-1"),
+        ]))
+        .expect_err("invalid");
+        assert_eq!(err.problems.len(), 4, "{err}");
+    }
+}

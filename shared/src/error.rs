@@ -1,0 +1,249 @@
+//! One error type for every function, converted once at the edge: into an RFC 9457
+//! `application/problem+json` response for HTTP, or into a stable error name Step Functions
+//! can `Retry`/`Catch` on for tasks.
+
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+use crate::config::ConfigError;
+use crate::secrets::SecretsError;
+use crate::store::{BlobError, TableError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed but not acceptable (a schema violation, an invalid value).
+    #[error("{0}")]
+    Validation(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    /// Also the answer for someone else's resources: their existence is not revealed.
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency failed in a way worth retrying.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or misconfiguration; the detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+impl Error {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::PayloadTooLarge(_) => 413,
+            Self::UnsupportedMediaType(_) => 415,
+            Self::Validation(_) => 422,
+            Self::RateLimited { .. } => 429,
+            Self::Internal(_) => 500,
+            Self::Unavailable(_) => 503,
+        }
+    }
+
+    /// A stable slug: the end of the problem type URI, and the base of task error names.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad-request",
+            Self::Validation(_) => "validation",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::Conflict(_) => "conflict",
+            Self::PayloadTooLarge(_) => "payload-too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::RateLimited { .. } => "rate-limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "Bad request",
+            Self::Validation(_) => "Invalid data",
+            Self::Unauthorized => "Authentication required",
+            Self::Forbidden => "Forbidden",
+            Self::NotFound(_) => "Not found",
+            Self::Conflict(_) => "Conflict",
+            Self::PayloadTooLarge(_) => "Payload too large",
+            Self::UnsupportedMediaType(_) => "Unsupported media type",
+            Self::RateLimited { .. } => "Too many requests",
+            Self::Unavailable(_) => "Service unavailable",
+            Self::Internal(_) => "Internal error",
+        }
+    }
+
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unavailable(_) | Self::RateLimited { .. })
+    }
+
+    pub fn problem(&self, request_id: Option<&str>) -> Problem {
+        let detail = match self {
+            Self::Internal(_) => "Something went wrong on our side. Quote the request id if you contact us.".to_owned(),
+            Self::Unavailable(_) => "A service we depend on is not answering. Please try again shortly.".to_owned(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("urn:r2w:problem:{}", self.slug()),
+            title: self.title(),
+            status: self.status(),
+            detail,
+            request_id: request_id.map(str::to_owned),
+        }
+    }
+
+    /// The HTTP answer; internal details go to the log with the request id, not to the client.
+    pub fn to_response(&self, request_id: Option<&str>) -> Response<Body> {
+        if self.status() >= 500 {
+            tracing::error!(error = %self, request_id, "request failed");
+        }
+        let problem = self.problem(request_id);
+        let body = serde_json::to_string(&problem).unwrap_or_default();
+        let mut builder = Response::builder().status(problem.status).header("content-type", PROBLEM_CONTENT_TYPE);
+        if let Self::RateLimited { retry_after_secs } = self {
+            builder = builder.header("retry-after", retry_after_secs.to_string());
+        }
+        builder.body(Body::Text(body)).unwrap_or_else(|_| Response::new(Body::Empty))
+    }
+
+    /// The error a Step Functions task reports: `{step}.Transient` for what a Retry should
+    /// catch, `{step}.{Kind}` otherwise (e.g. `Extract.NotFound`).
+    pub fn task_error(&self, step: &str) -> lambda_runtime::Diagnostic {
+        let kind = if self.is_transient() {
+            "Transient".to_owned()
+        } else {
+            self.slug().split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
+        };
+        let message = match self {
+            Self::Internal(_) => "internal error".to_owned(),
+            other => other.to_string(),
+        };
+        lambda_runtime::Diagnostic { error_type: format!("{step}.{kind}"), error_message: message }
+    }
+}
+
+impl From<TableError> for Error {
+    fn from(e: TableError) -> Self {
+        match e {
+            TableError::ConditionFailed { .. } => Self::Conflict("the resource was changed or already exists".into()),
+            TableError::InvalidCursor => Self::BadRequest("invalid pagination cursor".into()),
+            TableError::Unavailable(m) => Self::Unavailable(m),
+            TableError::InvalidItem(m) | TableError::Backend(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<BlobError> for Error {
+    fn from(e: BlobError) -> Self {
+        match e {
+            BlobError::NotFound(_) => Self::NotFound("object".into()),
+            BlobError::InvalidKey(m) => Self::BadRequest(m),
+            BlobError::Unavailable(m) => Self::Unavailable(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<SecretsError> for Error {
+    fn from(e: SecretsError) -> Self {
+        match e {
+            SecretsError::Unavailable(m) => Self::Unavailable(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_json(response: &Response<Body>) -> serde_json::Value {
+        match response.body() {
+            Body::Text(text) => serde_json::from_str(text).expect("problem json"),
+            other => panic!("unexpected body {other:?}"),
+        }
+    }
+
+    #[test]
+    fn problems_follow_rfc_9457() {
+        let response = Error::NotFound("job".into()).to_response(Some("req-1"));
+        assert_eq!(response.status(), 404);
+        assert_eq!(response.headers()["content-type"], PROBLEM_CONTENT_TYPE);
+        let body = body_json(&response);
+        assert_eq!(body["type"], "urn:r2w:problem:not-found");
+        assert_eq!(body["title"], "Not found");
+        assert_eq!(body["status"], 404);
+        assert_eq!(body["detail"], "job not found");
+        assert_eq!(body["request_id"], "req-1");
+    }
+
+    #[test]
+    fn internal_details_are_not_shown() {
+        let response = Error::Internal("table r2w-prod: AccessDenied for arn:aws:iam::123".into()).to_response(None);
+        let body = body_json(&response);
+        assert_eq!(response.status(), 500);
+        assert!(!body.to_string().contains("arn:aws"), "{body}");
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_come_back() {
+        let response = Error::RateLimited { retry_after_secs: 42 }.to_response(None);
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()["retry-after"], "42");
+    }
+
+    #[test]
+    fn task_errors_have_stable_names() {
+        assert_eq!(Error::Unavailable("x".into()).task_error("Extract").error_type, "Extract.Transient");
+        assert_eq!(Error::NotFound("cv".into()).task_error("Build").error_type, "Build.NotFound");
+        assert_eq!(
+            Error::UnsupportedMediaType("x".into()).task_error("Extract").error_type,
+            "Extract.UnsupportedMediaType"
+        );
+        assert_eq!(Error::Internal("secret detail".into()).task_error("Extract").error_message, "internal error");
+    }
+
+    #[test]
+    fn store_errors_map_to_the_right_status() {
+        assert_eq!(Error::from(TableError::ConditionFailed { op: None }).status(), 409);
+        assert_eq!(Error::from(TableError::Unavailable("throttled".into())).status(), 503);
+        assert_eq!(Error::from(BlobError::NotFound("k".into())).status(), 404);
+        assert_eq!(Error::from(BlobError::InvalidKey("..".into())).status(), 400);
+    }
+}

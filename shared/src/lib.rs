@@ -1,0 +1,14 @@
+//! What two or more Resume2Website functions need: the CV model, the storage and secrets ports
+//! with their cloud and embedded adapters, configuration, errors and telemetry.
+
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod secrets;
+pub mod store;
+pub mod telemetry;
+
+pub use app::App;
+pub use config::Config;
+pub use error::Error;

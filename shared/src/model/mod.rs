@@ -1,0 +1,15 @@
+//! The data the product is about: a CV in 18 sections, and its JSON Resume form.
+
+pub mod cv;
+pub mod dates;
+pub mod json_resume;
+pub mod language;
+
+pub use cv::*;
+pub use dates::{DateError, DateRange, DateRangeError, PartialDate};
+pub use language::{LanguageTag, TextDirection};
+
+/// The JSON Schema of [`CvData`], as checked in at `shared/schema/cv-data.schema.json`.
+pub fn cv_json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(CvData)).unwrap_or_default()
+}

@@ -1,0 +1,220 @@
+//! The cloud Blobs adapter: one S3 bucket.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::MetadataDirective;
+use bytes::Bytes;
+
+use super::blobs::*;
+use super::table::unix_now;
+
+pub struct S3Blobs {
+    client: Client,
+    bucket: String,
+}
+
+impl S3Blobs {
+    pub fn new(client: Client, bucket: impl Into<String>) -> Self {
+        Self { client, bucket: bucket.into() }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Creates the bucket, for local AWS emulators and tests; an existing one is kept.
+    pub async fn ensure_bucket(&self) -> Result<(), BlobError> {
+        match self.client.create_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_bucket_already_owned_by_you() || s.is_bucket_already_exists()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(sdk_error(e, "")),
+        }
+    }
+}
+
+fn sdk_error<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    e: SdkError<E>,
+    key: &str,
+) -> BlobError {
+    const TRANSIENT: &[&str] = &["SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "Throttling"];
+    const MISSING: &[&str] = &["NoSuchKey", "NotFound"];
+    let message = DisplayErrorContext(&e).to_string();
+    match &e {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            BlobError::Unavailable(message)
+        }
+        SdkError::ServiceError(ctx) => match ctx.err().code() {
+            Some(code) if MISSING.contains(&code) => BlobError::NotFound(key.to_owned()),
+            Some(code) if TRANSIENT.contains(&code) => BlobError::Unavailable(message),
+            // HEAD responses have no body, so no error code: go by the status.
+            _ if ctx.raw().status().as_u16() == 404 => BlobError::NotFound(key.to_owned()),
+            _ if ctx.raw().status().is_server_error() => BlobError::Unavailable(message),
+            _ => BlobError::Backend(message),
+        },
+        _ => BlobError::Backend(message),
+    }
+}
+
+fn to_btree(map: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
+    map.map(|m| m.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect()).unwrap_or_default()
+}
+
+fn presigning(expires_in: Duration) -> Result<PresigningConfig, BlobError> {
+    check_expiry(expires_in)?;
+    PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::Presign(e.to_string()))
+}
+
+fn presigned(request: aws_sdk_s3::presigning::PresignedRequest, expires_in: Duration) -> PresignedRequest {
+    PresignedRequest {
+        method: request.method().to_owned(),
+        url: request.uri().to_owned(),
+        headers: request.headers().map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect(),
+        expires_at: unix_now() + expires_in.as_secs() as i64,
+    }
+}
+
+#[async_trait]
+impl Blobs for S3Blobs {
+    async fn put(&self, key: &BlobKey, body: Bytes, options: PutOptions) -> Result<(), BlobError> {
+        options.check()?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(options.content_type)
+            .set_cache_control(options.cache_control)
+            .set_metadata(Some(options.metadata.into_iter().collect()))
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| sdk_error(e, key.as_str()))?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &BlobKey) -> Result<Blob, BlobError> {
+        let out = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await
+            .map_err(|e| sdk_error(e, key.as_str()))?;
+        let meta = BlobMeta {
+            key: key.clone(),
+            size: out.content_length().unwrap_or(0).max(0) as u64,
+            content_type: out.content_type().map(str::to_owned),
+            cache_control: out.cache_control().map(str::to_owned),
+            metadata: to_btree(out.metadata()),
+        };
+        let body =
+            out.body.collect().await.map_err(|e| BlobError::Unavailable(format!("reading {key}: {e}")))?.into_bytes();
+        Ok(Blob { meta: BlobMeta { size: body.len() as u64, ..meta }, body })
+    }
+
+    async fn head(&self, key: &BlobKey) -> Result<BlobMeta, BlobError> {
+        let out = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await
+            .map_err(|e| sdk_error(e, key.as_str()))?;
+        Ok(BlobMeta {
+            key: key.clone(),
+            size: out.content_length().unwrap_or(0).max(0) as u64,
+            content_type: out.content_type().map(str::to_owned),
+            cache_control: out.cache_control().map(str::to_owned),
+            metadata: to_btree(out.metadata()),
+        })
+    }
+
+    async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await
+            .map_err(|e| sdk_error(e, key.as_str()))?;
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<BlobSummary>, BlobError> {
+        check_path(prefix, true)?;
+        let mut pages = self.client.list_objects_v2().bucket(&self.bucket).prefix(prefix).into_paginator().send();
+        let mut found = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| sdk_error(e, prefix))?;
+            for object in page.contents() {
+                let Some(key) = object.key().and_then(|k| BlobKey::parse(k).ok()) else { continue };
+                found.push(BlobSummary { key, size: object.size().unwrap_or(0).max(0) as u64 });
+            }
+        }
+        found.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(found)
+    }
+
+    async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), BlobError> {
+        // The copy source is "bucket/key" with the key URL-encoded (segments keep their '/').
+        let encoded: Vec<String> = from
+            .segments()
+            .map(|s| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20"))
+            .collect();
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .key(to.as_str())
+            .copy_source(format!("{}/{}", self.bucket, encoded.join("/")))
+            .metadata_directive(MetadataDirective::Copy)
+            .send()
+            .await
+            .map_err(|e| sdk_error(e, from.as_str()))?;
+        Ok(())
+    }
+
+    async fn presign_put(&self, key: &BlobKey, request: PresignPut) -> Result<PresignedRequest, BlobError> {
+        PutOptions::new(request.content_type.clone()).check()?;
+        let length =
+            i64::try_from(request.content_length).map_err(|_| BlobError::Presign("content length too large".into()))?;
+        let signed = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(&request.content_type)
+            .content_length(length)
+            .presigned(presigning(request.expires_in)?)
+            .await
+            .map_err(|e| BlobError::Presign(DisplayErrorContext(&e).to_string()))?;
+        Ok(presigned(signed, request.expires_in))
+    }
+
+    async fn presign_get(&self, key: &BlobKey, expires_in: Duration) -> Result<PresignedRequest, BlobError> {
+        let signed = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .presigned(presigning(expires_in)?)
+            .await
+            .map_err(|e| BlobError::Presign(DisplayErrorContext(&e).to_string()))?;
+        Ok(presigned(signed, expires_in))
+    }
+
+    fn backend(&self) -> &'static str {
+        "s3"
+    }
+}
