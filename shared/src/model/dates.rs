@@ -154,8 +154,8 @@ impl JsonSchema for PartialDate {
     }
 }
 
-/// When something started and ended. `is_current` marks a role or study still going on
-/// ("2020 – present"); then `end` is empty.
+/// When something started and ended. Something still going on ("2020 – present") has
+/// isCurrent true and no end.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", try_from = "RawDateRange")]
 pub struct DateRange {
