@@ -80,21 +80,37 @@ impl App {
 }
 
 /// A random key made on first start and kept in the data folder (owner-only), so presigned
-/// URLs stay valid across restarts without any set-up.
+/// URLs stay valid across restarts without any set-up. Processes starting together agree on
+/// one key: the file appears whole (written aside, then linked) and only the first link wins.
 fn local_signing_key(data_dir: &Path) -> Result<Vec<u8>, Error> {
     let path = data_dir.join("blob-signing.key");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        return decode_hex(text.trim())
-            .ok_or_else(|| Error::Internal(format!("{} is corrupt; delete it to make a new key", path.display())));
+    let read = |path: &Path| -> Result<Option<Vec<u8>>, Error> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => decode_hex(text.trim())
+                .map(Some)
+                .ok_or_else(|| Error::Internal(format!("{} is corrupt; delete it to make a new key", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Internal(format!("cannot read {}: {e}", path.display()))),
+        }
+    };
+    if let Some(key) = read(&path)? {
+        return Ok(key);
     }
     let mut key = vec![0u8; 32];
     getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no randomness for the signing key: {e}")))?;
     std::fs::create_dir_all(data_dir)
         .map_err(|e| Error::Internal(format!("cannot create {}: {e}", data_dir.display())))?;
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    write_private(&path, hex.as_bytes())
-        .map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
-    Ok(key)
+    let aside = data_dir.join(format!(".blob-signing.key.{}", uuid::Uuid::new_v4().simple()));
+    let written = write_private(&aside, hex.as_bytes()).and_then(|()| std::fs::hard_link(&aside, &path));
+    let _ = std::fs::remove_file(&aside);
+    match written {
+        Ok(()) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read(&path)?.ok_or_else(|| Error::Internal(format!("{} vanished", path.display())))
+        }
+        Err(e) => Err(Error::Internal(format!("cannot write {}: {e}", path.display()))),
+    }
 }
 
 #[cfg(unix)]
@@ -102,7 +118,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(bytes)
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(not(unix))]
@@ -151,6 +168,22 @@ mod tests {
             let mode = std::fs::metadata(dir.path().join("blob-signing.key")).expect("key file").permissions().mode();
             assert_eq!(mode & 0o077, 0, "the key file is private");
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn processes_starting_together_agree_on_one_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let starts = (0..8).map(|_| {
+            let path = dir.path().to_path_buf();
+            tokio::task::spawn_blocking(move || local_signing_key(&path))
+        });
+        let mut keys = Vec::new();
+        for start in starts {
+            keys.push(start.await.expect("task").expect("key"));
+        }
+        assert!(keys.windows(2).all(|w| w[0] == w[1]), "one key for all");
+        let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(leftovers, 1, "only the key file remains");
     }
 
     #[tokio::test]

@@ -87,7 +87,8 @@ impl SqliteTable {
         &self,
         work: impl FnOnce(&rusqlite::Transaction<'_>, i64) -> Result<T, TableError> + Send + 'static,
     ) -> Result<T, TableError> {
-        let purge = self.inner.writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % PURGE_EVERY_WRITES == 0;
+        let purge =
+            self.inner.writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed).is_multiple_of(PURGE_EVERY_WRITES);
         self.with_conn(move |conn| {
             let now = unix_now();
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
@@ -144,23 +145,31 @@ fn remove(tx: &Connection, key: &ItemKey) -> Result<(), TableError> {
         .map_err(backend)
 }
 
-fn row_to_item(row: &rusqlite::Row<'_>) -> rusqlite::Result<(ItemKey, Option<IndexKey>, Option<i64>, i64, String)> {
-    let gpk: Option<String> = row.get(2)?;
-    let gsk: Option<String> = row.get(3)?;
-    Ok((
-        ItemKey::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?),
-        gpk.zip(gsk).map(|(pk, sk)| IndexKey { pk, sk }),
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-    ))
+/// A row as stored; its data is parsed only once the row is known to be wanted.
+struct StoredRow {
+    key: ItemKey,
+    gsi1: Option<IndexKey>,
+    expires_at: Option<i64>,
+    version: i64,
+    data: String,
 }
 
-fn build_item(parts: (ItemKey, Option<IndexKey>, Option<i64>, i64, String)) -> Result<Item, TableError> {
-    let (key, gsi1, expires_at, version, data) = parts;
-    let data: Map<String, Value> =
-        serde_json::from_str(&data).map_err(|e| TableError::Backend(format!("stored item {key} is not JSON: {e}")))?;
-    Ok(Item { key, gsi1, expires_at, version: version as u64, data })
+fn row_to_item(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
+    let gpk: Option<String> = row.get(2)?;
+    let gsk: Option<String> = row.get(3)?;
+    Ok(StoredRow {
+        key: ItemKey::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+        gsi1: gpk.zip(gsk).map(|(pk, sk)| IndexKey { pk, sk }),
+        expires_at: row.get(4)?,
+        version: row.get(5)?,
+        data: row.get(6)?,
+    })
+}
+
+fn build_item(row: StoredRow) -> Result<Item, TableError> {
+    let data: Map<String, Value> = serde_json::from_str(&row.data)
+        .map_err(|e| TableError::Backend(format!("stored item {} is not JSON: {e}", row.key)))?;
+    Ok(Item { key: row.key, gsi1: row.gsi1, expires_at: row.expires_at, version: row.version as u64, data })
 }
 
 #[async_trait]

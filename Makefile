@@ -1,0 +1,36 @@
+# Resume2Website: every command a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .venv-tools
+CV ?= shared/tests/fixtures/cv/full-every-field.json
+
+.PHONY: help demo test tools schema bench clean-tools
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+demo: ## Today: the example CV as JSON Resume (the website arrives with the pipeline issue)
+	cargo run --quiet -p r2w-local --bin r2w -- convert --to json-resume "$(CV)"
+
+test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
+	scripts/test.sh
+
+tools: $(TOOLS)/.installed node_modules/.installed ## Install the test tools (moto, npm packages)
+
+$(TOOLS)/.installed: scripts/requirements-tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-tools.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+schema: ## Regenerate shared/schema/cv-data.schema.json after changing the CV types
+	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-shared --test cv_schema checked_in_schema_is_current
+
+bench: ## Benchmarks (criterion); figures go to docs/benchmarks.md
+	cargo bench -p r2w-shared --bench table
+
+clean-tools:
+	rm -rf $(TOOLS) node_modules

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole check: formatting, lints, and every test. The AWS adapters are tested against a
+# local moto server, started here on a free loopback port and stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools=${R2W_TOOLS_VENV:-.venv-tools}
+python=${PYTHON:-python3}
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p target
+echo "== moto server (local AWS) on 127.0.0.1:$port"
+# MOTO_PORT must equal the port: Step Functions calls back into the server.
+MOTO_PORT=$port "$tools/bin/moto_server" -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  if "$python" -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$moto_pid" 2>/dev/null || { echo "moto server did not start:"; cat target/moto.log; exit 1; }
+  sleep 0.2
+done
+
+# Dummy credentials: nothing here may reach real AWS.
+export R2W_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+
+echo "== tests (contract suites run on both adapters; each test name says which)"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast --status-level pass --final-status-level fail
+else
+  cargo test --workspace --no-fail-fast
+fi
