@@ -68,3 +68,33 @@ async fn handlers_sharing_one_data_folder_never_both_win_a_claim() {
     let users = a.table.query(Query::partition("EMAIL#same@example.com", "")).await.expect("query");
     assert_eq!(users.items.len(), 1);
 }
+
+#[test]
+fn separate_processes_sharing_the_sqlite_file_never_both_win_a_claim() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    const PROCESSES: usize = 4;
+    const KEYS: usize = 40;
+    let children: Vec<_> = (0..PROCESSES)
+        .map(|p| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_r2w-claim-probe"))
+                .arg(dir.path())
+                .arg(p.to_string())
+                .arg(KEYS.to_string())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start probe")
+        })
+        .collect();
+    let mut winners = vec![0; KEYS];
+    for child in children {
+        let out = child.wait_with_output().expect("probe finishes");
+        assert!(out.status.success(), "probe failed: {}", String::from_utf8_lossy(&out.stderr));
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Some(k) = line.strip_prefix("won ") {
+                winners[k.parse::<usize>().expect("key number")] += 1;
+            }
+        }
+    }
+    assert!(winners.iter().all(|&w| w == 1), "each key has exactly one winner across processes: {winners:?}");
+}

@@ -1,0 +1,112 @@
+//! E-mail addresses, phone numbers (international and national formats) and profile links.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+        .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
+});
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s|,;<>"'()]+|\b(?:[a-z]{2,3}\.)?(?:linkedin\.com/in|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;<>"'()]+"#)
+        .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
+});
+
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+|\(|\b)\d[\d\s().\-/]{5,}\d\b").unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
+});
+
+pub fn emails(text: &str) -> Vec<String> {
+    EMAIL.find_iter(text).map(|m| m.as_str().trim_end_matches('.').to_owned()).collect()
+}
+
+/// Links, with a scheme added where the CV left it out ("linkedin.com/in/x").
+pub fn urls(text: &str) -> Vec<String> {
+    URL.find_iter(text)
+        .filter(|m| !text[..m.start()].ends_with('@'))
+        .map(|m| {
+            let url = m.as_str().trim_end_matches(['.', ',', ')', ':']);
+            if url.to_ascii_lowercase().starts_with("http") { url.to_owned() } else { format!("https://{url}") }
+        })
+        .collect()
+}
+
+/// Phone numbers: 7-15 digits, written with a leading "+" or "(" or with enough digits that
+/// a run of years ("2014 - 2017") or a date ("03/2018") is not taken for one.
+pub fn phones(text: &str) -> Vec<String> {
+    PHONE
+        .find_iter(text)
+        .filter_map(|m| {
+            let raw = m.as_str().trim();
+            let digits = raw.chars().filter(char::is_ascii_digit).count();
+            let marked = raw.starts_with('+') || raw.starts_with('(');
+            let groups: Vec<&str> = raw.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
+            let looks_like_years = groups.iter().all(|g| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")));
+            let looks_like_date = raw.contains('/') && groups.iter().any(|g| g.len() == 4) && !marked;
+            ((7..=15).contains(&digits) && (marked || digits >= 9) && !looks_like_years && !looks_like_date)
+                .then(|| raw.to_owned())
+        })
+        .collect()
+}
+
+/// The network a profile URL belongs to, when it is a well-known one.
+pub fn network(url: &str) -> Option<&'static str> {
+    let lower = url.to_ascii_lowercase();
+    [
+        ("linkedin.com", "LinkedIn"),
+        ("github.com", "GitHub"),
+        ("gitlab.com", "GitLab"),
+        ("behance.net", "Behance"),
+        ("dribbble.com", "Dribbble"),
+    ]
+    .into_iter()
+    .find(|(host, _)| lower.contains(host))
+    .map(|(_, name)| name)
+}
+
+pub fn is_contact_line(line: &str) -> bool {
+    !emails(line).is_empty() || !urls(line).is_empty() || !phones(line).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_contacts_in_a_header_line() {
+        let line = "olivia.bennett@example.com | +1 (415) 555-0134 | San Francisco, CA";
+        assert_eq!(emails(line), ["olivia.bennett@example.com"]);
+        assert_eq!(phones(line), ["+1 (415) 555-0134"]);
+        assert!(urls(line).is_empty());
+    }
+
+    #[test]
+    fn phone_formats_of_several_countries() {
+        for phone in [
+            "+44 7700 900123",
+            "+49 30 12345678",
+            "(312) 555-0187",
+            "+972 52-555-0199",
+            "+33 6 12 34 56 78",
+            "+91 98765 43210",
+        ] {
+            assert_eq!(phones(&format!("Tel: {phone}")), [phone], "{phone}");
+        }
+        for not_phone in ["2014 - 2017", "03/2018 - 06/2020", "Cut p99 latency by 40%", "Budget 4 Mio. €"] {
+            assert!(phones(not_phone).is_empty(), "{not_phone}");
+        }
+    }
+
+    #[test]
+    fn links_get_a_scheme_and_a_network() {
+        assert_eq!(
+            urls("linkedin.com/in/dana-levi, github.com/dlevi."),
+            ["https://linkedin.com/in/dana-levi", "https://github.com/dlevi"]
+        );
+        assert_eq!(urls("see https://oyelaran.design"), ["https://oyelaran.design"]);
+        assert!(urls("dana@github.com").is_empty());
+        assert_eq!(network("https://www.linkedin.com/in/x"), Some("LinkedIn"));
+    }
+}

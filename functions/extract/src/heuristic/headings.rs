@@ -1,0 +1,255 @@
+//! Section headings in English, Spanish, German, French and Hebrew, however they are styled:
+//! "EXPERIENCE", "Work Experience:", "S U M M A R Y", "WORK   EXPERIENCE".
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Summary,
+    Experience,
+    Education,
+    Skills,
+    Languages,
+    Projects,
+    Certifications,
+    Achievements,
+    Volunteer,
+    Publications,
+    Courses,
+    Hobbies,
+    References,
+}
+
+const HEADINGS: &[(Section, &[&str])] = &[
+    (
+        Section::Summary,
+        &[
+            "summary",
+            "profile",
+            "professional summary",
+            "career summary",
+            "about me",
+            "about",
+            "objective",
+            "career objective",
+            "personal statement",
+            "perfil",
+            "resumen",
+            "sobre mí",
+            "perfil profesional",
+            "extracto",
+            "profil",
+            "zusammenfassung",
+            "über mich",
+            "kurzprofil",
+            "persönliches profil",
+            "à propos",
+            "présentation",
+            "résumé",
+            "תקציר",
+            "פרופיל",
+            "על עצמי",
+            "אודות",
+        ],
+    ),
+    (
+        Section::Experience,
+        &[
+            "experience",
+            "work experience",
+            "professional experience",
+            "employment",
+            "employment history",
+            "work history",
+            "career history",
+            "relevant experience",
+            "experiencia",
+            "experiencia profesional",
+            "experiencia laboral",
+            "berufserfahrung",
+            "erfahrung",
+            "beruflicher werdegang",
+            "berufliche erfahrung",
+            "expérience",
+            "expériences",
+            "expérience professionnelle",
+            "expériences professionnelles",
+            "parcours professionnel",
+            "ניסיון",
+            "ניסיון תעסוקתי",
+            "ניסיון מקצועי",
+            "ניסיון בעבודה",
+        ],
+    ),
+    (
+        Section::Education,
+        &[
+            "education",
+            "academic background",
+            "education and training",
+            "qualifications",
+            "educación",
+            "formación",
+            "formación académica",
+            "estudios",
+            "ausbildung",
+            "bildung",
+            "studium",
+            "bildungsweg",
+            "akademische ausbildung",
+            "formation",
+            "études",
+            "formation académique",
+            "השכלה",
+            "לימודים",
+        ],
+    ),
+    (
+        Section::Skills,
+        &[
+            "skills",
+            "technical skills",
+            "core skills",
+            "key skills",
+            "competencies",
+            "core competencies",
+            "expertise",
+            "skills & tools",
+            "skills and tools",
+            "habilidades",
+            "competencias",
+            "conocimientos",
+            "aptitudes",
+            "kenntnisse",
+            "fähigkeiten",
+            "kompetenzen",
+            "it-kenntnisse",
+            "fachkenntnisse",
+            "compétences",
+            "compétences techniques",
+            "savoir-faire",
+            "כישורים",
+            "מיומנויות",
+            "יכולות",
+        ],
+    ),
+    (
+        Section::Languages,
+        &["languages", "language skills", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "langues", "שפות"],
+    ),
+    (
+        Section::Projects,
+        &["projects", "personal projects", "side projects", "proyectos", "projekte", "projets", "פרויקטים"],
+    ),
+    (
+        Section::Certifications,
+        &[
+            "certifications",
+            "certificates",
+            "licenses & certifications",
+            "licenses and certifications",
+            "certificaciones",
+            "zertifikate",
+            "zertifizierungen",
+            "הסמכות",
+            "תעודות",
+        ],
+    ),
+    (
+        Section::Achievements,
+        &[
+            "awards",
+            "achievements",
+            "honors",
+            "honours",
+            "logros",
+            "premios",
+            "auszeichnungen",
+            "distinctions",
+            "prix",
+            "פרסים",
+            "הישגים",
+        ],
+    ),
+    (
+        Section::Volunteer,
+        &[
+            "volunteer",
+            "volunteering",
+            "volunteer experience",
+            "voluntariado",
+            "ehrenamt",
+            "ehrenamtliches engagement",
+            "bénévolat",
+            "התנדבות",
+        ],
+    ),
+    (Section::Publications, &["publications", "publicaciones", "publikationen", "veröffentlichungen", "פרסומים"]),
+    (
+        Section::Courses,
+        &["courses", "training", "cursos", "weiterbildung", "kurse", "formations complémentaires", "קורסים"],
+    ),
+    (
+        Section::Hobbies,
+        &[
+            "interests",
+            "hobbies",
+            "intereses",
+            "aficiones",
+            "interessen",
+            "hobbys",
+            "centres d'intérêt",
+            "loisirs",
+            "תחביבים",
+        ],
+    ),
+    (Section::References, &["references", "referencias", "referenzen", "références", "ממליצים"]),
+];
+
+/// The section a line announces, if it is a heading.
+pub fn heading(line: &str) -> Option<Section> {
+    let normalised = normalise(line)?;
+    HEADINGS.iter().find(|(_, names)| names.contains(&normalised.as_str())).map(|(section, _)| *section)
+}
+
+/// Lower case, no trailing colon, letter-spacing undone ("S U M M A R Y" -> "summary"),
+/// single spaces; `None` for lines too long to be a heading.
+fn normalise(line: &str) -> Option<String> {
+    let trimmed = line.trim().trim_end_matches([':', '：']).trim();
+    if trimmed.is_empty() || trimmed.chars().count() > 60 {
+        return None;
+    }
+    let words: Vec<&str> = trimmed.split(' ').filter(|w| !w.is_empty()).collect();
+    let single_letters = words.iter().filter(|w| w.chars().count() == 1).count();
+    let joined = if words.len() >= 4 && single_letters * 10 >= words.len() * 8 {
+        // Letter-spaced: words are separated by wider gaps (two or more spaces).
+        trimmed.split("  ").map(|w| w.replace(' ', "")).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    } else {
+        words.join(" ")
+    };
+    Some(joined.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_styles_and_languages() {
+        assert_eq!(heading("EXPERIENCE"), Some(Section::Experience));
+        assert_eq!(heading("Work Experience:"), Some(Section::Experience));
+        assert_eq!(heading("WORK       EXPERIENCE"), Some(Section::Experience));
+        assert_eq!(heading("S U M M A R Y"), Some(Section::Summary));
+        assert_eq!(heading("W O R K   E X P E R I E N C E"), Some(Section::Experience));
+        assert_eq!(heading("Berufserfahrung"), Some(Section::Experience));
+        assert_eq!(heading("FORMACIÓN"), Some(Section::Education));
+        assert_eq!(heading("Compétences"), Some(Section::Skills));
+        assert_eq!(heading("ניסיון תעסוקתי"), Some(Section::Experience));
+        assert_eq!(heading("שפות"), Some(Section::Languages));
+    }
+
+    #[test]
+    fn ordinary_lines_are_not_headings() {
+        assert_eq!(heading("Led the ledger rewrite"), None);
+        assert_eq!(heading("Experience with Kubernetes and Terraform in production"), None);
+        assert_eq!(heading(""), None);
+    }
+}

@@ -1,0 +1,562 @@
+//! The offline extractor: CV text -> CV data with no network, by headings, dates and contact
+//! patterns. It is the default without an API key and the fallback while the LLM's circuit
+//! breaker is open; its result says `extractionMethod: heuristic` so a client can offer a
+//! better extraction later.
+//!
+//! Zero fabrication holds here too: every value is a piece of the text, never a guess; what
+//! cannot be placed goes to `unclassifiedText`.
+
+mod contacts;
+mod dates;
+mod headings;
+
+use r2w_shared::model::{
+    Achievement, Certification, Course, CvData, Education, Experience, ExtractionMethod, Hobby, Language, LanguageTag,
+    Location, ProfileLink, Project, SkillCategory,
+};
+
+pub use dates::find_range;
+pub use headings::{Section, heading};
+
+/// The CV data found in `text`.
+pub fn extract(text: &str) -> CvData {
+    let lines = join_continuations(text);
+    let mut cv = CvData::default();
+    cv.metadata.extraction_method = Some(ExtractionMethod::Heuristic);
+    cv.metadata.source_language = detect_language(text);
+
+    let mut unclassified: Vec<String> = Vec::new();
+    let mut blocks: Vec<(Option<Section>, Vec<Line>)> = vec![(None, Vec::new())];
+    for line in lines {
+        match heading(&line.text) {
+            Some(section) if !line.bullet => blocks.push((Some(section), Vec::new())),
+            _ => {
+                if let Some((_, current)) = blocks.last_mut() {
+                    current.push(line);
+                }
+            }
+        }
+    }
+
+    for (section, lines) in &blocks {
+        match section {
+            None => header(lines, &mut cv, &mut unclassified),
+            Some(Section::Summary) => {
+                let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    cv.summary.text = Some(text);
+                }
+            }
+            Some(Section::Experience) => {
+                cv.experience.extend(entries(lines, &mut unclassified).into_iter().map(experience))
+            }
+            Some(Section::Education) => {
+                cv.education.extend(entries(lines, &mut unclassified).into_iter().map(education))
+            }
+            Some(Section::Skills) => skills(lines, &mut cv, &mut unclassified),
+            Some(Section::Languages) => languages(lines, &mut cv),
+            Some(other) => simple_section(*other, lines, &mut cv, &mut unclassified),
+        }
+    }
+
+    // Contacts may sit outside the header (a sidebar read after the main column).
+    if cv.contact.email.is_none() {
+        cv.contact.email = contacts::emails(text).into_iter().next();
+    }
+    if cv.contact.phone.is_none() {
+        let dated: Vec<&str> = text.lines().filter(|l| find_range(l).is_some()).collect();
+        cv.contact.phone = text.lines().filter(|l| !dated.contains(l)).flat_map(contacts::phones).next();
+    }
+    if cv.contact.links.is_empty() {
+        cv.contact.links = links(&contacts::urls(text));
+    }
+    if !unclassified.is_empty() {
+        cv.unclassified_text = Some(unclassified.join("\n"));
+    }
+    cv
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    bullet: bool,
+}
+
+const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '○', '■', '►', '➢', '✓', '*', '-', '–', '—', '\u{f0b7}'];
+
+/// Lines with bullets marked and wrapped lines re-joined: a line starting in lower case
+/// continues the one before (narrow columns wrap mid-sentence).
+fn join_continuations(text: &str) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for raw in text.lines() {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let (bullet, body) = match trimmed.strip_prefix(BULLETS) {
+            Some(rest) if rest.starts_with(char::is_whitespace) => (true, rest.trim()),
+            _ => (false, trimmed),
+        };
+        let continues = !bullet
+            && body.starts_with(|c: char| c.is_lowercase())
+            && !contacts::is_contact_line(body)
+            && out
+                .last()
+                .is_some_and(|prev| heading(&prev.text).is_none() && !prev.text.ends_with(['.', ':', '!', '?']));
+        match (continues, out.last_mut()) {
+            (true, Some(prev)) => {
+                prev.text.push(' ');
+                prev.text.push_str(body);
+            }
+            _ => out.push(Line { text: body.to_owned(), bullet }),
+        }
+    }
+    out
+}
+
+fn detect_language(text: &str) -> Option<LanguageTag> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count().max(1);
+    let hebrew = text.chars().filter(|c| ('\u{0590}'..='\u{05FF}').contains(c)).count();
+    let arabic = text.chars().filter(|c| ('\u{0600}'..='\u{06FF}').contains(c)).count();
+    let kana = text.chars().filter(|c| ('\u{3040}'..='\u{30FF}').contains(c)).count();
+    let han = text.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+    let tag = if hebrew * 5 > letters {
+        "he"
+    } else if arabic * 5 > letters {
+        "ar"
+    } else if kana > 0 && (kana + han) * 5 > letters {
+        "ja"
+    } else if han * 5 > letters {
+        "zh"
+    } else {
+        const WORDS: &[(&str, &[&str])] = &[
+            ("en", &["and", "the", "of", "with", "for", "to", "in"]),
+            ("es", &["de", "y", "con", "en", "la", "el", "para", "los"]),
+            ("de", &["und", "der", "die", "mit", "für", "von", "das", "im"]),
+            ("fr", &["et", "de", "des", "le", "la", "avec", "pour", "les", "du"]),
+        ];
+        let words: Vec<String> = text.split(|c: char| !c.is_alphabetic()).map(str::to_lowercase).collect();
+        let score = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
+        WORDS.iter().map(|(tag, list)| (score(list), *tag)).filter(|(s, _)| *s >= 3).max().map(|(_, tag)| tag)?
+    };
+    tag.parse().ok()
+}
+
+fn links(urls: &[String]) -> Vec<ProfileLink> {
+    let mut seen = Vec::new();
+    urls.iter()
+        .filter(|u| {
+            let fresh = !seen.contains(u);
+            seen.push(*u);
+            fresh
+        })
+        .map(|url| ProfileLink {
+            network: contacts::network(url).map(str::to_owned),
+            username: None,
+            url: Some(url.clone()),
+        })
+        .collect()
+}
+
+/// The lines before the first heading: name, title, contact details.
+fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
+    let mut urls = Vec::new();
+    for line in lines {
+        let text = line.text.as_str();
+        if contacts::is_contact_line(text) {
+            cv.contact.email = cv.contact.email.take().or_else(|| contacts::emails(text).into_iter().next());
+            cv.contact.phone = cv.contact.phone.take().or_else(|| contacts::phones(text).into_iter().next());
+            urls.extend(contacts::urls(text));
+            // What is left of a "email | phone | City, Country" line is the location.
+            let rest = text.split(['|', '•', '·']).map(str::trim).find(|part| {
+                !part.is_empty() && !contacts::is_contact_line(part) && part.chars().any(char::is_alphabetic)
+            });
+            if let (None, Some(place)) = (&cv.contact.location, rest) {
+                cv.contact.location = Some(Location { address: Some(place.to_owned()), ..Location::default() });
+            }
+        } else if cv.hero.full_name.is_none() && looks_like_name(text) {
+            cv.hero.full_name = Some(text.to_owned());
+        } else if cv.hero.full_name.is_some() && cv.hero.professional_title.is_none() && looks_like_title(text) {
+            cv.hero.professional_title = Some(text.to_owned());
+        } else {
+            unclassified.push(text.to_owned());
+        }
+    }
+    cv.contact.links = links(&urls);
+}
+
+fn looks_like_name(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=5).contains(&words)
+        && !text.chars().any(|c| c.is_ascii_digit() || "@/:|".contains(c))
+        && text.chars().any(char::is_alphabetic)
+}
+
+fn looks_like_title(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=10).contains(&words) && !text.chars().any(|c| c.is_ascii_digit() || c == '@')
+}
+
+/// One dated entry of a list section: its heading text, the text beside its dates, its
+/// bullets and any other lines.
+#[derive(Debug, Default)]
+struct Entry {
+    header: Vec<String>,
+    beside_dates: Vec<String>,
+    dates: r2w_shared::model::DateRange,
+    bullets: Vec<String>,
+    other: Vec<String>,
+}
+
+/// Splits a section into entries: a date range closes an entry's heading; the plain lines
+/// right before a date line are the next entry's heading.
+fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
+    let dated: Vec<bool> = lines.iter().map(|l| !l.bullet && find_range(&l.text).is_some()).collect();
+    let mut out: Vec<Entry> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.bullet {
+            match out.last_mut() {
+                Some(entry) if pending.is_empty() => entry.bullets.push(line.text.clone()),
+                _ => pending.push(line.text.clone()),
+            }
+            continue;
+        }
+        if let (true, Some(found)) = (dated[i], find_range(&line.text)) {
+            let beside: Vec<String> = [&line.text[..found.start], &line.text[found.end..]]
+                .iter()
+                .flat_map(|part| part.split('|'))
+                .map(|p| p.trim().trim_matches(['-', '–', '—', ',', '·', '(', ')']).trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect();
+            let mut entry = Entry { dates: found.range, ..Entry::default() };
+            if pending.is_empty() {
+                // Heading and dates on one line: "Senior Engineer, Acme | 2019 - 2021".
+                entry.header = beside;
+            } else {
+                entry.header = std::mem::take(&mut pending);
+                entry.beside_dates = beside;
+            }
+            out.push(entry);
+            continue;
+        }
+        // A heading may take two lines ("Senior Engineer" / "Acme Corp" / dates), but a list of
+        // technologies after an entry's bullets belongs to that entry.
+        let heads_next = dated.get(i + 1).copied().unwrap_or(false)
+            || (dated.get(i + 2).copied().unwrap_or(false)
+                && lines.get(i + 1).is_some_and(|n| !n.bullet)
+                && !looks_like_technologies(&line.text));
+        match out.last_mut() {
+            Some(entry) if !heads_next && pending.is_empty() => entry.other.push(line.text.clone()),
+            _ => pending.push(line.text.clone()),
+        }
+    }
+    if !pending.is_empty() {
+        // Undated text at the end: an entry without dates if it looks like one, else kept.
+        match out.last_mut() {
+            Some(entry) => entry.other.append(&mut pending),
+            None => unclassified.append(&mut pending),
+        }
+    }
+    out
+}
+
+const COMPANY_SUFFIXES: &[&str] = &[
+    "inc", "inc.", "ltd", "ltd.", "llc", "gmbh", "ag", "sa", "s.a.", "sas", "sarl", "s.l.", "sl", "sprl", "bv", "b.v.",
+    "corp", "corp.", "plc", "co.", "kg", "בע\"מ",
+];
+
+fn has_company_suffix(text: &str) -> bool {
+    text.split_whitespace().last().is_some_and(|w| COMPANY_SUFFIXES.contains(&w.to_lowercase().as_str()))
+}
+
+/// "Title, Company", "Title at Company", "Title — Company" (or the reverse, told by a company
+/// suffix such as GmbH or Ltd).
+fn split_title_company(header: &str) -> (Option<String>, Option<String>) {
+    for separator in [" at ", " @ ", " | ", " — ", " – ", ", ", " - "] {
+        if let Some((first, second)) = header.split_once(separator) {
+            let (first, second) = (first.trim().to_owned(), second.trim().to_owned());
+            return if has_company_suffix(&first) && !has_company_suffix(&second) {
+                (Some(second), Some(first))
+            } else {
+                (Some(first), Some(second))
+            };
+        }
+    }
+    (Some(header.trim().to_owned()).filter(|h| !h.is_empty()), None)
+}
+
+fn looks_like_technologies(text: &str) -> bool {
+    let items: Vec<&str> = text.split([',', ';', '·', '|']).map(str::trim).filter(|i| !i.is_empty()).collect();
+    items.len() >= 2 && items.iter().all(|i| i.split_whitespace().count() <= 3) && !text.ends_with('.')
+}
+
+fn experience(entry: Entry) -> Experience {
+    let header = entry.header.join(", ");
+    let (title, mut company) = split_title_company(&header);
+    let mut location = None;
+    for part in entry.beside_dates {
+        if company.is_none() {
+            company = Some(part);
+        } else if location.is_none() {
+            location = Some(part);
+        }
+    }
+    let (technologies, summary): (Vec<String>, Vec<String>) =
+        entry.other.into_iter().partition(|l| looks_like_technologies(l));
+    Experience {
+        title,
+        company,
+        location,
+        dates: entry.dates,
+        summary: (!summary.is_empty()).then(|| summary.join(" ")),
+        responsibilities: entry.bullets,
+        technologies: technologies.iter().flat_map(|l| split_list(l)).collect(),
+        ..Experience::default()
+    }
+}
+
+const INSTITUTION_WORDS: &[&str] = &[
+    "university",
+    "universidad",
+    "universität",
+    "universitat",
+    "université",
+    "universiteit",
+    "università",
+    "college",
+    "institute",
+    "instituto",
+    "institut",
+    "school",
+    "escuela",
+    "école",
+    "schule",
+    "hochschule",
+    "academy",
+    "academia",
+    "akademie",
+    "polytechnic",
+    "politécnica",
+    "politecnico",
+    "technion",
+    "אוניברסיטת",
+    "אוניברסיטה",
+    "מכללת",
+    "המכללה",
+    "הטכניון",
+];
+
+const DEGREE_WORDS: &[&str] = &[
+    "bachelor",
+    "master",
+    "bsc",
+    "b.sc",
+    "msc",
+    "m.sc",
+    "ba",
+    "b.a",
+    "ma",
+    "m.a",
+    "mba",
+    "phd",
+    "ph.d",
+    "doctor",
+    "doctorate",
+    "diploma",
+    "diplom",
+    "licence",
+    "licenciatura",
+    "grado",
+    "máster",
+    "maestría",
+    "doctorado",
+    "magister",
+    "meng",
+    "beng",
+    "associate",
+    "תואר",
+    "הנדסאי",
+];
+
+fn contains_word(text: &str, words: &[&str]) -> bool {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '"'))
+        .map(|w| w.trim_end_matches('.'))
+        .any(|w| words.contains(&w) || words.iter().any(|p| p.chars().count() > 4 && w.starts_with(p)))
+}
+
+fn education(entry: Entry) -> Education {
+    let mut parts: Vec<String> = Vec::new();
+    for header in &entry.header {
+        // "Degree, Field" or "Degree in Field"; institution names keep their commas.
+        if contains_word(header, INSTITUTION_WORDS) {
+            parts.push(header.clone());
+        } else {
+            parts.extend(header.split(", ").map(str::to_owned));
+        }
+    }
+    parts.extend(entry.beside_dates);
+    let institution_at = parts.iter().position(|p| contains_word(p, INSTITUTION_WORDS));
+    let degree_at =
+        parts.iter().enumerate().position(|(i, p)| Some(i) != institution_at && contains_word(p, DEGREE_WORDS));
+    let take = |i: Option<usize>| i.and_then(|i| parts.get(i).cloned());
+    let mut education = Education {
+        institution: take(institution_at),
+        degree: take(degree_at),
+        dates: entry.dates,
+        ..Education::default()
+    };
+    let rest: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != institution_at && Some(*i) != degree_at)
+        .map(|(_, p)| p.clone())
+        .collect();
+    let mut rest = rest.into_iter();
+    if education.degree.is_none() {
+        education.degree = rest.next();
+    } else {
+        education.field = rest.next();
+    }
+    if education.institution.is_none() {
+        education.institution = rest.next();
+    } else if education.field.is_none() {
+        education.field = rest.next();
+    }
+    education.honours = entry.bullets;
+    education
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ';', '·', '|', '•']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+fn skills(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
+    for line in lines {
+        match line.text.split_once(':') {
+            Some((name, items)) if name.split_whitespace().count() <= 4 && !items.trim().is_empty() => {
+                cv.skills.categories.push(SkillCategory {
+                    name: Some(name.trim().to_owned()),
+                    level: None,
+                    keywords: split_list(items),
+                });
+            }
+            _ => {
+                for item in split_list(&line.text) {
+                    if item.split_whitespace().count() <= 6 {
+                        cv.skills.ungrouped.push(item);
+                    } else {
+                        unclassified.push(item);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn languages(lines: &[Line], cv: &mut CvData) {
+    for line in lines {
+        for item in line.text.split([',', ';', '·', '|']) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
+            let (language, proficiency) = if let Some((lang, rest)) = item.split_once('(') {
+                (lang.trim(), Some(rest.trim_end_matches(')').trim()))
+            } else if let Some((lang, level)) =
+                [" – ", " — ", " - ", ": ", ":", " –", "– "].iter().find_map(|s| item.split_once(s))
+            {
+                (lang.trim(), Some(level.trim()))
+            } else {
+                (item, None)
+            };
+            cv.languages.push(Language {
+                language: Some(language.to_owned()).filter(|l| !l.is_empty()),
+                proficiency: proficiency.filter(|p| !p.is_empty()).map(str::to_owned),
+            });
+        }
+    }
+}
+
+/// Sections the heuristic does not structure in depth: one item per line, with its date.
+fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
+    for line in lines {
+        let found = find_range(&line.text);
+        let date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
+        let text = match &found {
+            Some(f) => format!("{} {}", &line.text[..f.start], &line.text[f.end..])
+                .trim()
+                .trim_matches(['|', ',', '-', '–'])
+                .trim()
+                .to_owned(),
+            None => line.text.clone(),
+        };
+        match section {
+            Section::Certifications => {
+                cv.certifications.push(Certification { name: Some(text), date, ..Certification::default() })
+            }
+            Section::Achievements => {
+                cv.achievements.push(Achievement { title: Some(text), date, ..Achievement::default() })
+            }
+            Section::Courses => cv.courses.push(Course { name: Some(text), date, ..Course::default() }),
+            Section::Hobbies => cv
+                .hobbies
+                .extend(split_list(&text).into_iter().map(|name| Hobby { name: Some(name), keywords: Vec::new() })),
+            Section::Projects if line.bullet => match cv.projects.last_mut() {
+                Some(project) => project.highlights.push(text),
+                None => unclassified.push(text),
+            },
+            Section::Projects => cv.projects.push(Project {
+                name: Some(text),
+                dates: found.map(|f| f.range).unwrap_or_default(),
+                ..Project::default()
+            }),
+            _ => unclassified.push(line.text.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_text_cv() {
+        let text = "Olivia Bennett\nSenior Software Engineer\nolivia@example.com | +1 (415) 555-0134 | San Francisco, CA\nhttps://github.com/obennett\n\nSUMMARY\nBackend engineer.\n\nWORK EXPERIENCE\nSenior Software Engineer, Lumen Payments\nSan Francisco, CA | Mar 2020 – Present\n• Led the ledger rewrite\n• Mentored five engineers\nGo, PostgreSQL\nSoftware Engineer, Brightwave Inc.\nOakland, CA | Jun 2016 – Feb 2020\n\nEDUCATION\nBachelor of Science, Computer Science\nUniversity of California, Davis | 2011 – 2015\n\nSKILLS\nLanguages: Go, Python, SQL\nMentoring, Writing\n\nLANGUAGES\nEnglish – Native\nSpanish (B2)\n";
+        let cv = extract(text);
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Olivia Bennett"));
+        assert_eq!(cv.hero.professional_title.as_deref(), Some("Senior Software Engineer"));
+        assert_eq!(cv.contact.email.as_deref(), Some("olivia@example.com"));
+        assert_eq!(cv.contact.phone.as_deref(), Some("+1 (415) 555-0134"));
+        assert_eq!(cv.contact.location.as_ref().and_then(|l| l.address.as_deref()), Some("San Francisco, CA"));
+        assert_eq!(cv.contact.links[0].network.as_deref(), Some("GitHub"));
+        assert_eq!(cv.experience.len(), 2);
+        let first = &cv.experience[0];
+        assert_eq!(
+            (first.title.as_deref(), first.company.as_deref()),
+            (Some("Senior Software Engineer"), Some("Lumen Payments"))
+        );
+        assert_eq!(first.location.as_deref(), Some("San Francisco, CA"));
+        assert!(first.dates.is_current);
+        assert_eq!(first.responsibilities.len(), 2);
+        assert_eq!(first.technologies, ["Go", "PostgreSQL"]);
+        assert_eq!(cv.education[0].institution.as_deref(), Some("University of California, Davis"));
+        assert_eq!(cv.education[0].degree.as_deref(), Some("Bachelor of Science"));
+        assert_eq!(cv.education[0].field.as_deref(), Some("Computer Science"));
+        assert_eq!(cv.skills.categories[0].keywords, ["Go", "Python", "SQL"]);
+        assert_eq!(cv.skills.ungrouped, ["Mentoring", "Writing"]);
+        assert_eq!(cv.languages[1].proficiency.as_deref(), Some("B2"));
+        assert_eq!(cv.metadata.source_language.as_ref().map(|l| l.as_str()), Some("en"));
+        assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Heuristic));
+    }
+
+    #[test]
+    fn nothing_is_dropped_or_invented() {
+        let cv = extract("Jo Bloggs\nSome line we cannot place 123\n");
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Jo Bloggs"));
+        assert_eq!(cv.unclassified_text.as_deref(), Some("Some line we cannot place 123"));
+        assert!(cv.contact.email.is_none() && cv.experience.is_empty());
+    }
+}

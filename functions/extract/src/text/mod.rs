@@ -1,0 +1,171 @@
+//! Text from an uploaded CV file: PDF, DOCX or plain text, told apart by their bytes (the file
+//! name and declared type are only hints, and are never trusted).
+//!
+//! Every outcome is classified: text, or an [`TextError`] naming why not, so a bad file fails
+//! its job with a reason instead of a crash or an empty CV.
+
+mod docx;
+mod pdf;
+mod txt;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The upload limit: 10 MB. Anything larger is refused before parsing.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// A CV longer than this is not a CV; refusing early bounds time and memory.
+pub const MAX_PDF_PAGES: usize = 30;
+/// Fewer letters and digits than this in a PDF means there is no usable text layer.
+pub const MIN_TEXT_CHARS: usize = 40;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Pdf,
+    Docx,
+    Text,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Text => "text",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractedText {
+    pub format: SourceFormat,
+    /// NFKC-normalised, lines in reading order, `\n` line ends.
+    pub text: String,
+    /// Pages for a PDF; 1 otherwise.
+    pub pages: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{0}")]
+    UnsupportedFile(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("the PDF has no text layer (a scan or an image); it needs OCR")]
+    NeedsOcr,
+    #[error("{0}")]
+    Corrupt(String),
+}
+
+impl TextError {
+    /// The stable name the state machine sees (`Extract.<name>`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::UnsupportedFile(_) => "UnsupportedFile",
+            Self::TooLarge(_) => "TooLarge",
+            Self::NeedsOcr => "NeedsOcr",
+            Self::Corrupt(_) => "Corrupt",
+        }
+    }
+}
+
+/// What the bytes are, by their signature.
+pub fn detect(bytes: &[u8]) -> Result<SourceFormat, TextError> {
+    const PDF: &[u8] = b"%PDF-";
+    const ZIP: &[u8] = b"PK\x03\x04";
+    let unsupported = |what: &str| {
+        Err(TextError::UnsupportedFile(format!(
+            "{what}; upload the CV as a PDF, a Word document (.docx) or plain text"
+        )))
+    };
+    if bytes.is_empty() {
+        return Err(TextError::Corrupt("the file is empty".into()));
+    }
+    // PDF writers may put a few bytes before the header; readers accept it within 1 KiB.
+    if bytes[..bytes.len().min(1024)].windows(PDF.len()).any(|w| w == PDF) {
+        return Ok(SourceFormat::Pdf);
+    }
+    if bytes.starts_with(ZIP) {
+        return Ok(SourceFormat::Docx);
+    }
+    if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xff\xd8\xff") || bytes.starts_with(b"GIF8") {
+        return unsupported("the file is an image");
+    }
+    if bytes.starts_with(b"\xd0\xcf\x11\xe0") {
+        return unsupported("the file is an old Word (.doc) document");
+    }
+    if txt::looks_like_text(bytes) {
+        return Ok(SourceFormat::Text);
+    }
+    unsupported("the file is not a PDF, DOCX or text file")
+}
+
+/// The text of a CV file.
+pub fn extract(bytes: &[u8]) -> Result<ExtractedText, TextError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(TextError::TooLarge(format!(
+            "the file is {:.1} MB; the limit is {} MB",
+            bytes.len() as f64 / 1e6,
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let format = detect(bytes)?;
+    let (raw, pages) = match format {
+        SourceFormat::Pdf => pdf::text(bytes)?,
+        SourceFormat::Docx => (docx::text(bytes)?, 1),
+        SourceFormat::Text => (txt::text(bytes)?, 1),
+    };
+    let text = tidy(&raw);
+    let content = text.chars().filter(|c| c.is_alphanumeric()).count();
+    if content == 0 || (format == SourceFormat::Pdf && content < MIN_TEXT_CHARS) {
+        return match format {
+            SourceFormat::Pdf => Err(TextError::NeedsOcr),
+            _ => Err(TextError::Corrupt("the file contains no text".into())),
+        };
+    }
+    Ok(ExtractedText { format, text, pages })
+}
+
+/// NFKC (ligatures such as "ﬀ" become "ff", full-width forms become ASCII), `\n` line ends,
+/// no trailing spaces, no runs of more than one blank line, no control characters but tab.
+fn tidy(raw: &str) -> String {
+    let normalised: String = raw.nfkc().collect();
+    let mut out = String::with_capacity(normalised.len());
+    let mut blank_run = 0;
+    for line in normalised.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
+        let line: String = line.chars().filter(|c| !c.is_control() || *c == '\t').collect();
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_normalises_ligatures_line_ends_and_blank_runs() {
+        let raw = "\n\nEﬀective ﬁnance\r\n\r\n\r\n\r\nＡＢＣ 123   \rnext\u{0007}\n\n";
+        assert_eq!(tidy(raw), "Effective finance\n\nABC 123\nnext\n");
+    }
+
+    #[test]
+    fn detection_goes_by_content_not_name() {
+        assert_eq!(detect(b"%PDF-1.7\n..."), Ok(SourceFormat::Pdf));
+        assert_eq!(detect(b"PK\x03\x04rest"), Ok(SourceFormat::Docx));
+        assert_eq!(detect("Dana Levi\nEngineer\n".as_bytes()), Ok(SourceFormat::Text));
+        assert!(matches!(detect(b"\x89PNG\r\n\x1a\n"), Err(TextError::UnsupportedFile(m)) if m.contains("image")));
+        assert!(matches!(detect(b""), Err(TextError::Corrupt(_))));
+    }
+}
