@@ -20,7 +20,8 @@ pub use headings::{Section, heading};
 
 /// The CV data found in `text`.
 pub fn extract(text: &str) -> CvData {
-    let lines = join_continuations(text);
+    let mut lines = join_continuations(text);
+    lift_stranded_name(&mut lines);
     let mut cv = CvData::default();
     cv.metadata.extraction_method = Some(ExtractionMethod::Heuristic);
     cv.metadata.source_language = detect_language(text);
@@ -74,6 +75,35 @@ pub fn extract(text: &str) -> CvData {
         cv.unclassified_text = Some(unclassified.join("\n"));
     }
     cv
+}
+
+/// In two-column CVs the sidebar (contact, skills, languages) is often read before the main
+/// column, so the name and title arrive after the sidebar's sections, just before the main
+/// column's first heading. When the top of the text has no name, move such a pair there.
+fn lift_stranded_name(lines: &mut Vec<Line>) {
+    let first_heading = lines.iter().position(|l| heading(&l.text).is_some()).unwrap_or(lines.len());
+    let has_name =
+        lines[..first_heading].iter().any(|l| !contacts::is_contact_line(&l.text) && looks_like_name(&l.text));
+    if has_name {
+        return;
+    }
+    let stranded = (first_heading..lines.len().saturating_sub(2)).find(|&j| {
+        let (name, title, next) = (&lines[j], &lines[j + 1], &lines[j + 2]);
+        !name.bullet
+            && !title.bullet
+            && looks_like_name(&name.text)
+            && looks_like_title(&title.text)
+            && heading(&name.text).is_none()
+            && heading(&title.text).is_none()
+            && heading(&next.text).is_some()
+            && !contacts::is_contact_line(&name.text)
+    });
+    if let Some(j) = stranded {
+        let pair: Vec<Line> = lines.drain(j..j + 2).collect();
+        for (offset, line) in pair.into_iter().enumerate() {
+            lines.insert(offset, line);
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +260,14 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
                 .filter(|p| !p.is_empty())
                 .collect();
             let mut entry = Entry { dates: found.range, ..Entry::default() };
+            // Only the last line or two before the dates head the entry; longer text before
+            // them (bullets whose markers a PDF lost) belongs to the entry before.
+            let keep = heading_lines(&pending);
+            let earlier: Vec<String> = pending.drain(..pending.len() - keep).collect();
+            match out.last_mut() {
+                Some(previous) => previous.other.extend(earlier),
+                None => unclassified.extend(earlier),
+            }
             if pending.is_empty() {
                 // Heading and dates on one line: "Senior Engineer, Acme | 2019 - 2021".
                 entry.header = beside;
@@ -259,6 +297,18 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// How many trailing `pending` lines form an entry heading: the last one alone when it holds
+/// "Title, Company"; otherwise up to two short lines.
+fn heading_lines(pending: &[String]) -> usize {
+    let short = |l: &String| l.split_whitespace().count() <= 8 && !l.ends_with('.');
+    match pending {
+        [] => 0,
+        [.., last] if split_title_company(last).1.is_some() => 1,
+        [.., before, last] if short(before) && short(last) => 2,
+        [..] => 1,
+    }
 }
 
 const COMPANY_SUFFIXES: &[&str] = &[
@@ -550,6 +600,27 @@ mod tests {
         assert_eq!(cv.languages[1].proficiency.as_deref(), Some("B2"));
         assert_eq!(cv.metadata.source_language.as_ref().map(|l| l.as_str()), Some("en"));
         assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Heuristic));
+    }
+
+    #[test]
+    fn a_name_read_after_a_sidebar_is_still_the_name() {
+        let text = "marcus@example.net | +44 7700 900123 | Bristol\nSkills\nFigma, Prototyping\nLanguages\nEnglish – Native\nMarcus Oyelaran\nProduct Designer\nSummary\nDesigner.\n";
+        let cv = extract(text);
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Marcus Oyelaran"));
+        assert_eq!(cv.hero.professional_title.as_deref(), Some("Product Designer"));
+        assert_eq!(cv.languages.len(), 1, "{:?}", cv.languages);
+    }
+
+    #[test]
+    fn bullets_that_lost_their_markers_stay_with_their_job() {
+        let text = "EXPERIENCE\nEngineer, Acme\nBerlin | 2019 - 2021\nBuilt the billing API Cut p99 latency by 40% for every region\nDeveloper, Beta GmbH\nMunich | 2016 - 2019\n";
+        let cv = extract(text);
+        assert_eq!(cv.experience.len(), 2);
+        assert_eq!(
+            (cv.experience[1].title.as_deref(), cv.experience[1].company.as_deref()),
+            (Some("Developer"), Some("Beta GmbH"))
+        );
+        assert!(cv.experience[0].summary.as_deref().is_some_and(|s| s.contains("billing API")));
     }
 
     #[test]
