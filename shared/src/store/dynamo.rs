@@ -115,6 +115,20 @@ fn sdk_error<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static
     }
 }
 
+/// A conditional write's outcome: a failed condition is its own error, not a backend fault.
+fn conditional_write<T, E>(result: Result<T, SdkError<E>>) -> Result<(), TableError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(SdkError::ServiceError(ctx)) if ctx.err().code() == Some("ConditionalCheckFailedException") => {
+            Err(TableError::ConditionFailed { op: None })
+        }
+        Err(e) => Err(sdk_error(e)),
+    }
+}
+
 fn s(value: &str) -> AttributeValue {
     AttributeValue::S(value.to_owned())
 }
@@ -249,13 +263,7 @@ impl Table for DynamoTable {
             .set_expression_attribute_values(condition.values())
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Err(TableError::ConditionFailed { op: None })
-            }
-            Err(e) => Err(sdk_error(e)),
-        }
+        conditional_write(result)
     }
 
     async fn delete(&self, key: &ItemKey, expect: Expect) -> Result<(), TableError> {
@@ -271,13 +279,7 @@ impl Table for DynamoTable {
             .set_expression_attribute_values(condition.values())
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Err(TableError::ConditionFailed { op: None })
-            }
-            Err(e) => Err(sdk_error(e)),
-        }
+        conditional_write(result)
     }
 
     async fn query(&self, query: Query) -> Result<Page, TableError> {

@@ -66,8 +66,23 @@ fn sdk_error<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static
     }
 }
 
-fn to_btree(map: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
-    map.map(|m| m.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect()).unwrap_or_default()
+/// GET and HEAD answer with the same headers; S3 lower-cases user metadata names.
+fn meta(
+    key: &BlobKey,
+    length: Option<i64>,
+    content_type: Option<&str>,
+    cache_control: Option<&str>,
+    metadata: Option<&std::collections::HashMap<String, String>>,
+) -> BlobMeta {
+    BlobMeta {
+        key: key.clone(),
+        size: length.unwrap_or(0).max(0) as u64,
+        content_type: content_type.map(str::to_owned),
+        cache_control: cache_control.map(str::to_owned),
+        metadata: metadata
+            .map(|m| m.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect::<BTreeMap<_, _>>())
+            .unwrap_or_default(),
+    }
 }
 
 fn presigning(expires_in: Duration) -> Result<PresigningConfig, BlobError> {
@@ -111,13 +126,7 @@ impl Blobs for S3Blobs {
             .send()
             .await
             .map_err(|e| sdk_error(e, key.as_str()))?;
-        let meta = BlobMeta {
-            key: key.clone(),
-            size: out.content_length().unwrap_or(0).max(0) as u64,
-            content_type: out.content_type().map(str::to_owned),
-            cache_control: out.cache_control().map(str::to_owned),
-            metadata: to_btree(out.metadata()),
-        };
+        let meta = meta(key, out.content_length(), out.content_type(), out.cache_control(), out.metadata());
         let body =
             out.body.collect().await.map_err(|e| BlobError::Unavailable(format!("reading {key}: {e}")))?.into_bytes();
         Ok(Blob { meta: BlobMeta { size: body.len() as u64, ..meta }, body })
@@ -132,13 +141,7 @@ impl Blobs for S3Blobs {
             .send()
             .await
             .map_err(|e| sdk_error(e, key.as_str()))?;
-        Ok(BlobMeta {
-            key: key.clone(),
-            size: out.content_length().unwrap_or(0).max(0) as u64,
-            content_type: out.content_type().map(str::to_owned),
-            cache_control: out.cache_control().map(str::to_owned),
-            metadata: to_btree(out.metadata()),
-        })
+        Ok(meta(key, out.content_length(), out.content_type(), out.cache_control(), out.metadata()))
     }
 
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
