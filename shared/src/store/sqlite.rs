@@ -62,9 +62,25 @@ impl SqliteTable {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
         // WAL lets readers in other processes proceed while one writes; NORMAL sync is durable
         // across application crashes (the WAL is synced at checkpoints) and much faster.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(backend)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(backend)?;
-        conn.execute_batch(SCHEMA).map_err(backend)?;
+        // Switching a new file to WAL needs an exclusive lock, and SQLite answers "locked"
+        // without waiting when several processes open it at once: retry until the deadline.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            let prepared = conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
+                .and_then(|()| conn.execute_batch(SCHEMA));
+            match prepared {
+                Ok(()) => break,
+                Err(e)
+                    if matches!(backend_ref(&e), TableError::Unavailable(_))
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
         Ok(Self { inner: Arc::new(Inner { conn: Mutex::new(conn), writes: 0.into() }) })
     }
 
@@ -111,6 +127,10 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 fn backend(e: rusqlite::Error) -> TableError {
+    backend_ref(&e)
+}
+
+fn backend_ref(e: &rusqlite::Error) -> TableError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => TableError::Unavailable(e.to_string()),
         _ => TableError::Backend(e.to_string()),
