@@ -2,15 +2,15 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 TOOLS := .venv-tools
-CV ?= shared/tests/fixtures/cv/full-every-field.json
+CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 
 .PHONY: help demo test tools schema bench clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-demo: ## Today: the example CV as JSON Resume (the website arrives with the pipeline issue)
-	cargo run --quiet -p r2w-local --bin r2w -- convert --to json-resume "$(CV)"
+demo: ## A CV file in, its 18 sections out as JSON (Claude with ANTHROPIC_API_KEY, else offline)
+	cargo run --quiet -p r2w-local --bin r2w -- extract "$(CV)"
 
 test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
 	scripts/test.sh
@@ -29,8 +29,9 @@ node_modules/.installed: package.json package-lock.json
 schema: ## Regenerate shared/schema/cv-data.schema.json after changing the CV types
 	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-shared --test cv_schema checked_in_schema_is_current
 
-bench: ## Benchmarks (criterion); figures go to docs/benchmarks.md
+bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftotext)
 	cargo bench -p r2w-shared --bench table
+	cargo bench -p r2w-extract --bench extraction
 
 clean-tools:
 	rm -rf $(TOOLS) node_modules

@@ -19,6 +19,28 @@ pub struct Config {
     /// Secret names are looked up under this prefix in Secrets Manager.
     pub secrets_prefix: String,
     pub secrets_cache_ttl: Duration,
+    pub anthropic: AnthropicSettings,
+}
+
+/// Where CV extraction calls Claude. The API key is a secret (`anthropic-api-key`), not here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnthropicSettings {
+    pub base_url: Url,
+    pub model: String,
+}
+
+/// The current Opus model (Anthropic's models overview, November 2026).
+pub const DEFAULT_ANTHROPIC_MODEL: &str = "claude-opus-5";
+pub const DEFAULT_ANTHROPIC_BASE_URL: &str = "https://api.anthropic.com";
+
+impl Default for AnthropicSettings {
+    fn default() -> Self {
+        Self {
+            base_url: Url::parse(DEFAULT_ANTHROPIC_BASE_URL)
+                .unwrap_or_else(|_| unreachable!("the default URL is valid")),
+            model: DEFAULT_ANTHROPIC_MODEL.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +157,21 @@ impl Config {
             }
         };
 
+        let mut anthropic = AnthropicSettings::default();
+        if let Some(model) = get("R2W_ANTHROPIC_MODEL") {
+            if model.len() <= 100 && model.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._@".contains(&b)) {
+                anthropic.model = model;
+            } else {
+                problems.push("R2W_ANTHROPIC_MODEL must be a model id such as claude-opus-5".into());
+            }
+        }
+        if let Some(base) = get("R2W_ANTHROPIC_BASE_URL") {
+            match Url::parse(&base) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => anthropic.base_url = url,
+                _ => problems.push("R2W_ANTHROPIC_BASE_URL must be an http(s) URL".into()),
+            }
+        }
+
         match backend {
             Some(backend) if problems.is_empty() => Ok(Self {
                 backend,
@@ -142,6 +179,7 @@ impl Config {
                 public_url,
                 secrets_prefix: get("R2W_SECRETS_PREFIX").unwrap_or_else(|| "r2w/".into()),
                 secrets_cache_ttl: ttl,
+                anthropic,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -155,6 +193,7 @@ impl Config {
             public_url: Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("the default URL is valid")),
             secrets_prefix: "r2w/".into(),
             secrets_cache_ttl: Duration::from_secs(300),
+            anthropic: AnthropicSettings::default(),
         }
     }
 }
@@ -185,6 +224,22 @@ mod tests {
         assert_eq!(config.backend, Backend::Embedded { data_dir: "data".into() });
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(config.anthropic.model, DEFAULT_ANTHROPIC_MODEL);
+        assert_eq!(config.anthropic.base_url.as_str(), "https://api.anthropic.com/");
+    }
+
+    #[test]
+    fn the_claude_model_and_endpoint_are_configurable() {
+        let config = Config::from_vars(vars(&[
+            ("R2W_ANTHROPIC_MODEL", "claude-sonnet-5"),
+            ("R2W_ANTHROPIC_BASE_URL", "http://127.0.0.1:9999"),
+        ]))
+        .expect("valid");
+        assert_eq!(config.anthropic.model, "claude-sonnet-5");
+        assert_eq!(config.anthropic.base_url.as_str(), "http://127.0.0.1:9999/");
+        let err = Config::from_vars(vars(&[("R2W_ANTHROPIC_MODEL", "x y"), ("R2W_ANTHROPIC_BASE_URL", "file:///k")]))
+            .expect_err("invalid");
+        assert_eq!(err.problems.len(), 2, "{err}");
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! with their cloud and embedded adapters, configuration, errors and telemetry.
 
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod records;
 pub mod secrets;
 pub mod store;
 pub mod telemetry;

@@ -4,7 +4,15 @@
 //! - [`text`]: the file's text (PDF, DOCX, TXT), or a classified reason why not.
 //! - [`heuristic`]: the offline extractor, text -> CV data by headings, dates and patterns.
 //! - [`llm`]: Claude extraction over the Messages API, with its answer checked.
+//! - [`breaker`] and [`cache`]: Claude is called at most once per file, and not at all while
+//!   it is failing.
+//! - [`extractor`]: the choice between Claude and the heuristic.
+//! - [`task`]: the pipeline step (binary `extract`).
 
+pub mod breaker;
+pub mod cache;
+pub mod extractor;
 pub mod heuristic;
 pub mod llm;
+pub mod task;
 pub mod text;

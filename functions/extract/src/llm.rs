@@ -9,6 +9,7 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use r2w_shared::config::AnthropicSettings;
 use r2w_shared::model::{CvData, ExtractionMethod, cv_json_schema};
 use r2w_shared::secrets::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -27,11 +28,12 @@ Rules:
 - Keep bullet points as separate list items.
 - Put any text that fits no section into unclassifiedText, so nothing in the CV is lost.";
 
+/// How to reach Claude. The API key is passed per call, so a rotated key is picked up without
+/// a new client.
 #[derive(Debug, Clone)]
 pub struct ClaudeConfig {
     pub base_url: String,
     pub model: String,
-    pub api_key: SecretString,
     /// Per attempt (the Lambda timeout is set above it).
     pub timeout: Duration,
     pub max_retries: u32,
@@ -42,11 +44,10 @@ pub struct ClaudeConfig {
 }
 
 impl ClaudeConfig {
-    pub fn new(api_key: SecretString, model: impl Into<String>) -> Self {
+    pub fn new(settings: &AnthropicSettings) -> Self {
         Self {
-            base_url: "https://api.anthropic.com".into(),
-            model: model.into(),
-            api_key,
+            base_url: settings.base_url.as_str().trim_end_matches('/').to_owned(),
+            model: settings.model.clone(),
             timeout: Duration::from_secs(120),
             max_retries: 3,
             base_backoff: Duration::from_secs(1),
@@ -91,6 +92,10 @@ pub struct Claude {
 }
 
 static CV_SCHEMA: LazyLock<Value> = LazyLock::new(cv_json_schema);
+/// Compiled once per container; `None` would mean our own schema does not compile (a bug that
+/// every answer then reports as invalid output instead of a panic).
+static CV_VALIDATOR: LazyLock<Option<jsonschema::Validator>> =
+    LazyLock::new(|| jsonschema::validator_for(&CV_SCHEMA).ok());
 
 #[derive(Deserialize)]
 struct MessagesResponse {
@@ -139,7 +144,7 @@ impl Claude {
     }
 
     /// Sends the CV, retrying what is worth retrying, and returns checked CV data.
-    pub async fn extract(&self, source: Source<'_>) -> Result<CvData, LlmError> {
+    pub async fn extract(&self, api_key: &SecretString, source: Source<'_>) -> Result<CvData, LlmError> {
         let body = self.request_body(source);
         let url = format!("{}/v1/messages", self.config.base_url.trim_end_matches('/'));
         let mut attempt = 0;
@@ -147,7 +152,7 @@ impl Claude {
             let outcome = self
                 .http
                 .post(&url)
-                .header("x-api-key", self.config.api_key.expose_secret())
+                .header("x-api-key", api_key.expose_secret())
                 .header("anthropic-version", ANTHROPIC_VERSION)
                 .json(&body)
                 .send()
@@ -158,7 +163,7 @@ impl Claude {
                         .json()
                         .await
                         .map_err(|e| LlmError::InvalidOutput(format!("not a Messages response: {e}")))?;
-                    return checked_cv(&answer, source.text(), &self.config.model);
+                    return checked_cv(&answer, source, &self.config.model);
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -216,7 +221,7 @@ fn error_message(body: &str) -> Option<String> {
 
 /// The tool input, validated against the schema, parsed, normalised and checked for values
 /// that are not in the source text.
-fn checked_cv(answer: &MessagesResponse, source_text: &str, model: &str) -> Result<CvData, LlmError> {
+fn checked_cv(answer: &MessagesResponse, source: Source<'_>, model: &str) -> Result<CvData, LlmError> {
     let input = answer
         .content
         .iter()
@@ -228,13 +233,21 @@ fn checked_cv(answer: &MessagesResponse, source_text: &str, model: &str) -> Resu
         object.entry("schemaVersion").or_insert(json!(r2w_shared::model::CV_SCHEMA_VERSION));
     }
     let validator =
-        jsonschema::validator_for(&CV_SCHEMA).map_err(|e| LlmError::InvalidOutput(format!("schema: {e}")))?;
+        CV_VALIDATOR.as_ref().ok_or_else(|| LlmError::InvalidOutput("the CV schema does not compile".into()))?;
     if let Some(error) = validator.iter_errors(&input).next() {
         return Err(LlmError::InvalidOutput(format!("{error} at {}", error.instance_path())));
     }
     let mut cv = CvData::from_json(input.to_string().as_bytes()).map_err(|e| LlmError::InvalidOutput(e.to_string()))?;
     normalise(&mut cv);
-    drop_fabrications(&mut cv, source_text);
+    if source.text().trim().is_empty() {
+        // A scan read by Claude from the PDF itself: there is no text layer to check against.
+        cv.metadata.warnings.push(
+            "the CV was read from a scanned PDF; check the contact details, they could not be verified against its text"
+                .into(),
+        );
+    } else {
+        drop_fabrications(&mut cv, source.text());
+    }
     cv.metadata.extraction_method = Some(ExtractionMethod::Llm);
     cv.metadata.extraction_model = Some(model.to_owned());
     Ok(cv)

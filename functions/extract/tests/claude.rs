@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use r2w_extract::llm::{ANTHROPIC_VERSION, Claude, ClaudeConfig, LlmError, Source, TOOL_NAME};
+use r2w_shared::config::AnthropicSettings;
 use r2w_shared::model::{ExtractionMethod, cv_json_schema};
 use r2w_shared::secrets::SecretString;
 use serde_json::{Value, json};
@@ -23,8 +24,12 @@ fn config(server: &MockServer) -> ClaudeConfig {
         max_retries: 2,
         base_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_secs(2),
-        ..ClaudeConfig::new(SecretString::from(KEY.to_owned()), MODEL)
+        ..ClaudeConfig::new(&AnthropicSettings { model: MODEL.into(), ..AnthropicSettings::default() })
     }
+}
+
+fn key() -> SecretString {
+    SecretString::from(KEY.to_owned())
 }
 
 fn tool_answer(input: Value) -> ResponseTemplate {
@@ -69,7 +74,8 @@ async fn expect_request(server: &MockServer, answer: ResponseTemplate) {
 async fn a_valid_tool_answer_becomes_checked_cv_data() {
     let server = MockServer::start().await;
     expect_request(&server, tool_answer(good_input())).await;
-    let cv = Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect("extraction");
+    let cv =
+        Claude::new(config(&server)).expect("client").extract(&key(), Source::Text(CV_TEXT)).await.expect("extraction");
     assert_eq!(cv.hero.full_name.as_deref(), Some("Dana Levi"), "whitespace normalised");
     assert_eq!(cv.contact.email.as_deref(), Some("dana.levi@example.com"));
     assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Llm));
@@ -90,10 +96,11 @@ async fn a_scanned_pdf_is_sent_as_a_document() {
     let pdf = b"%PDF-1.4 scanned";
     let cv = Claude::new(config(&server))
         .expect("client")
-        .extract(Source::Pdf { bytes: pdf, text: "" })
+        .extract(&key(), Source::Pdf { bytes: pdf, text: "" })
         .await
         .expect("extraction");
     assert_eq!(cv.hero.full_name.as_deref(), Some("Dana Levi"));
+    assert!(cv.metadata.warnings.iter().any(|w| w.contains("scanned PDF")), "{:?}", cv.metadata.warnings);
     let requests = server.received_requests().await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json body");
     assert_eq!(body["messages"][0]["content"][0]["type"], "document");
@@ -109,8 +116,11 @@ async fn malformed_tool_input_is_refused() {
     ] {
         let server = MockServer::start().await;
         expect_request(&server, tool_answer(input.clone())).await;
-        let err =
-            Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect_err("invalid");
+        let err = Claude::new(config(&server))
+            .expect("client")
+            .extract(&key(), Source::Text(CV_TEXT))
+            .await
+            .expect_err("invalid");
         assert!(matches!(err, LlmError::InvalidOutput(_)), "{input}: {err:?}");
     }
     let server = MockServer::start().await;
@@ -119,8 +129,11 @@ async fn malformed_tool_input_is_refused() {
         ResponseTemplate::new(200).set_body_json(json!({ "content": [{ "type": "text", "text": "Sure!" }] })),
     )
     .await;
-    let err =
-        Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect_err("no tool call");
+    let err = Claude::new(config(&server))
+        .expect("client")
+        .extract(&key(), Source::Text(CV_TEXT))
+        .await
+        .expect_err("no tool call");
     assert!(matches!(err, LlmError::InvalidOutput(_)), "{err:?}");
 }
 
@@ -132,7 +145,8 @@ async fn fabricated_contacts_are_dropped_with_a_warning() {
     input["contact"]["links"] =
         json!([{ "url": "https://linkedin.com/in/made-up" }, { "url": "https://github.com/dlevi" }]);
     expect_request(&server, tool_answer(input)).await;
-    let cv = Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect("extraction");
+    let cv =
+        Claude::new(config(&server)).expect("client").extract(&key(), Source::Text(CV_TEXT)).await.expect("extraction");
     assert_eq!(cv.contact.email, None);
     assert_eq!(cv.contact.phone.as_deref(), Some("+972 52-555-0142"), "a real phone is kept");
     assert_eq!(cv.contact.links.len(), 1);
@@ -157,8 +171,11 @@ async fn rate_limits_are_retried_after_the_time_the_api_asks() {
     let server = MockServer::start().await;
     fail_once_then_succeed(&server, api_error(429, "rate_limit_error").insert_header("retry-after", "1")).await;
     let started = std::time::Instant::now();
-    let cv =
-        Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect("second attempt");
+    let cv = Claude::new(config(&server))
+        .expect("client")
+        .extract(&key(), Source::Text(CV_TEXT))
+        .await
+        .expect("second attempt");
     assert!(started.elapsed() >= Duration::from_millis(950), "waited for retry-after");
     assert_eq!(cv.hero.full_name.as_deref(), Some("Dana Levi"));
     assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2);
@@ -168,12 +185,15 @@ async fn rate_limits_are_retried_after_the_time_the_api_asks() {
 async fn overload_is_retried_and_persistent_overload_is_unavailable() {
     let server = MockServer::start().await;
     fail_once_then_succeed(&server, api_error(529, "overloaded_error")).await;
-    Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect("retried");
+    Claude::new(config(&server)).expect("client").extract(&key(), Source::Text(CV_TEXT)).await.expect("retried");
 
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(api_error(529, "overloaded_error")).mount(&server).await;
-    let err =
-        Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect_err("overloaded");
+    let err = Claude::new(config(&server))
+        .expect("client")
+        .extract(&key(), Source::Text(CV_TEXT))
+        .await
+        .expect_err("overloaded");
     assert!(
         matches!(err, LlmError::Unavailable(ref m) if m.contains("529") && m.contains("overloaded_error")),
         "{err:?}"
@@ -189,7 +209,7 @@ async fn a_slow_api_times_out_as_unavailable() {
         .mount(&server)
         .await;
     let config = ClaudeConfig { timeout: Duration::from_millis(200), max_retries: 1, ..config(&server) };
-    let err = Claude::new(config).expect("client").extract(Source::Text(CV_TEXT)).await.expect_err("timeout");
+    let err = Claude::new(config).expect("client").extract(&key(), Source::Text(CV_TEXT)).await.expect_err("timeout");
     assert!(matches!(err, LlmError::Unavailable(ref m) if m.contains("timed out")), "{err:?}");
 }
 
@@ -197,7 +217,8 @@ async fn a_slow_api_times_out_as_unavailable() {
 async fn a_bad_key_is_refused_without_retries() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(api_error(401, "authentication_error")).mount(&server).await;
-    let err = Claude::new(config(&server)).expect("client").extract(Source::Text(CV_TEXT)).await.expect_err("401");
+    let err =
+        Claude::new(config(&server)).expect("client").extract(&key(), Source::Text(CV_TEXT)).await.expect_err("401");
     assert!(matches!(err, LlmError::Refused(_)), "{err:?}");
     assert!(!err.to_string().contains(KEY), "the key never appears in errors");
     let requests: Vec<Request> = server.received_requests().await.unwrap_or_default();

@@ -1,13 +1,16 @@
-//! `r2w`: Resume2Website on one machine. Later subcommands (serve, demo, extract, build) wire
-//! the function crates together; these work on CV data alone.
+//! `r2w`: Resume2Website on one machine, wiring the function crates to the embedded default
+//! (SQLite and folders under `R2W_DATA_DIR`). Settings come from the environment and `.env`.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use r2w_shared::Config;
+use r2w_extract::extractor::{Extractor, Mode};
+use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
+use r2w_shared::{App, Config, telemetry};
 
 #[derive(Parser)]
 #[command(name = "r2w", version, about = "Resume2Website on one machine")]
@@ -27,8 +30,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::JsonResume)]
         to: Format,
     },
+    /// Extract CV data from a PDF, Word (.docx) or text file and print it as JSON.
+    Extract {
+        file: PathBuf,
+        /// auto: Claude when an Anthropic API key is configured, the offline heuristic otherwise.
+        #[arg(long, value_enum, default_value_t = ExtractorChoice::Auto)]
+        extractor: ExtractorChoice,
+        #[arg(long, value_enum, default_value_t = Format::R2w)]
+        format: Format,
+    },
     /// Check the configuration from the environment and print it.
     Config,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExtractorChoice {
+    Auto,
+    Anthropic,
+    Heuristic,
+}
+
+impl From<ExtractorChoice> for Mode {
+    fn from(choice: ExtractorChoice) -> Self {
+        match choice {
+            ExtractorChoice::Auto => Mode::Auto,
+            ExtractorChoice::Anthropic => Mode::Anthropic,
+            ExtractorChoice::Heuristic => Mode::Heuristic,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,8 +78,15 @@ enum CliError {
     Invalid(String),
 }
 
-fn main() -> ExitCode {
-    match run(Cli::parse()) {
+#[tokio::main]
+async fn main() -> ExitCode {
+    // A missing .env is normal; a malformed one is worth saying.
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("r2w: ignoring .env: {e}");
+    }
+    match run(Cli::parse()).await {
         Ok(output) => {
             println!("{output}");
             ExitCode::SUCCESS
@@ -62,7 +98,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<String, CliError> {
+async fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Schema => pretty(&cv_json_schema()),
         Command::Convert { input, to } => {
@@ -74,10 +110,21 @@ fn run(cli: Cli) -> Result<String, CliError> {
             } else {
                 json_resume::import(&doc).map_err(|e| CliError::Invalid(format!("{name}: {e}")))?
             };
-            match to {
-                Format::R2w => pretty(&cv),
-                Format::JsonResume => pretty(&json_resume::export(&cv)),
-            }
+            render(&cv, to)
+        }
+        Command::Extract { file, extractor: choice, format } => {
+            let original =
+                std::fs::read(&file).map_err(|source| CliError::Read { path: file.display().to_string(), source })?;
+            let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
+            telemetry::init(config.log_format);
+            let app = App::from_config(config).await.map_err(|e| CliError::Invalid(e.to_string()))?;
+            let extractor =
+                Extractor::for_app(&app, Arc::new(SystemClock)).map_err(|e| CliError::Invalid(e.to_string()))?;
+            let cv = extractor
+                .extract(bytes::Bytes::from(original), choice.into())
+                .await
+                .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
+            render(&cv, format)
         }
         Command::Config => {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
@@ -99,6 +146,13 @@ fn read_input(path: &PathBuf) -> Result<String, CliError> {
         Ok(text)
     } else {
         std::fs::read_to_string(path).map_err(read_error)
+    }
+}
+
+fn render(cv: &CvData, format: Format) -> Result<String, CliError> {
+    match format {
+        Format::R2w => pretty(cv),
+        Format::JsonResume => pretty(&json_resume::export(cv)),
     }
 }
 

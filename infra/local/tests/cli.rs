@@ -70,3 +70,89 @@ fn reports_every_configuration_problem() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("R2W_TABLE_NAME") && stderr.contains("R2W_UPLOADS_BUCKET"), "{stderr}");
 }
+
+/// `r2w` run in `dir` with nothing from the caller's environment (nor a developer's `.env`).
+fn r2w_isolated(dir: &Path) -> Command {
+    let mut command = r2w();
+    command.current_dir(dir).env_clear().env("R2W_DATA_DIR", dir.join("data")).env("RUST_LOG", "warn");
+    command
+}
+
+fn extract_fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../functions/extract/fixtures").join(name)
+}
+
+#[test]
+fn extracts_a_pdf_offline_in_either_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out =
+        r2w_isolated(dir.path()).arg("extract").arg(extract_fixture("pdf/12-he-classic.pdf")).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cv = CvData::from_json(&out.stdout).expect("CV data on stdout");
+    assert_eq!(cv.metadata.extraction_method, Some(r2w_shared::model::ExtractionMethod::Heuristic));
+    assert_eq!(cv.metadata.source_language.as_ref().map(|l| l.as_str()), Some("he"));
+    assert!(!cv.experience.is_empty());
+
+    let out = r2w_isolated(dir.path())
+        .args(["extract", "--extractor", "heuristic", "--format", "json-resume"])
+        .arg(extract_fixture("docx/06-es-classic.docx"))
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let resume: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON Resume");
+    assert!(resume["basics"]["name"].as_str().is_some_and(|n| !n.is_empty()), "{resume}");
+}
+
+#[test]
+fn extraction_failures_say_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = r2w_isolated(dir.path()).arg("extract").arg(extract_fixture("bad/photo.png")).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("photo.png") && stderr.contains("PDF"), "{stderr}");
+
+    let out = r2w_isolated(dir.path())
+        .args(["extract", "--extractor", "anthropic"])
+        .arg(extract_fixture("txt/01-en-classic.txt"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ANTHROPIC_API_KEY"));
+}
+
+#[test]
+fn the_api_key_and_endpoint_come_from_dot_env() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(wiremock::MockServer::start());
+    let answer = serde_json::json!({
+        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-test",
+        "content": [{ "type": "tool_use", "id": "t1", "name": "record_cv",
+                      "input": { "hero": { "fullName": "Olivia Bennett" } } }],
+        "stop_reason": "tool_use", "usage": { "input_tokens": 1, "output_tokens": 1 }
+    });
+    runtime.block_on(
+        wiremock::Mock::given(wiremock::matchers::header("x-api-key", "key-from-dot-env"))
+            .and(wiremock::matchers::body_partial_json(serde_json::json!({ "model": "claude-test" })))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(answer))
+            .expect(1)
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = format!(
+        "ANTHROPIC_API_KEY=key-from-dot-env\nR2W_ANTHROPIC_MODEL=claude-test\nR2W_ANTHROPIC_BASE_URL={}\n",
+        server.uri()
+    );
+    std::fs::write(dir.path().join(".env"), env).expect("write .env");
+    for _ in 0..2 {
+        let out = r2w_isolated(dir.path())
+            .arg("extract")
+            .arg(extract_fixture("txt/01-en-classic.txt"))
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let cv = CvData::from_json(&out.stdout).expect("CV data");
+        assert_eq!(cv.metadata.extraction_method, Some(r2w_shared::model::ExtractionMethod::Llm));
+        assert_eq!(cv.metadata.extraction_model.as_deref(), Some("claude-test"));
+    }
+    runtime.block_on(server.verify()); // once: the second run was served from the cache in R2W_DATA_DIR
+}

@@ -2,11 +2,15 @@
 
 pub mod cv;
 pub mod dates;
+pub mod ids;
+pub mod job;
 pub mod json_resume;
 pub mod language;
 
 pub use cv::*;
 pub use dates::{DateError, DateRange, DateRangeError, PartialDate};
+pub use ids::{CvId, IdError, JobId, UserId};
+pub use job::{Job, JobFailure, JobStatus, JobStep, Step, StepStatus};
 pub use language::{LanguageTag, TextDirection};
 
 /// The JSON Schema of [`CvData`], as checked in at `shared/schema/cv-data.schema.json`.

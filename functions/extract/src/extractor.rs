@@ -1,0 +1,177 @@
+//! The whole extraction: file -> text -> CV data, choosing between Claude and the heuristic.
+//!
+//! `Auto` uses Claude when an API key is configured and the breaker lets the call through,
+//! and otherwise (no key, breaker open, Claude failing) the heuristic, whose result says so
+//! in `metadata.extractionMethod` and a warning, so the person can ask for an AI reading later.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use r2w_shared::App;
+use r2w_shared::clock::Clock;
+use r2w_shared::model::CvData;
+use r2w_shared::secrets::{SecretString, Secrets, SecretsError};
+use r2w_shared::store::Table;
+
+use crate::breaker::{Breaker, BreakerPolicy, Permit};
+use crate::cache::{CacheKey, ExtractionCache};
+use crate::heuristic;
+use crate::llm::{Claude, ClaudeConfig, LlmError, PROMPT_VERSION, Source};
+use crate::text::{self, ExtractedText, TextError};
+
+/// The secret holding the Anthropic API key (locally the variable `ANTHROPIC_API_KEY`).
+pub const ANTHROPIC_KEY_SECRET: &str = "anthropic-api-key";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Claude when a key is configured and it is available, the heuristic otherwise.
+    #[default]
+    Auto,
+    /// Claude or an error.
+    Anthropic,
+    /// The offline heuristic only.
+    Heuristic,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// The file itself: unsupported, too large, needing OCR, corrupt. Permanent.
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error("no Anthropic API key is configured (set ANTHROPIC_API_KEY locally, or the secret anthropic-api-key)")]
+    NoApiKey,
+    /// Only with [`Mode::Anthropic`]; `Auto` falls back to the heuristic instead.
+    #[error(transparent)]
+    Llm(#[from] LlmError),
+    /// A dependency (the secret store) failed in a way worth retrying.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub struct Extractor {
+    claude: Claude,
+    secrets: Arc<dyn Secrets>,
+    cache: ExtractionCache,
+    breaker: Breaker,
+    clock: Arc<dyn Clock>,
+}
+
+impl Extractor {
+    /// The extractor an [`App`] configures: Claude as its settings say, the key from its secrets,
+    /// cache and breaker in its table.
+    pub fn for_app(app: &App, clock: Arc<dyn Clock>) -> Result<Self, LlmError> {
+        let claude = Claude::new(ClaudeConfig::new(&app.config.anthropic))?;
+        Ok(Self::new(claude, Arc::clone(&app.secrets), Arc::clone(&app.table), clock, BreakerPolicy::default()))
+    }
+
+    pub fn new(
+        claude: Claude,
+        secrets: Arc<dyn Secrets>,
+        table: Arc<dyn Table>,
+        clock: Arc<dyn Clock>,
+        policy: BreakerPolicy,
+    ) -> Self {
+        Self {
+            claude,
+            secrets,
+            cache: ExtractionCache::new(Arc::clone(&table)),
+            breaker: Breaker::new(table, Arc::clone(&clock), "anthropic", policy),
+            clock,
+        }
+    }
+
+    pub async fn extract(&self, original: Bytes, mode: Mode) -> Result<CvData, ExtractError> {
+        let text = {
+            let bytes = original.clone();
+            blocking(move || text::extract(&bytes)).await?
+        };
+        let api_key = match mode {
+            Mode::Heuristic => None,
+            Mode::Auto | Mode::Anthropic => self.api_key(mode).await?,
+        };
+        let Some(api_key) = api_key else { return structure(text?, None).await };
+        // A PDF with no text layer can still be read by Claude, from the PDF itself.
+        let text = match text {
+            Ok(text) => Some(text),
+            Err(TextError::NeedsOcr) => None,
+            Err(e) => return Err(e.into()),
+        };
+
+        let cache_key = CacheKey::new(&original, self.claude.model(), PROMPT_VERSION);
+        match self.cache.get(&cache_key).await {
+            Ok(Some(cv)) => return Ok(cv),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "extraction cache unreadable; calling Claude"),
+        }
+
+        let failure = match self.breaker.permit().await {
+            Permit::Refused { until } => LlmError::Unavailable(format!(
+                "paused after repeated failures, until {}",
+                time::OffsetDateTime::from_unix_timestamp(until).map_or_else(|_| until.to_string(), |t| t.to_string())
+            )),
+            permit => {
+                let source = match &text {
+                    Some(text) => Source::Text(&text.text),
+                    None => Source::Pdf { bytes: &original, text: "" },
+                };
+                match self.claude.extract(&api_key, source).await {
+                    Ok(cv) => {
+                        self.breaker.succeeded().await;
+                        if let Err(e) = self.cache.put(&cache_key, &cv, self.clock.unix_now()).await {
+                            tracing::warn!(error = %e, "could not cache the extraction");
+                        }
+                        return Ok(cv);
+                    }
+                    Err(e @ LlmError::Unavailable(_)) => {
+                        self.breaker.failed(permit).await;
+                        e
+                    }
+                    Err(e) => {
+                        // Claude answered (badly, or refusing our request): it is available.
+                        self.breaker.succeeded().await;
+                        e
+                    }
+                }
+            }
+        };
+        tracing::warn!(error = %failure, "Claude extraction failed");
+        if mode == Mode::Anthropic {
+            return Err(failure.into());
+        }
+        let text = text.ok_or(TextError::NeedsOcr)?;
+        let reason = match failure {
+            LlmError::Unavailable(_) => "the AI extraction service is unavailable",
+            LlmError::Refused(_) | LlmError::InvalidOutput(_) => "the AI extraction did not succeed",
+        };
+        structure(text, Some(reason)).await
+    }
+
+    /// The key, or `None` in `Auto` mode when none is configured.
+    async fn api_key(&self, mode: Mode) -> Result<Option<SecretString>, ExtractError> {
+        match self.secrets.get(ANTHROPIC_KEY_SECRET).await {
+            Ok(key) => Ok(Some(key)),
+            Err(SecretsError::NotFound(_)) if mode == Mode::Auto => Ok(None),
+            Err(SecretsError::NotFound(_)) => Err(ExtractError::NoApiKey),
+            Err(e @ SecretsError::Unavailable(_)) => Err(ExtractError::Unavailable(e.to_string())),
+            Err(e @ SecretsError::Backend(_)) => Err(ExtractError::Internal(e.to_string())),
+        }
+    }
+}
+
+/// The heuristic extractor on `text`; `fallback_reason` says why Claude was not used.
+async fn structure(text: ExtractedText, fallback_reason: Option<&'static str>) -> Result<CvData, ExtractError> {
+    let mut cv = blocking(move || heuristic::extract(&text.text)).await?;
+    if let Some(reason) = fallback_reason {
+        cv.metadata
+            .warnings
+            .push(format!("Structured offline because {reason}; extract again later for an AI reading."));
+    }
+    Ok(cv)
+}
+
+/// Parsing and structuring are CPU work: off the async workers, so a server stays responsive.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ExtractError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| ExtractError::Internal(format!("extraction task: {e}")))
+}

@@ -1,0 +1,178 @@
+//! A job: one run of the pipeline over one upload, with the timeline of its steps that the
+//! person watches while their site is made.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::ids::{CvId, JobId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Job {
+    pub id: JobId,
+    pub user_id: UserId,
+    /// The original in the uploads store.
+    pub upload_key: String,
+    pub status: JobStatus,
+    pub steps: Vec<JobStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_id: Option<CvId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<JobFailure>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Step {
+    Extract,
+    BuildPortfolio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepStatus {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JobStep {
+    pub step: Step,
+    pub status: StepStatus,
+    /// Times the step was started; above 1 when the state machine retried it.
+    pub attempts: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<OffsetDateTime>,
+    /// What the person should know: the method used, warnings, or why it failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Why a job failed, for the person (`message`) and for support (`error`, a stable name such
+/// as `Extract.NeedsOcr`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JobFailure {
+    pub step: Step,
+    pub error: String,
+    pub message: String,
+}
+
+impl Job {
+    pub fn queued(id: JobId, user_id: UserId, upload_key: impl Into<String>, now: OffsetDateTime) -> Self {
+        Self {
+            id,
+            user_id,
+            upload_key: upload_key.into(),
+            status: JobStatus::Queued,
+            steps: Vec::new(),
+            cv_id: None,
+            failure: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// Marks `step` running; a retried step keeps its entry and counts the attempt.
+    pub fn start_step(&mut self, step: Step, now: OffsetDateTime) {
+        self.status = JobStatus::Running;
+        self.failure = None;
+        self.updated_at = now;
+        match self.steps.iter_mut().find(|s| s.step == step) {
+            Some(entry) => {
+                entry.status = StepStatus::Running;
+                entry.attempts += 1;
+                entry.started_at = now;
+                entry.finished_at = None;
+                entry.notes.clear();
+            }
+            None => self.steps.push(JobStep {
+                step,
+                status: StepStatus::Running,
+                attempts: 1,
+                started_at: now,
+                finished_at: None,
+                notes: Vec::new(),
+            }),
+        }
+    }
+
+    /// Marks `step` done. The job stays running until its last step succeeds.
+    pub fn finish_step(&mut self, step: Step, notes: Vec<String>, last: bool, now: OffsetDateTime) {
+        self.close_step(step, StepStatus::Succeeded, notes, now);
+        if last {
+            self.status = JobStatus::Succeeded;
+        }
+    }
+
+    pub fn fail_step(&mut self, step: Step, error: impl Into<String>, message: impl Into<String>, now: OffsetDateTime) {
+        let message = message.into();
+        self.close_step(step, StepStatus::Failed, vec![message.clone()], now);
+        self.status = JobStatus::Failed;
+        self.failure = Some(JobFailure { step, error: error.into(), message });
+    }
+
+    pub fn step(&self, step: Step) -> Option<&JobStep> {
+        self.steps.iter().find(|s| s.step == step)
+    }
+
+    fn close_step(&mut self, step: Step, status: StepStatus, notes: Vec<String>, now: OffsetDateTime) {
+        self.updated_at = now;
+        if self.step(step).is_none() {
+            self.start_step(step, now);
+        }
+        if let Some(entry) = self.steps.iter_mut().find(|s| s.step == step) {
+            entry.status = status;
+            entry.finished_at = Some(now);
+            entry.notes = notes;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_790_000_000 + seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn a_retried_step_keeps_one_entry_and_counts_attempts() {
+        let mut job = Job::queued(JobId::random(), UserId::random(), "uploads/u/j/cv.pdf", at(0));
+        job.start_step(Step::Extract, at(1));
+        job.fail_step(Step::Extract, "Extract.Transient", "the table was busy", at(2));
+        assert_eq!(job.status, JobStatus::Failed);
+        job.start_step(Step::Extract, at(3));
+        job.finish_step(Step::Extract, vec!["method: heuristic".into()], false, at(4));
+        assert_eq!(job.steps.len(), 1);
+        let extract = job.step(Step::Extract).expect("step");
+        assert_eq!((extract.attempts, extract.status, extract.finished_at), (2, StepStatus::Succeeded, Some(at(4))));
+        assert_eq!((job.status, job.failure.clone()), (JobStatus::Running, None));
+        job.start_step(Step::BuildPortfolio, at(5));
+        job.finish_step(Step::BuildPortfolio, Vec::new(), true, at(6));
+        assert_eq!(job.status, JobStatus::Succeeded);
+
+        let json = serde_json::to_value(&job).expect("json");
+        assert_eq!(json["steps"][0]["startedAt"], "2026-09-21T14:13:23Z");
+        let back: Job = serde_json::from_value(json).expect("round trip");
+        assert_eq!(back, job);
+    }
+}
