@@ -3,14 +3,18 @@ SHELL := /bin/bash
 PYTHON ?= python3
 TOOLS := .venv-tools
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
+THEME ?= modern
 
 .PHONY: help demo test tools schema bench clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-demo: ## A CV file in, its 18 sections out as JSON (Claude with ANTHROPIC_API_KEY, else offline)
-	cargo run --quiet -p r2w-local --bin r2w -- extract "$(CV)"
+demo: ## CV in, website out: $(CV) -> data/demo/cv.json -> data/demo/site/ (THEME=classic|modern|minimal)
+	cargo build --quiet -p r2w-local --bin r2w
+	mkdir -p data/demo
+	target/debug/r2w extract "$(CV)" > data/demo/cv.json
+	target/debug/r2w build data/demo/cv.json --out data/demo/site --theme "$(THEME)"
 
 test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
 	scripts/test.sh

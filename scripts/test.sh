@@ -38,3 +38,7 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+
+echo "== browser tests (headless Chromium: axe-core, layout, hostile CV, html-validate)"
+cargo build --quiet --workspace --bins  # already built by the tests above: same features, no rebuild
+R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/

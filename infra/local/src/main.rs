@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use r2w_build_portfolio::{SiteOptions, Theme};
 use r2w_extract::extractor::{Extractor, Mode};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
@@ -39,6 +40,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::R2w)]
         format: Format,
     },
+    /// Render a portfolio site from CV data or a JSON Resume document into a folder.
+    Build {
+        /// A JSON file (CV data or JSON Resume, detected), or - for standard input.
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// classic, modern or minimal (`r2w themes` lists them).
+        #[arg(long, default_value = "classic")]
+        theme: String,
+        /// The public address the site will have (canonical links, sitemap); without it the
+        /// site is a preview that asks search engines not to index it.
+        #[arg(long)]
+        url: Option<url::Url>,
+    },
+    /// List the portfolio themes.
+    Themes,
     /// Check the configuration from the environment and print it.
     Config,
 }
@@ -72,6 +89,8 @@ enum Format {
 enum CliError {
     #[error("cannot read {path}: {source}")]
     Read { path: String, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
     #[error("{0} is not JSON: {1}")]
     NotJson(String, serde_json::Error),
     #[error("{0}")]
@@ -101,16 +120,32 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Schema => pretty(&cv_json_schema()),
-        Command::Convert { input, to } => {
-            let name = input.display().to_string();
-            let text = read_input(&input)?;
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::NotJson(name.clone(), e))?;
-            let cv = if is_cv_data(&doc) {
-                CvData::from_json(text.as_bytes()).map_err(|e| CliError::Invalid(format!("{name}: {e}")))?
-            } else {
-                json_resume::import(&doc).map_err(|e| CliError::Invalid(format!("{name}: {e}")))?
-            };
-            render(&cv, to)
+        Command::Convert { input, to } => render(&read_cv(&input)?, to),
+        Command::Build { input, out, theme, url } => {
+            let cv = read_cv(&input)?;
+            let theme = Theme::parse(&theme).map_err(|e| CliError::Invalid(e.to_string()))?;
+            let canonical_url = url.map(|mut url| {
+                if !url.path().ends_with('/') {
+                    url.set_path(&format!("{}/", url.path()));
+                }
+                url
+            });
+            let site = r2w_build_portfolio::render(&cv, &SiteOptions { theme, canonical_url })
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
+            for file in &site.files {
+                let path = out.join(&file.path);
+                let write = |path: &std::path::Path| -> std::io::Result<()> {
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::write(path, &file.body)
+                };
+                write(&path).map_err(|source| CliError::Write { path: path.display().to_string(), source })?;
+            }
+            Ok(format!("{} files in {}; open {}", site.files.len(), out.display(), out.join("index.html").display()))
+        }
+        Command::Themes => {
+            Ok(Theme::ALL.iter().map(|t| format!("{:<8} {}", t.name(), t.description())).collect::<Vec<_>>().join("\n"))
         }
         Command::Extract { file, extractor: choice, format } => {
             let original =
@@ -130,6 +165,18 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
             Ok(format!("{config:#?}"))
         }
+    }
+}
+
+/// CV data or a JSON Resume document, told apart by their shape.
+fn read_cv(input: &PathBuf) -> Result<CvData, CliError> {
+    let name = input.display().to_string();
+    let text = read_input(input)?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::NotJson(name.clone(), e))?;
+    if is_cv_data(&doc) {
+        CvData::from_json(text.as_bytes()).map_err(|e| CliError::Invalid(format!("{name}: {e}")))
+    } else {
+        json_resume::import(&doc).map_err(|e| CliError::Invalid(format!("{name}: {e}")))
     }
 }
 

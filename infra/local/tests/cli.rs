@@ -156,3 +156,44 @@ fn the_api_key_and_endpoint_come_from_dot_env() {
     }
     runtime.block_on(server.verify()); // once: the second run was served from the cache in R2W_DATA_DIR
 }
+
+#[test]
+fn builds_a_site_from_cv_data_or_json_resume() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out =
+        r2w().args(["convert", "--to", "json-resume"]).arg(fixture("full-every-field.json")).output().expect("run");
+    let resume = dir.path().join("resume.json");
+    std::fs::write(&resume, &out.stdout).expect("write");
+    for (input, theme) in [(fixture("full-every-field.json"), "modern"), (resume, "minimal")] {
+        let site = dir.path().join(theme);
+        let out = r2w()
+            .arg("build")
+            .arg(&input)
+            .args(["--theme", theme, "--url", "https://r2w.example/amelia"])
+            .arg("--out")
+            .arg(&site)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let index = std::fs::read_to_string(site.join("index.html")).expect("index.html");
+        assert!(index.contains("<h1>Amelia Hartley</h1>"));
+        assert!(index.contains(&format!("class=\"theme-{theme}\"")));
+        assert!(index.contains("<link rel=\"canonical\" href=\"https://r2w.example/amelia/\">"));
+        for file in ["404.html", "resume.json", "contact.vcf", "robots.txt", "sitemap.xml"] {
+            assert!(site.join(file).is_file(), "{file}");
+        }
+    }
+    let bad = r2w()
+        .arg("build")
+        .arg(fixture("minimal-name-only.json"))
+        .args(["--theme", "neon", "--out"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("classic, modern and minimal"));
+
+    let themes = r2w().arg("themes").output().expect("run");
+    let listed = String::from_utf8_lossy(&themes.stdout).into_owned();
+    assert!(["classic", "modern", "minimal"].iter().all(|t| listed.contains(t)), "{listed}");
+}

@@ -1,0 +1,15 @@
+//! Portfolio sites: CV data becomes a themed static site in about a millisecond — no build
+//! server, no Node process — written as a private preview, then published on a public URL.
+//!
+//! - [`render`]: CV data -> the site's files (HTML, CSS, JSON Resume, vCard, robots, sitemap).
+//! - [`themes`]: the looks a person chooses from.
+//! - [`view`]: what the page shows, cleaned and checked (every CV string is untrusted).
+
+pub mod i18n;
+pub mod render;
+pub mod themes;
+pub mod vcard;
+pub mod view;
+
+pub use render::{Site, SiteFile, SiteOptions, render};
+pub use themes::Theme;
