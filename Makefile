@@ -36,6 +36,7 @@ schema: ## Regenerate shared/schema/cv-data.schema.json after changing the CV ty
 bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftotext)
 	cargo bench -p r2w-shared --bench table
 	cargo bench -p r2w-extract --bench extraction
+	cargo bench -p r2w-build-portfolio --bench render
 
 clean-tools:
 	rm -rf $(TOOLS) node_modules

@@ -16,6 +16,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Where the local server is reached; presigned local blob URLs point here.
     pub public_url: Url,
+    /// Where the sites store is served to visitors (the CDN in the cloud; the local server by
+    /// default): previews under `previews/…`, published sites under `/{slug}/`. Ends in `/`.
+    pub sites_url: Url,
     /// Secret names are looked up under this prefix in Secrets Manager.
     pub secrets_prefix: String,
     pub secrets_cache_ttl: Duration,
@@ -148,6 +151,17 @@ impl Config {
             }
         };
 
+        let sites_url = match get("R2W_SITES_URL").map(|v| Url::parse(&v)) {
+            None => with_trailing_slash(public_url.clone()),
+            Some(Ok(url)) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                with_trailing_slash(url)
+            }
+            Some(_) => {
+                problems.push("R2W_SITES_URL must be an http(s) URL such as https://sites.example.com/".into());
+                with_trailing_slash(public_url.clone())
+            }
+        };
+
         let ttl = match get("R2W_SECRETS_CACHE_TTL_SECS").map(|v| v.parse::<u64>()) {
             None => Duration::from_secs(300),
             Some(Ok(secs)) if secs <= 86_400 => Duration::from_secs(secs),
@@ -177,6 +191,7 @@ impl Config {
                 backend,
                 log_format,
                 public_url,
+                sites_url,
                 secrets_prefix: get("R2W_SECRETS_PREFIX").unwrap_or_else(|| "r2w/".into()),
                 secrets_cache_ttl: ttl,
                 anthropic,
@@ -187,15 +202,25 @@ impl Config {
 
     /// The embedded default, rooted at `data_dir` (tests and the `r2w` command).
     pub fn embedded(data_dir: impl Into<PathBuf>) -> Self {
+        let public_url = Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("the default URL is valid"));
         Self {
+            sites_url: with_trailing_slash(public_url.clone()),
             backend: Backend::Embedded { data_dir: data_dir.into() },
             log_format: LogFormat::Text,
-            public_url: Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("the default URL is valid")),
+            public_url,
             secrets_prefix: "r2w/".into(),
             secrets_cache_ttl: Duration::from_secs(300),
             anthropic: AnthropicSettings::default(),
         }
     }
+}
+
+fn with_trailing_slash(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
 }
 
 fn parse_bool(get: &impl Fn(&str) -> Option<String>, name: &str, default: bool, problems: &mut Vec<String>) -> bool {
@@ -224,6 +249,7 @@ mod tests {
         assert_eq!(config.backend, Backend::Embedded { data_dir: "data".into() });
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(config.sites_url.as_str(), "http://127.0.0.1:8080/", "sites are served by the local server");
         assert_eq!(config.anthropic.model, DEFAULT_ANTHROPIC_MODEL);
         assert_eq!(config.anthropic.base_url.as_str(), "https://api.anthropic.com/");
     }
@@ -233,8 +259,10 @@ mod tests {
         let config = Config::from_vars(vars(&[
             ("R2W_ANTHROPIC_MODEL", "claude-sonnet-5"),
             ("R2W_ANTHROPIC_BASE_URL", "http://127.0.0.1:9999"),
+            ("R2W_SITES_URL", "https://cdn.example.com/s"),
         ]))
         .expect("valid");
+        assert_eq!(config.sites_url.as_str(), "https://cdn.example.com/s/");
         assert_eq!(config.anthropic.model, "claude-sonnet-5");
         assert_eq!(config.anthropic.base_url.as_str(), "http://127.0.0.1:9999/");
         let err = Config::from_vars(vars(&[("R2W_ANTHROPIC_MODEL", "x y"), ("R2W_ANTHROPIC_BASE_URL", "file:///k")]))

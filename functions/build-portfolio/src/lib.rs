@@ -4,9 +4,14 @@
 //! - [`render`]: CV data -> the site's files (HTML, CSS, JSON Resume, vCard, robots, sitemap).
 //! - [`themes`]: the looks a person chooses from.
 //! - [`view`]: what the page shows, cleaned and checked (every CV string is untrusted).
+//! - [`sites`]: previews and published sites in the sites store, switched without a visitor
+//!   ever seeing half of one.
+//! - [`task`]: the pipeline step (binary `build-portfolio`).
 
 pub mod i18n;
 pub mod render;
+pub mod sites;
+pub mod task;
 pub mod themes;
 pub mod vcard;
 pub mod view;

@@ -67,6 +67,12 @@ id_type!(
     "a CV id"
 );
 
+id_type!(
+    /// A portfolio site made from one CV.
+    PortfolioId,
+    "a portfolio id"
+);
+
 fn is_valid_id(value: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&value.len())
         && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::ids::{CvId, JobId, UserId};
+use super::ids::{CvId, JobId, PortfolioId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -17,6 +17,9 @@ pub struct Job {
     pub steps: Vec<JobStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cv_id: Option<CvId>,
+    /// The portfolio the job built; its record says where the preview is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portfolio_id: Option<PortfolioId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<JobFailure>,
     #[serde(with = "time::serde::rfc3339")]
@@ -84,6 +87,7 @@ impl Job {
             status: JobStatus::Queued,
             steps: Vec::new(),
             cv_id: None,
+            portfolio_id: None,
             failure: None,
             created_at: now,
             updated_at: now,

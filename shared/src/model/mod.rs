@@ -6,12 +6,14 @@ pub mod ids;
 pub mod job;
 pub mod json_resume;
 pub mod language;
+pub mod slug;
 
 pub use cv::*;
 pub use dates::{DateError, DateRange, DateRangeError, PartialDate};
-pub use ids::{CvId, IdError, JobId, UserId};
+pub use ids::{CvId, IdError, JobId, PortfolioId, UserId};
 pub use job::{Job, JobFailure, JobStatus, JobStep, Step, StepStatus};
 pub use language::{LanguageTag, TextDirection};
+pub use slug::{Slug, SlugError};
 
 /// The JSON Schema of [`CvData`], as checked in at `shared/schema/cv-data.schema.json`.
 pub fn cv_json_schema() -> serde_json::Value {

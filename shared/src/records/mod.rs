@@ -5,12 +5,15 @@
 //! | job | `USER#{user}` | `JOB#{job}` |
 //! | CV (latest) | `USER#{user}` | `CV#{cv}` |
 //! | CV version n | `USER#{user}#CV#{cv}` | `V#{n:08}` |
+//! | portfolio | `USER#{user}` | `PORTFOLIO#{portfolio}` |
+//! | slug claim | `SLUG#{slug}` | `SLUG` |
 //!
 //! Everything a person owns sits under their own partition, so a lookup with someone else's
 //! id finds nothing rather than their data.
 
 pub mod cvs;
 pub mod jobs;
+pub mod portfolios;
 
 use crate::model::UserId;
 

@@ -1,0 +1,236 @@
+//! Where rendered sites live in the sites store, and how they change without a visitor ever
+//! seeing half of one.
+//!
+//! - A preview is written to a fresh unguessable folder, `previews/{portfolio}/{token}/`; only
+//!   when every file is there does the portfolio record switch to it, and then the previous
+//!   folder is removed. The token is the capability: whoever has the link may look, nobody can
+//!   guess it, and each rebuild revokes the last link. Pages say `noindex`; the store expires
+//!   the folder after 24 h.
+//! - A published site lives at `sites/{slug}/`. Its stylesheet is content-hashed, so a rebuild
+//!   writes the new stylesheet and side files first and `index.html` (the page that points at
+//!   them) last, each object replaced whole; files the new build no longer has are removed
+//!   after that. A visitor sees the old site or the new one.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use r2w_shared::clock::Clock;
+use r2w_shared::model::{PortfolioId, Slug, UserId};
+use r2w_shared::records::cvs::{self, CvRecord};
+use r2w_shared::records::portfolios::{self, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
+use r2w_shared::store::{BlobKey, PutOptions};
+use r2w_shared::{App, Error};
+use url::Url;
+
+use crate::render::{Site, SiteOptions, render};
+use crate::themes::Theme;
+
+pub const PREVIEW_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// A default slug taken by someone else is tried with -2, -3... up to this number.
+const MAX_SLUG_SUFFIX: u32 = 50;
+
+pub struct Sites {
+    app: App,
+    clock: Arc<dyn Clock>,
+}
+
+impl Sites {
+    pub fn new(app: App, clock: Arc<dyn Clock>) -> Self {
+        Self { app, clock }
+    }
+
+    /// Where a preview is seen.
+    pub fn preview_url(&self, preview: &PreviewSite) -> Option<String> {
+        self.app.config.sites_url.join(&format!("{}/index.html", preview.prefix)).ok().map(String::from)
+    }
+
+    /// Where a published site is seen.
+    pub fn public_url(&self, slug: &Slug) -> Option<Url> {
+        self.app.config.sites_url.join(&format!("{slug}/")).ok()
+    }
+
+    /// Renders the CV with `theme` as the portfolio's new preview (and, when the portfolio is
+    /// published, as its public site too: an edit or a theme change shows there as well).
+    pub async fn build_preview(
+        &self,
+        portfolio: &PortfolioId,
+        cv: &CvRecord,
+        theme: Theme,
+    ) -> Result<PortfolioRecord, Error> {
+        let site = render(&cv.cv, &SiteOptions::preview(theme)).map_err(|e| Error::Internal(e.to_string()))?;
+        let prefix = format!("previews/{portfolio}/{}", unguessable_token()?);
+        self.write(&prefix, &site).await?;
+
+        let now = self.clock.now();
+        let preview = PreviewSite { prefix: prefix.clone(), built_at: now, expires_at: now + PREVIEW_LIFETIME };
+        let mut replaced = None;
+        let record = portfolios::upsert(self.app.table.as_ref(), &cv.user_id, portfolio, |current| {
+            replaced = current.as_ref().and_then(|c| c.preview.as_ref()).map(|p| p.prefix.clone());
+            let base = current.unwrap_or_else(|| PortfolioRecord {
+                id: portfolio.clone(),
+                user_id: cv.user_id.clone(),
+                cv_id: cv.id.clone(),
+                cv_version: cv.version,
+                theme: theme.name().to_owned(),
+                preview: None,
+                published: None,
+                created_at: now,
+                updated_at: now,
+            });
+            PortfolioRecord {
+                cv_id: cv.id.clone(),
+                cv_version: cv.version,
+                theme: theme.name().to_owned(),
+                preview: Some(preview.clone()),
+                updated_at: now,
+                ..base
+            }
+        })
+        .await?;
+        if let Some(old) = replaced.filter(|old| *old != prefix) {
+            self.remove_folder(&old).await;
+        }
+        if let Some(published) = &record.published {
+            self.write_public(&published.slug, cv, theme).await?;
+        }
+        Ok(record)
+    }
+
+    /// Publishes the portfolio at `requested` (or its current address, or one made from the
+    /// person's name). A slug someone else holds is a conflict when asked for by name.
+    pub async fn publish(
+        &self,
+        user: &UserId,
+        portfolio: &PortfolioId,
+        requested: Option<Slug>,
+    ) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let cv = cvs::load(table, user, &record.cv_id).await?.ok_or_else(|| Error::NotFound("CV".into()))?;
+        let theme = Theme::parse(&record.theme).unwrap_or_default();
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        let current = record.published.as_ref().map(|p| p.slug.clone());
+
+        let slug = match requested.or_else(|| current.clone()) {
+            Some(slug) => {
+                if !portfolios::claim_slug(table, &slug, &claim).await? {
+                    return Err(Error::Conflict(format!("the address {slug} is taken; choose another")));
+                }
+                slug
+            }
+            None => self.claim_default_slug(&cv, portfolio, &claim).await?,
+        };
+        self.write_public(&slug, &cv, theme).await?;
+
+        let now = self.clock.now();
+        let record = portfolios::upsert(table, user, portfolio, |stored| {
+            let stored = stored.unwrap_or_else(|| record.clone());
+            let published_at = stored.published.as_ref().map_or(now, |p| p.published_at);
+            PortfolioRecord {
+                published: Some(PublishedSite { slug: slug.clone(), published_at }),
+                updated_at: now,
+                ..stored
+            }
+        })
+        .await?;
+        if let Some(old) = current.filter(|old| *old != slug) {
+            self.remove_folder(&format!("sites/{old}")).await;
+            portfolios::release_slug(table, &old, &claim).await?;
+        }
+        Ok(record)
+    }
+
+    /// Takes the public site down and frees its address; the preview stays.
+    pub async fn unpublish(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let Some(published) = record.published.clone() else { return Ok(record) };
+        self.remove_folder(&format!("sites/{}", published.slug)).await;
+        let now = self.clock.now();
+        let record = portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
+            published: None,
+            updated_at: now,
+            ..stored.unwrap_or_else(|| record.clone())
+        })
+        .await?;
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        portfolios::release_slug(table, &published.slug, &claim).await?;
+        Ok(record)
+    }
+
+    async fn claim_default_slug(
+        &self,
+        cv: &CvRecord,
+        portfolio: &PortfolioId,
+        claim: &SlugClaim,
+    ) -> Result<Slug, Error> {
+        let fallback = format!("portfolio-{}", portfolio.as_str().chars().take(8).collect::<String>().to_lowercase());
+        let base = cv
+            .cv
+            .hero
+            .full_name
+            .as_deref()
+            .and_then(Slug::from_name)
+            .or_else(|| Slug::parse(fallback).ok())
+            .ok_or_else(|| Error::Internal("no default address could be made".into()))?;
+        let candidates = std::iter::once(Some(base.clone())).chain((2..=MAX_SLUG_SUFFIX).map(|n| base.numbered(n)));
+        for slug in candidates.flatten() {
+            if portfolios::claim_slug(self.app.table.as_ref(), &slug, claim).await? {
+                return Ok(slug);
+            }
+        }
+        Err(Error::Conflict("no free address near the name; choose one".into()))
+    }
+
+    async fn write_public(&self, slug: &Slug, cv: &CvRecord, theme: Theme) -> Result<(), Error> {
+        let canonical_url = self.public_url(slug);
+        let site = render(&cv.cv, &SiteOptions { theme, canonical_url }).map_err(|e| Error::Internal(e.to_string()))?;
+        let prefix = format!("sites/{slug}");
+        self.write(&prefix, &site).await?;
+        let fresh: BTreeSet<String> = site.files.iter().map(|f| format!("{prefix}/{}", f.path)).collect();
+        let stored = self.app.sites.list(&format!("{prefix}/")).await?;
+        for stale in stored.iter().filter(|o| !fresh.contains(o.key.as_str())) {
+            if let Err(e) = self.app.sites.delete(&stale.key).await {
+                tracing::warn!(error = %e, key = %stale.key, "could not remove a file the site no longer has");
+            }
+        }
+        Ok(())
+    }
+
+    /// Every file under `prefix/`, the pages that link the others last.
+    async fn write(&self, prefix: &str, site: &Site) -> Result<(), Error> {
+        let mut files: Vec<_> = site.files.iter().collect();
+        files.sort_by_key(|f| (f.path == "index.html", f.path.ends_with(".html")));
+        for file in files {
+            let key = BlobKey::parse(format!("{prefix}/{}", file.path))?;
+            let options = PutOptions::new(file.content_type).cache_control(file.cache_control);
+            self.app.sites.put(&key, Bytes::from(file.body.clone()), options).await?;
+        }
+        Ok(())
+    }
+
+    /// Best effort: what is left behind expires with the store's lifecycle rule.
+    async fn remove_folder(&self, prefix: &str) {
+        match self.app.sites.list(&format!("{prefix}/")).await {
+            Ok(objects) => {
+                for object in objects {
+                    if let Err(e) = self.app.sites.delete(&object.key).await {
+                        tracing::warn!(error = %e, key = %object.key, "could not remove an old file");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, prefix, "could not list an old folder"),
+        }
+    }
+}
+
+/// 128 random bits, hex: the part of a preview's address nobody can guess.
+fn unguessable_token() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,211 @@
+//! The BuildPortfolio step and publishing, on the embedded default: what lands in the sites
+//! store, what the records say, and what a visitor could see at each moment.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use r2w_build_portfolio::Theme;
+use r2w_build_portfolio::sites::Sites;
+use r2w_build_portfolio::task::{BuildTask, TaskInput};
+use r2w_shared::clock::{Clock, ManualClock};
+use r2w_shared::model::{CvData, CvId, Job, JobId, JobStatus, PortfolioId, Slug, Step, StepStatus, UserId};
+use r2w_shared::records::cvs::{self, CvRecord};
+use r2w_shared::records::{jobs, portfolios};
+use r2w_shared::secrets::EnvSecrets;
+use r2w_shared::store::BlobKey;
+use r2w_shared::{App, Config, Error};
+use time::OffsetDateTime;
+
+struct World {
+    app: App,
+    clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([]))
+            .await
+            .expect("embedded app");
+        let clock = Arc::new(ManualClock::at(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)));
+        Self { app, clock, _dir: dir }
+    }
+
+    /// A job whose extraction is done: the state the pipeline hands to BuildPortfolio.
+    async fn extracted(&self, user: &UserId, name: &str) -> TaskInput {
+        let job_id = JobId::random();
+        let cv_id = CvId::parse(job_id.as_str()).expect("id");
+        let mut cv = CvData::default();
+        cv.hero.full_name = Some(name.to_owned());
+        cv.hero.professional_title = Some("Engineer".into());
+        let now = self.clock.now();
+        let record = CvRecord {
+            id: cv_id.clone(),
+            user_id: user.clone(),
+            version: 1,
+            job_id: Some(job_id.clone()),
+            cv,
+            created_at: now,
+            updated_at: now,
+        };
+        cvs::create(self.app.table.as_ref(), record).await.expect("cv");
+        let mut job = Job::queued(job_id.clone(), user.clone(), format!("uploads/{user}/{job_id}/original"), now);
+        job.cv_id = Some(cv_id.clone());
+        job.finish_step(Step::Extract, Vec::new(), false, now);
+        jobs::create(self.app.table.as_ref(), &job).await.expect("job");
+        TaskInput { job_id, user_id: user.clone(), cv_id, theme: None }
+    }
+
+    fn task(&self) -> BuildTask {
+        BuildTask::new(self.app.clone(), self.clock.clone())
+    }
+
+    fn sites(&self) -> Sites {
+        Sites::new(self.app.clone(), self.clock.clone())
+    }
+
+    async fn keys(&self, prefix: &str) -> Vec<String> {
+        let mut keys: Vec<String> =
+            self.app.sites.list(prefix).await.expect("list").into_iter().map(|o| o.key.to_string()).collect();
+        keys.sort();
+        keys
+    }
+
+    async fn page(&self, key: &str) -> String {
+        let blob = self.app.sites.get(&BlobKey::parse(key).expect("key")).await.expect("page");
+        String::from_utf8(blob.body.to_vec()).expect("utf-8")
+    }
+}
+
+#[tokio::test]
+async fn the_step_writes_a_private_preview_and_finishes_the_job() {
+    let world = World::new().await;
+    let user = UserId::random();
+    let input = world.extracted(&user, "Dana Levi").await;
+    let output = world.task().run(input.clone()).await.expect("built");
+
+    assert_eq!(output.portfolio_id.as_str(), input.cv_id.as_str());
+    let prefix = format!("previews/{}/", output.portfolio_id);
+    let url = url::Url::parse(&output.preview_url).expect("url");
+    assert!(url.path().starts_with(&format!("/{prefix}")) && url.path().ends_with("/index.html"), "{url}");
+    let token = url.path().trim_start_matches(&format!("/{prefix}")).split('/').next().unwrap_or_default();
+    assert_eq!(token.len(), 32, "128 random bits");
+
+    let keys = world.keys(&prefix).await;
+    assert_eq!(keys.len(), 6, "{keys:?}");
+    let index = world
+        .app
+        .sites
+        .head(&BlobKey::parse(format!("{prefix}{token}/index.html")).expect("key"))
+        .await
+        .expect("index");
+    assert_eq!(index.content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(index.cache_control.as_deref(), Some("private, no-cache"));
+    let html = world.page(&format!("{prefix}{token}/index.html")).await;
+    assert!(html.contains("noindex, nofollow") && html.contains("http-equiv=\"Content-Security-Policy\""));
+
+    let job = jobs::load(world.app.table.as_ref(), &user, &input.job_id).await.expect("read").expect("job");
+    assert_eq!(job.status, JobStatus::Succeeded);
+    assert_eq!(job.portfolio_id.as_ref(), Some(&output.portfolio_id));
+    assert_eq!(job.step(Step::BuildPortfolio).map(|s| s.status), Some(StepStatus::Succeeded));
+    let record =
+        portfolios::load(world.app.table.as_ref(), &user, &output.portfolio_id).await.expect("read").expect("record");
+    let preview = record.preview.expect("preview");
+    assert_eq!(preview.expires_at - preview.built_at, time::Duration::hours(24));
+    assert!(record.published.is_none());
+}
+
+#[tokio::test]
+async fn a_rebuild_switches_to_a_new_folder_and_revokes_the_old_link() {
+    let world = World::new().await;
+    let user = UserId::random();
+    let input = world.extracted(&user, "Dana Levi").await;
+    let first = world.task().run(input.clone()).await.expect("first");
+    let second = world.task().run(TaskInput { theme: Some("minimal".into()), ..input }).await.expect("rebuild");
+    assert_ne!(first.preview_url, second.preview_url);
+    let keys = world.keys(&format!("previews/{}/", second.portfolio_id)).await;
+    let tokens: std::collections::BTreeSet<&str> = keys.iter().filter_map(|k| k.split('/').nth(2)).collect();
+    assert_eq!(tokens.len(), 1, "only the new build remains: {keys:?}");
+    let path = url::Url::parse(&second.preview_url).expect("url").path().trim_start_matches('/').to_owned();
+    assert!(world.page(&path).await.contains("class=\"theme-minimal\""));
+}
+
+#[tokio::test]
+async fn bad_requests_fail_the_step_with_stable_names() {
+    let world = World::new().await;
+    let user = UserId::random();
+    let input = world.extracted(&user, "Dana Levi").await;
+    let err = world.task().run(TaskInput { theme: Some("neon".into()), ..input.clone() }).await.expect_err("theme");
+    assert_eq!(err.task_error("BuildPortfolio").error_type, "BuildPortfolio.Validation");
+    let job = jobs::load(world.app.table.as_ref(), &user, &input.job_id).await.expect("read").expect("job");
+    assert_eq!(job.status, JobStatus::Failed);
+
+    let stranger = TaskInput { user_id: UserId::random(), ..input.clone() };
+    let err = world.task().run(stranger).await.expect_err("not theirs");
+    assert_eq!(err.task_error("BuildPortfolio").error_type, "BuildPortfolio.NotFound");
+    let other_cv = TaskInput { cv_id: CvId::random(), ..input };
+    assert!(matches!(world.task().run(other_cv).await, Err(Error::NotFound(_))));
+}
+
+#[tokio::test]
+async fn publishing_claims_an_address_and_unpublishing_frees_it() {
+    let world = World::new().await;
+    let (dana, namesake) = (UserId::random(), UserId::random());
+    let first = world.task().run(world.extracted(&dana, "Dana Lévi").await).await.expect("built");
+    let second = world.task().run(world.extracted(&namesake, "Dana Levi").await).await.expect("built");
+    let sites = world.sites();
+
+    let published = sites.publish(&dana, &first.portfolio_id, None).await.expect("publish");
+    let slug = published.published.as_ref().map(|p| p.slug.to_string());
+    assert_eq!(slug.as_deref(), Some("dana-levi"), "made from the name");
+    let html = world.page("sites/dana-levi/index.html").await;
+    assert!(html.contains("<link rel=\"canonical\" href=\"http://127.0.0.1:8080/dana-levi/\">"));
+    assert!(html.contains("index, follow"));
+    assert!(world.keys("sites/dana-levi/").await.contains(&"sites/dana-levi/sitemap.xml".to_owned()));
+
+    let other = sites.publish(&namesake, &second.portfolio_id, None).await.expect("publish");
+    assert_eq!(other.published.map(|p| p.slug.to_string()).as_deref(), Some("dana-levi-2"), "the name is taken");
+    let taken = sites.publish(&namesake, &second.portfolio_id, Some(slug_of("dana-levi"))).await;
+    assert!(matches!(taken, Err(Error::Conflict(_))), "{taken:?}");
+
+    let moved = sites.publish(&dana, &first.portfolio_id, Some(slug_of("dana-builds"))).await.expect("move");
+    assert_eq!(moved.published.map(|p| p.slug.to_string()).as_deref(), Some("dana-builds"));
+    assert!(world.keys("sites/dana-levi/").await.is_empty(), "the old address is emptied");
+    sites.publish(&namesake, &second.portfolio_id, Some(slug_of("dana-levi"))).await.expect("now free");
+
+    sites.unpublish(&dana, &first.portfolio_id).await.expect("unpublish");
+    assert!(world.keys("sites/dana-builds/").await.is_empty());
+    let holder = portfolios::slug_holder(world.app.table.as_ref(), &slug_of("dana-builds")).await.expect("read");
+    assert_eq!(holder, None, "released");
+    let record =
+        portfolios::load(world.app.table.as_ref(), &dana, &first.portfolio_id).await.expect("read").expect("r");
+    assert!(record.published.is_none() && record.preview.is_some(), "the preview stays");
+
+    let missing = sites.publish(&dana, &PortfolioId::random(), None).await;
+    assert!(matches!(missing, Err(Error::NotFound(_))));
+    let theirs = sites.publish(&namesake, &first.portfolio_id, None).await;
+    assert!(matches!(theirs, Err(Error::NotFound(_))), "someone else's portfolio is not found");
+}
+
+#[tokio::test]
+async fn a_theme_change_reaches_the_live_site_and_leaves_no_stale_files() {
+    let world = World::new().await;
+    let user = UserId::random();
+    let input = world.extracted(&user, "Dana Levi").await;
+    let built = world.task().run(input.clone()).await.expect("built");
+    world.sites().publish(&user, &built.portfolio_id, None).await.expect("publish");
+    let before = world.keys("sites/dana-levi/").await;
+    assert!(before.iter().any(|k| k.contains("assets/classic.")));
+
+    world.task().run(TaskInput { theme: Some(Theme::Modern.name().into()), ..input }).await.expect("rebuild");
+    let after = world.keys("sites/dana-levi/").await;
+    assert!(after.iter().any(|k| k.contains("assets/modern.")), "{after:?}");
+    assert!(!after.iter().any(|k| k.contains("assets/classic.")), "the old stylesheet is removed: {after:?}");
+    assert_eq!(after.len(), before.len());
+    assert!(world.page("sites/dana-levi/index.html").await.contains("class=\"theme-modern\""));
+}
+
+fn slug_of(text: &str) -> Slug {
+    Slug::parse(text).expect("slug")
+}

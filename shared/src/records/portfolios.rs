@@ -1,0 +1,135 @@
+//! Portfolios: a private preview (an unguessable folder in the sites store, replaced on each
+//! build) and, once paid for, a public site at its slug. A slug belongs to one portfolio at a
+//! time: claiming it is a conditional write on its own item.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::{MAX_WRITE_ATTEMPTS, user_pk};
+use crate::model::{CvId, PortfolioId, Slug, UserId};
+use crate::store::{Expect, Item, ItemKey, Query, Table, TableError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortfolioRecord {
+    pub id: PortfolioId,
+    pub user_id: UserId,
+    pub cv_id: CvId,
+    /// The CV version the current files were built from.
+    pub cv_version: u64,
+    pub theme: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<PreviewSite>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<PublishedSite>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviewSite {
+    /// `previews/{portfolio}/{token}`: the folder this build was written to.
+    pub prefix: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub built_at: OffsetDateTime,
+    /// The files are removed by the store's lifecycle rule after this.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PublishedSite {
+    pub slug: Slug,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+}
+
+/// Who holds a slug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SlugClaim {
+    pub portfolio_id: PortfolioId,
+    pub user_id: UserId,
+}
+
+pub fn key(user: &UserId, portfolio: &PortfolioId) -> ItemKey {
+    ItemKey::new(user_pk(user), format!("PORTFOLIO#{portfolio}"))
+}
+
+pub fn slug_key(slug: &Slug) -> ItemKey {
+    ItemKey::new(format!("SLUG#{slug}"), "SLUG")
+}
+
+pub async fn load(
+    table: &dyn Table,
+    user: &UserId,
+    portfolio: &PortfolioId,
+) -> Result<Option<PortfolioRecord>, TableError> {
+    table.get(&key(user, portfolio)).await?.map(|item| item.data_as()).transpose()
+}
+
+/// The user's portfolios (at most `limit`), in id order.
+pub async fn list(table: &dyn Table, user: &UserId, limit: u32) -> Result<Vec<PortfolioRecord>, TableError> {
+    let page = table.query(Query::partition(user_pk(user), "PORTFOLIO#").limit(limit)).await?;
+    page.items.iter().map(Item::data_as).collect()
+}
+
+/// Writes `record` whole: created when absent, else replaced, retrying `change` on
+/// concurrent writes. `change` sees the stored record (or `None`) and returns the new one.
+pub async fn upsert(
+    table: &dyn Table,
+    user: &UserId,
+    portfolio: &PortfolioId,
+    mut change: impl FnMut(Option<PortfolioRecord>) -> PortfolioRecord,
+) -> Result<PortfolioRecord, TableError> {
+    let key = key(user, portfolio);
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        let stored = table.get(&key).await?;
+        let (current, expect, version) = match &stored {
+            Some(item) => (Some(item.data_as::<PortfolioRecord>()?), Expect::Version(item.version), item.version + 1),
+            None => (None, Expect::Absent, 1),
+        };
+        let next = change(current);
+        match table.put(Item::with_data(key.clone(), &next)?.at_version(version), expect).await {
+            Ok(()) => return Ok(next),
+            Err(TableError::ConditionFailed { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(TableError::Unavailable(format!("portfolio {portfolio} kept changing under concurrent writes")))
+}
+
+pub async fn delete(table: &dyn Table, user: &UserId, portfolio: &PortfolioId) -> Result<(), TableError> {
+    table.delete(&key(user, portfolio), Expect::Anything).await
+}
+
+/// Claims `slug` for the portfolio. `Ok(false)` when another portfolio holds it; claiming a
+/// slug the portfolio already holds succeeds.
+pub async fn claim_slug(table: &dyn Table, slug: &Slug, claim: &SlugClaim) -> Result<bool, TableError> {
+    let item = Item::with_data(slug_key(slug), claim)?;
+    match table.put(item, Expect::Absent).await {
+        Ok(()) => Ok(true),
+        Err(TableError::ConditionFailed { .. }) => Ok(slug_holder(table, slug).await?.as_ref() == Some(claim)),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn slug_holder(table: &dyn Table, slug: &Slug) -> Result<Option<SlugClaim>, TableError> {
+    table.get(&slug_key(slug)).await?.map(|item| item.data_as()).transpose()
+}
+
+/// Gives a slug up, only if `claim` still holds it.
+pub async fn release_slug(table: &dyn Table, slug: &Slug, claim: &SlugClaim) -> Result<(), TableError> {
+    let Some(item) = table.get(&slug_key(slug)).await? else { return Ok(()) };
+    if item.data_as::<SlugClaim>()? != *claim {
+        return Ok(());
+    }
+    match table.delete(&slug_key(slug), Expect::Version(item.version)).await {
+        Ok(()) | Err(TableError::ConditionFailed { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
