@@ -41,7 +41,7 @@ impl App {
         let signing_key = match secrets.get(BLOB_SIGNING_SECRET).await {
             Ok(hex) => decode_hex(hex.expose_secret())
                 .ok_or_else(|| Error::Internal("R2W_BLOB_SIGNING_KEY must be 64 hexadecimal characters".into()))?,
-            Err(SecretsError::NotFound(_)) => local_signing_key(data_dir)?,
+            Err(SecretsError::NotFound(_)) => local_key(data_dir, "blob-signing.key")?,
             Err(e) => return Err(e.into()),
         };
         let signer = Arc::new(
@@ -79,11 +79,12 @@ impl App {
     }
 }
 
-/// A random key made on first start and kept in the data folder (owner-only), so presigned
-/// URLs stay valid across restarts without any set-up. Processes starting together agree on
-/// one key: the file appears whole (written aside, then linked) and only the first link wins.
-fn local_signing_key(data_dir: &Path) -> Result<Vec<u8>, Error> {
-    let path = data_dir.join("blob-signing.key");
+/// A random key made on first start and kept in the data folder (owner-only), so what it signs
+/// (presigned URLs, access tokens) stays valid across restarts without any set-up. Processes
+/// starting together agree on one key: the file appears whole (written aside, then linked) and
+/// only the first link wins.
+pub(crate) fn local_key(data_dir: &Path, file_name: &str) -> Result<Vec<u8>, Error> {
+    let path = data_dir.join(file_name);
     let read = |path: &Path| -> Result<Option<Vec<u8>>, Error> {
         match std::fs::read_to_string(path) {
             Ok(text) => decode_hex(text.trim())
@@ -101,7 +102,7 @@ fn local_signing_key(data_dir: &Path) -> Result<Vec<u8>, Error> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| Error::Internal(format!("cannot create {}: {e}", data_dir.display())))?;
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    let aside = data_dir.join(format!(".blob-signing.key.{}", uuid::Uuid::new_v4().simple()));
+    let aside = data_dir.join(format!(".{file_name}.{}", uuid::Uuid::new_v4().simple()));
     let written = write_private(&aside, hex.as_bytes()).and_then(|()| std::fs::hard_link(&aside, &path));
     let _ = std::fs::remove_file(&aside);
     match written {
@@ -127,7 +128,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
     if text.len() != 64 || !text.is_ascii() {
         return None;
     }
@@ -175,7 +176,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let starts = (0..8).map(|_| {
             let path = dir.path().to_path_buf();
-            tokio::task::spawn_blocking(move || local_signing_key(&path))
+            tokio::task::spawn_blocking(move || local_key(&path, "blob-signing.key"))
         });
         let mut keys = Vec::new();
         for start in starts {

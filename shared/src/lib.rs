@@ -2,6 +2,7 @@
 //! with their cloud and embedded adapters, configuration, errors and telemetry.
 
 pub mod app;
+pub mod auth_token;
 pub mod clock;
 pub mod config;
 pub mod error;

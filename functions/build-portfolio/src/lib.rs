@@ -7,7 +7,9 @@
 //! - [`sites`]: previews and published sites in the sites store, switched without a visitor
 //!   ever seeing half of one.
 //! - [`task`]: the pipeline step (binary `build-portfolio`).
+//! - [`http`]: the owner's API over their portfolios (binary `portfolios`).
 
+pub mod http;
 pub mod i18n;
 pub mod render;
 pub mod sites;

@@ -76,6 +76,7 @@ impl Sites {
                 theme: theme.name().to_owned(),
                 preview: None,
                 published: None,
+                slug: None,
                 created_at: now,
                 updated_at: now,
             });
@@ -114,7 +115,7 @@ impl Sites {
         let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
         let current = record.published.as_ref().map(|p| p.slug.clone());
 
-        let slug = match requested.or_else(|| current.clone()) {
+        let slug = match requested.or_else(|| current.clone()).or_else(|| record.slug.clone()) {
             Some(slug) => {
                 if !portfolios::claim_slug(table, &slug, &claim).await? {
                     return Err(Error::Conflict(format!("the address {slug} is taken; choose another")));
@@ -143,6 +144,52 @@ impl Sites {
         Ok(record)
     }
 
+    /// Changes the portfolio's address: a published site moves there, an unpublished one
+    /// keeps it for when it is published. A slug someone else holds is a conflict.
+    pub async fn choose_slug(
+        &self,
+        user: &UserId,
+        portfolio: &PortfolioId,
+        slug: Slug,
+    ) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        if record.published.is_some() {
+            return self.publish(user, portfolio, Some(slug)).await;
+        }
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        if !portfolios::claim_slug(table, &slug, &claim).await? {
+            return Err(Error::Conflict(format!("the address {slug} is taken; choose another")));
+        }
+        let now = self.clock.now();
+        let updated = portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
+            slug: Some(slug.clone()),
+            updated_at: now,
+            ..stored.unwrap_or_else(|| record.clone())
+        })
+        .await?;
+        if let Some(old) = record.slug.filter(|old| *old != slug) {
+            portfolios::release_slug(table, &old, &claim).await?;
+        }
+        Ok(updated)
+    }
+
+    /// Removes the portfolio: its public site, its preview, its address and its record.
+    pub async fn delete(&self, user: &UserId, portfolio: &PortfolioId) -> Result<(), Error> {
+        let table = self.app.table.as_ref();
+        let record = self.unpublish(user, portfolio).await?;
+        if let Some(preview) = &record.preview {
+            self.remove_folder(&preview.prefix).await;
+        }
+        if let Some(slug) = &record.slug {
+            let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+            portfolios::release_slug(table, slug, &claim).await?;
+        }
+        portfolios::delete(table, user, portfolio).await?;
+        Ok(())
+    }
+
     /// Takes the public site down and frees its address; the preview stays.
     pub async fn unpublish(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
@@ -153,6 +200,7 @@ impl Sites {
         let now = self.clock.now();
         let record = portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
             published: None,
+            slug: None,
             updated_at: now,
             ..stored.unwrap_or_else(|| record.clone())
         })

@@ -22,6 +22,9 @@ pub struct PortfolioRecord {
     pub preview: Option<PreviewSite>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<PublishedSite>,
+    /// The address chosen (and claimed) before publishing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<Slug>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]

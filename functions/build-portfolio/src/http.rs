@@ -1,0 +1,169 @@
+//! The `portfolios` HTTP API. Every route needs an access token, and a person reaches only
+//! their own portfolios: anyone else's id answers 404, like an id that does not exist.
+//!
+//! | route | does |
+//! | --- | --- |
+//! | `GET /v1/portfolios` | the person's portfolios |
+//! | `GET /v1/portfolios/{id}` | one portfolio |
+//! | `POST /v1/portfolios/{id}/rebuild` `{theme?}` | a new preview from the latest CV (and the live site, if published) |
+//! | `PATCH /v1/portfolios/{id}` `{slug}` | a new address (a published site moves) |
+//! | `DELETE /v1/portfolios/{id}` | takes everything down |
+
+use std::sync::Arc;
+
+use lambda_http::{Body, Request, RequestExt, Response};
+use r2w_shared::auth_token::AccessTokens;
+use r2w_shared::clock::Clock;
+use r2w_shared::model::{PortfolioId, Slug, UserId};
+use r2w_shared::records::cvs;
+use r2w_shared::records::portfolios::{self, PortfolioRecord};
+use r2w_shared::{App, Error, telemetry};
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+
+use crate::sites::Sites;
+use crate::themes::Theme;
+
+/// A request body larger than this is refused before parsing.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+const MAX_LISTED: u32 = 100;
+
+pub struct PortfolioApi {
+    app: App,
+    sites: Sites,
+    tokens: Arc<AccessTokens>,
+}
+
+/// A portfolio as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortfolioView {
+    pub id: PortfolioId,
+    pub cv_id: String,
+    pub theme: String,
+    /// "preview" or "published".
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_expires_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<Slug>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RebuildBody {
+    #[serde(default)]
+    theme: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    slug: String,
+}
+
+impl PortfolioApi {
+    pub fn new(app: App, tokens: Arc<AccessTokens>, clock: Arc<dyn Clock>) -> Self {
+        Self { sites: Sites::new(app.clone(), clock), app, tokens }
+    }
+
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let request_id = request.lambda_context_ref().map(|c| c.request_id.clone()).unwrap_or_else(|| {
+            request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("local").to_owned()
+        });
+        let span = telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
+        match self.route(request).instrument(span).await {
+            Ok(response) => response,
+            Err(e) => e.to_response(Some(&request_id)),
+        }
+    }
+
+    async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
+        let user = self.tokens.user_of(&request)?;
+        let path = request.uri().path().trim_end_matches('/').to_owned();
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        let method = request.method().as_str();
+        match (method, segments.as_slice()) {
+            ("GET", ["v1", "portfolios"]) => {
+                let records = portfolios::list(self.app.table.as_ref(), &user, MAX_LISTED).await?;
+                let items: Vec<PortfolioView> = records.iter().map(|r| self.view(r)).collect();
+                json(200, &serde_json::json!({ "items": items }))
+            }
+            ("GET", ["v1", "portfolios", id]) => json(200, &self.view(&self.owned(&user, id).await?)),
+            ("POST", ["v1", "portfolios", id, "rebuild"]) => {
+                let body: RebuildBody = parse_body(&request, true)?;
+                let record = self.owned(&user, id).await?;
+                let theme = match body.theme {
+                    Some(name) => Theme::parse(&name).map_err(|e| Error::Validation(e.to_string()))?,
+                    None => Theme::parse(&record.theme).unwrap_or_default(),
+                };
+                let cv = cvs::load(self.app.table.as_ref(), &user, &record.cv_id)
+                    .await?
+                    .ok_or_else(|| Error::NotFound("CV".into()))?;
+                json(200, &self.view(&self.sites.build_preview(&record.id, &cv, theme).await?))
+            }
+            ("PATCH", ["v1", "portfolios", id]) => {
+                let body: PatchBody = parse_body(&request, false)?;
+                let slug = Slug::parse(body.slug).map_err(|e| Error::Validation(e.to_string()))?;
+                let record = self.owned(&user, id).await?;
+                json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?))
+            }
+            ("DELETE", ["v1", "portfolios", id]) => {
+                let record = self.owned(&user, id).await?;
+                self.sites.delete(&user, &record.id).await?;
+                Ok(Response::builder().status(204).body(Body::Empty).map_err(|e| Error::Internal(e.to_string()))?)
+            }
+            (_, ["v1", "portfolios"] | ["v1", "portfolios", _] | ["v1", "portfolios", _, "rebuild"]) => {
+                Err(Error::BadRequest(format!("{method} is not allowed here")))
+            }
+            _ => Err(Error::NotFound("route".into())),
+        }
+    }
+
+    /// The user's portfolio `id`; anything else (a malformed id, someone else's) is not found.
+    async fn owned(&self, user: &UserId, id: &str) -> Result<PortfolioRecord, Error> {
+        let id = PortfolioId::parse(id).map_err(|_| Error::NotFound("portfolio".into()))?;
+        portfolios::load(self.app.table.as_ref(), user, &id).await?.ok_or_else(|| Error::NotFound("portfolio".into()))
+    }
+
+    fn view(&self, record: &PortfolioRecord) -> PortfolioView {
+        let rfc3339 =
+            |t: &time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        PortfolioView {
+            id: record.id.clone(),
+            cv_id: record.cv_id.to_string(),
+            theme: record.theme.clone(),
+            status: if record.published.is_some() { "published" } else { "preview" }.into(),
+            preview_url: record.preview.as_ref().and_then(|p| self.sites.preview_url(p)),
+            preview_expires_at: record.preview.as_ref().map(|p| rfc3339(&p.expires_at)),
+            slug: record.published.as_ref().map(|p| p.slug.clone()).or_else(|| record.slug.clone()),
+            public_url: record.published.as_ref().and_then(|p| self.sites.public_url(&p.slug)).map(String::from),
+            updated_at: rfc3339(&record.updated_at),
+        }
+    }
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(request: &Request, empty_ok: bool) -> Result<T, Error> {
+    let bytes: &[u8] = request.body().as_ref();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::PayloadTooLarge(format!("the body is over {MAX_BODY_BYTES} bytes")));
+    }
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) && empty_ok { b"{}".as_slice() } else { bytes };
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::BadRequest(format!("the body is not valid JSON for this route: {e}")))
+}
+
+fn json(status: u16, value: &impl Serialize) -> Result<Response<Body>, Error> {
+    let body = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .body(Body::Text(body))
+        .map_err(|e| Error::Internal(e.to_string()))
+}

@@ -1,0 +1,130 @@
+//! The portfolios API as its owner (and a stranger) uses it.
+
+use std::sync::Arc;
+
+use lambda_http::http::Request as HttpRequest;
+use lambda_http::{Body, Request, Response};
+use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
+use r2w_shared::auth_token::AccessTokens;
+use r2w_shared::model::UserId;
+use serde_json::{Value, json};
+use support::World;
+
+mod support;
+
+struct Client {
+    api: PortfolioApi,
+    tokens: Arc<AccessTokens>,
+}
+
+impl Client {
+    async fn new(world: &World) -> Self {
+        let tokens = Arc::new(AccessTokens::for_app(&world.app).await.expect("tokens"));
+        Self { api: PortfolioApi::new(world.app.clone(), Arc::clone(&tokens), world.clock.clone()), tokens }
+    }
+
+    async fn call(&self, user: Option<&UserId>, method: &str, path: &str, body: Option<Value>) -> Response<Body> {
+        let mut builder = HttpRequest::builder().method(method).uri(format!("https://api.example{path}"));
+        if let Some(user) = user {
+            let token = self.tokens.issue(user, r2w_shared::store::unix_now()).expect("token");
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        let body = body.map_or(Body::Empty, |b| Body::Text(b.to_string()));
+        let request: Request = builder.body(body).expect("request");
+        self.api.handle(request).await
+    }
+}
+
+fn json_of(response: &Response<Body>) -> Value {
+    serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null)
+}
+
+fn view(response: &Response<Body>) -> PortfolioView {
+    serde_json::from_value(json_of(response)).expect("a portfolio")
+}
+
+#[tokio::test]
+async fn an_owner_lists_rebuilds_renames_and_deletes_a_portfolio() {
+    let world = World::new().await;
+    let user = UserId::random();
+    let built = world.task().run(world.extracted(&user, "Dana Levi").await).await.expect("built");
+    let client = Client::new(&world).await;
+    let path = format!("/v1/portfolios/{}", built.portfolio_id);
+
+    let list = client.call(Some(&user), "GET", "/v1/portfolios", None).await;
+    assert_eq!(list.status(), 200);
+    assert_eq!(json_of(&list)["items"].as_array().map(Vec::len), Some(1));
+    let one = client.call(Some(&user), "GET", &path, None).await;
+    let first = view(&one);
+    assert_eq!((first.status.as_str(), first.theme.as_str()), ("preview", "classic"));
+    assert_eq!(first.preview_url.as_deref(), Some(built.preview_url.as_str()));
+    assert_eq!(one.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+
+    world.clock.advance(std::time::Duration::from_secs(60));
+    let rebuilt =
+        client.call(Some(&user), "POST", &format!("{path}/rebuild"), Some(json!({ "theme": "minimal" }))).await;
+    assert_eq!(rebuilt.status(), 200);
+    let rebuilt = view(&rebuilt);
+    assert_eq!(rebuilt.theme, "minimal");
+    assert_ne!(rebuilt.preview_url, first.preview_url, "a new preview link");
+
+    let renamed = client.call(Some(&user), "PATCH", &path, Some(json!({ "slug": "dana-builds" }))).await;
+    assert_eq!(renamed.status(), 200);
+    assert_eq!(view(&renamed).slug.map(|s| s.to_string()).as_deref(), Some("dana-builds"));
+
+    let deleted = client.call(Some(&user), "DELETE", &path, None).await;
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(client.call(Some(&user), "GET", &path, None).await.status(), 404);
+    assert!(world.app.sites.list(&format!("previews/{}/", built.portfolio_id)).await.expect("list").is_empty());
+}
+
+#[tokio::test]
+async fn strangers_and_bad_requests_get_clear_errors() {
+    let world = World::new().await;
+    let (owner, stranger) = (UserId::random(), UserId::random());
+    let built = world.task().run(world.extracted(&owner, "Dana Levi").await).await.expect("built");
+    let other = world.task().run(world.extracted(&stranger, "Sam Cohen").await).await.expect("built");
+    let client = Client::new(&world).await;
+    let path = format!("/v1/portfolios/{}", built.portfolio_id);
+
+    let anonymous = client.call(None, "GET", "/v1/portfolios", None).await;
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+    for (method, body) in [("GET", None), ("DELETE", None), ("PATCH", Some(json!({ "slug": "mine-now" })))] {
+        let response = client.call(Some(&stranger), method, &path, body).await;
+        assert_eq!(response.status(), 404, "{method} on someone else's portfolio");
+    }
+    assert_eq!(client.call(Some(&owner), "GET", &path, None).await.status(), 200, "still there");
+    let listed = json_of(&client.call(Some(&stranger), "GET", "/v1/portfolios", None).await);
+    assert_eq!(listed["items"][0]["id"], other.portfolio_id.as_str(), "only their own");
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+
+    let invalid = client.call(Some(&owner), "PATCH", &path, Some(json!({ "slug": "Not A Slug" }))).await;
+    assert_eq!(invalid.status(), 422);
+    let reserved = client.call(Some(&owner), "PATCH", &path, Some(json!({ "slug": "admin" }))).await;
+    assert_eq!(reserved.status(), 422);
+    let theirs = client
+        .call(
+            Some(&stranger),
+            "PATCH",
+            &format!("/v1/portfolios/{}", other.portfolio_id),
+            Some(json!({ "slug": "taken-one" })),
+        )
+        .await;
+    assert_eq!(theirs.status(), 200);
+    let taken = client.call(Some(&owner), "PATCH", &path, Some(json!({ "slug": "taken-one" }))).await;
+    assert_eq!(taken.status(), 409);
+    let theme = client.call(Some(&owner), "POST", &format!("{path}/rebuild"), Some(json!({ "theme": "neon" }))).await;
+    assert_eq!(theme.status(), 422);
+    let garbage = client.call(Some(&owner), "PATCH", &path, Some(json!({ "slug": 7, "extra": true }))).await;
+    assert_eq!(garbage.status(), 400);
+    let huge = client.call(Some(&owner), "PATCH", &path, Some(json!({ "slug": "x".repeat(20_000) }))).await;
+    assert_eq!(huge.status(), 413);
+    assert_eq!(client.call(Some(&owner), "GET", "/v1/nothing", None).await.status(), 404);
+    let forged = {
+        let mut builder = HttpRequest::builder().method("GET").uri("https://api.example/v1/portfolios");
+        builder = builder.header("authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
+        client.api.handle(builder.body(Body::Empty).expect("request")).await
+    };
+    assert_eq!(forged.status(), 401, "an unsigned token is refused");
+}
