@@ -61,7 +61,7 @@ fn whole_process(root: &Path, resume: &Path, work: &Path) {
     println!("Whole process, the same JSON Resume document, median of {PROCESS_RUNS} runs");
     println!("| renderer | output | time (ms) | vs r2w |");
     println!("| --- | --- | ---: | ---: |");
-    println!("| r2w build (modern theme) | 7 files: HTML, 404, CSS, JSON, vCard, robots | {} | 1x |", ms(ours));
+    println!("| r2w build (modern theme) | 6 files: HTML, 404, CSS, JSON, vCard, robots | {} | 1x |", ms(ours));
     if resumed.is_file() {
         let theirs = median(|| {
             let mut command = Command::new("node");
