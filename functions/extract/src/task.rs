@@ -21,7 +21,7 @@ use r2w_shared::{App, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::extractor::{ExtractError, Extractor, Mode};
-use crate::text::{MAX_FILE_BYTES, TextError};
+use crate::text::{TextError, check_size};
 
 pub const STEP_NAME: &str = "Extract";
 
@@ -119,14 +119,7 @@ impl ExtractTask {
         let key = BlobKey::parse(input.upload_key.as_str()).map_err(|_| Error::NotFound("upload".into()))?;
         // Refuse an oversized object before downloading it.
         let meta = self.app.uploads.head(&key).await.map_err(Error::from)?;
-        if meta.size > MAX_FILE_BYTES as u64 {
-            return Err(TextError::TooLarge(format!(
-                "the file is {:.1} MB; the limit is {} MB",
-                meta.size as f64 / 1e6,
-                MAX_FILE_BYTES / 1024 / 1024
-            ))
-            .into());
-        }
+        check_size(meta.size)?;
         let original: Bytes = self.app.uploads.get(&key).await.map_err(Error::from)?.body;
         let cv = self.extractor.extract(original, Mode::Auto).await?;
 

@@ -67,6 +67,18 @@ impl TextError {
     }
 }
 
+/// The upload limit, checked before anything is read (also from an object's size alone).
+pub fn check_size(size: u64) -> Result<(), TextError> {
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(TextError::TooLarge(format!(
+            "the file is {:.1} MB; the limit is {} MB",
+            size as f64 / 1e6,
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    Ok(())
+}
+
 /// What the bytes are, by their signature.
 pub fn detect(bytes: &[u8]) -> Result<SourceFormat, TextError> {
     const PDF: &[u8] = b"%PDF-";
@@ -100,13 +112,7 @@ pub fn detect(bytes: &[u8]) -> Result<SourceFormat, TextError> {
 
 /// The text of a CV file.
 pub fn extract(bytes: &[u8]) -> Result<ExtractedText, TextError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(TextError::TooLarge(format!(
-            "the file is {:.1} MB; the limit is {} MB",
-            bytes.len() as f64 / 1e6,
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
-    }
+    check_size(bytes.len() as u64)?;
     let format = detect(bytes)?;
     let (raw, pages) = match format {
         SourceFormat::Pdf => pdf::text(bytes)?,
