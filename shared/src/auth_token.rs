@@ -1,8 +1,14 @@
 //! Access tokens, checked by every HTTP function: short-lived JWTs (HS256) naming the user.
 //!
-//! The signing key is the secret `jwt-signing-key` (64 hex characters; locally
-//! `JWT_SIGNING_KEY`). On the embedded default without one, a random key is made once and kept
-//! in the data folder, like the blob signing key.
+//! The signing keys are the secret `jwt-signing-key` (locally `JWT_SIGNING_KEY`): one or more
+//! keys of 64 hex characters separated by commas. The first signs; all of them verify. Each
+//! token names its key in the header (`kid`, a fingerprint of the key), so keys rotate without
+//! signing anyone out: put the new key first, and drop the old one 15 minutes later. On the
+//! embedded default without the secret, a random key is made once and kept in the data folder.
+//!
+//! [`AccessTokens::verify`] is stateless (a signature and a few claims). Routes use
+//! [`AccessTokens::authenticate`], which also reads the account, so deleting it or signing out
+//! everywhere takes effect at once rather than when the last token expires.
 
 use std::time::Duration;
 
@@ -10,18 +16,23 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::Request;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::App;
 use crate::app::{decode_hex, local_key};
 use crate::config::Backend;
 use crate::error::Error;
 use crate::model::UserId;
+use crate::records::users;
 use crate::secrets::SecretsError;
+use crate::store::Table;
 
 pub const JWT_SIGNING_SECRET: &str = "jwt-signing-key";
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 const ISSUER: &str = "r2w";
 const AUDIENCE: &str = "r2w-api";
+/// Clocks of the machines issuing and checking tokens may differ by this much.
+const LEEWAY_SECS: u64 = 30;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
@@ -30,35 +41,68 @@ struct Claims {
     exp: i64,
     iss: String,
     aud: String,
+    jti: String,
+}
+
+/// What a valid token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub user: UserId,
+    /// Unix seconds.
+    pub issued_at: i64,
+    /// The token's own id (`jti`), for logs and revocation lists.
+    pub token_id: String,
+}
+
+struct VerifyingKey {
+    kid: String,
+    key: DecodingKey,
 }
 
 pub struct AccessTokens {
+    signing_kid: String,
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    verifying: Vec<VerifyingKey>,
     validation: Validation,
 }
 
 impl AccessTokens {
     /// Tokens signed with `key` (at least 32 bytes).
     pub fn new(key: &[u8]) -> Result<Self, Error> {
-        if key.len() < 32 {
-            return Err(Error::Internal("the access-token key must be at least 32 bytes".into()));
+        Self::with_keys(&[key.to_vec()])
+    }
+
+    /// Tokens signed with the first of `keys` and verified with any of them.
+    pub fn with_keys(keys: &[Vec<u8>]) -> Result<Self, Error> {
+        let Some(signing) = keys.first() else {
+            return Err(Error::Internal("no access-token key".into()));
+        };
+        if keys.iter().any(|k| k.len() < 32) {
+            return Err(Error::Internal("an access-token key must be at least 32 bytes".into()));
         }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
-        validation.leeway = 30;
-        Ok(Self { encoding: EncodingKey::from_secret(key), decoding: DecodingKey::from_secret(key), validation })
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        validation.leeway = LEEWAY_SECS;
+        Ok(Self {
+            signing_kid: key_id(signing),
+            encoding: EncodingKey::from_secret(signing),
+            verifying: keys.iter().map(|k| VerifyingKey { kid: key_id(k), key: DecodingKey::from_secret(k) }).collect(),
+            validation,
+        })
     }
 
-    /// The key from the app's secrets (or, embedded, the data folder).
+    /// The keys from the app's secrets (or, embedded, the data folder).
     pub async fn for_app(app: &App) -> Result<Self, Error> {
         match app.secrets.get(JWT_SIGNING_SECRET).await {
-            Ok(hex) => Self::new(
-                &decode_hex(hex.expose_secret())
-                    .ok_or_else(|| Error::Internal("JWT_SIGNING_KEY must be 64 hexadecimal characters".into()))?,
-            ),
+            Ok(value) => {
+                let keys: Option<Vec<Vec<u8>>> =
+                    value.expose_secret().split(',').map(|k| decode_hex(k.trim())).collect();
+                Self::with_keys(&keys.ok_or_else(|| {
+                    Error::Internal("JWT_SIGNING_KEY must be keys of 64 hexadecimal characters, comma-separated".into())
+                })?)
+            }
             Err(SecretsError::NotFound(_)) => match &app.config.backend {
                 Backend::Embedded { data_dir } => Self::new(&local_key(data_dir, "access-token.key")?),
                 Backend::Aws(_) => Err(Error::Internal(format!("the secret {JWT_SIGNING_SECRET} is not configured"))),
@@ -75,20 +119,31 @@ impl AccessTokens {
             exp: now + ACCESS_TOKEN_LIFETIME.as_secs() as i64,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
+            jti: uuid::Uuid::new_v4().simple().to_string(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        let header = Header { kid: Some(self.signing_kid.clone()), ..Header::new(Algorithm::HS256) };
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
             .map_err(|e| Error::Internal(format!("signing an access token: {e}")))
     }
 
-    /// The user a token names, if it is ours, unexpired and unaltered.
-    pub fn verify(&self, token: &str) -> Result<UserId, Error> {
+    /// What the token says, if it is ours (HS256 with one of our keys, named by its `kid`),
+    /// unexpired and unaltered. Anything else — `alg: none`, another algorithm, another issuer
+    /// or audience — is [`Error::Unauthorized`].
+    pub fn verify(&self, token: &str) -> Result<Verified, Error> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Error::Unauthorized)?;
+        let kid = header.kid.ok_or(Error::Unauthorized)?;
+        let key = self.verifying.iter().find(|k| k.kid == kid).ok_or(Error::Unauthorized)?;
         let data =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| Error::Unauthorized)?;
-        UserId::parse(data.claims.sub).map_err(|_| Error::Unauthorized)
+            jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation).map_err(|_| Error::Unauthorized)?;
+        Ok(Verified {
+            user: UserId::parse(data.claims.sub).map_err(|_| Error::Unauthorized)?,
+            issued_at: data.claims.iat,
+            token_id: data.claims.jti,
+        })
     }
 
-    /// The user behind `Authorization: Bearer …`.
-    pub fn user_of(&self, request: &Request) -> Result<UserId, Error> {
+    /// The token in `Authorization: Bearer …`, verified (stateless).
+    pub fn verify_request(&self, request: &Request) -> Result<Verified, Error> {
         let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).ok_or(Error::Unauthorized)?;
         let (scheme, token) = header.split_once(' ').ok_or(Error::Unauthorized)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
@@ -96,19 +151,63 @@ impl AccessTokens {
         }
         self.verify(token.trim())
     }
+
+    /// The user behind the request: a valid token whose account still exists, is not being
+    /// deleted, and has not signed out everywhere since the token was issued.
+    pub async fn authenticate(&self, table: &dyn Table, request: &Request) -> Result<UserId, Error> {
+        let verified = self.verify_request(request)?;
+        let account = users::load(table, &verified.user).await?.ok_or(Error::Unauthorized)?;
+        let revoked = account.tokens_revoked_at.is_some_and(|at| verified.issued_at <= at);
+        if account.deleting || revoked {
+            return Err(Error::Unauthorized);
+        }
+        Ok(verified.user)
+    }
+}
+
+/// A key's public name: the start of its SHA-256, which says nothing about the key itself.
+fn key_id(key: &[u8]) -> String {
+    Sha256::digest(key)[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, KeyInit, Mac};
+    use serde_json::json;
+
     use super::*;
     use crate::store::unix_now;
 
+    const KEY: [u8; 32] = [7u8; 32];
+
+    /// A token made by hand: any header, any claims, signed with HMAC-SHA256 over `key`.
+    fn hand_made(header: serde_json::Value, claims: serde_json::Value, key: &[u8]) -> String {
+        let signing_input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
+        mac.update(signing_input.as_bytes());
+        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
+    fn claims(user: &UserId) -> serde_json::Value {
+        let now = unix_now();
+        json!({"sub": user.as_str(), "iat": now, "exp": now + 600, "iss": ISSUER, "aud": AUDIENCE, "jti": "j1"})
+    }
+
     #[test]
     fn a_token_names_its_user_until_it_expires() {
-        let tokens = AccessTokens::new(&[7u8; 32]).expect("key");
+        let tokens = AccessTokens::new(&KEY).expect("key");
         let user = UserId::random();
         let token = tokens.issue(&user, unix_now()).expect("token");
-        assert_eq!(tokens.verify(&token).expect("valid"), user);
+        let verified = tokens.verify(&token).expect("valid");
+        assert_eq!(verified.user, user);
+        assert_eq!(verified.token_id.len(), 32, "every token has its own id");
+        assert_ne!(
+            tokens.verify(&tokens.issue(&user, unix_now()).expect("token")).expect("valid").token_id,
+            verified.token_id
+        );
 
         let expired = tokens.issue(&user, unix_now() - 3600).expect("token");
         assert!(matches!(tokens.verify(&expired), Err(Error::Unauthorized)));
@@ -119,5 +218,52 @@ mod tests {
         assert!(matches!(tokens.verify(&tampered), Err(Error::Unauthorized)));
         assert!(matches!(tokens.verify("not.a.token"), Err(Error::Unauthorized)));
         assert!(AccessTokens::new(b"short").is_err());
+    }
+
+    #[test]
+    fn only_our_algorithm_issuer_and_audience_pass() {
+        let tokens = AccessTokens::new(&KEY).expect("key");
+        let user = UserId::random();
+        let kid = key_id(&KEY);
+        let good = hand_made(json!({"alg": "HS256", "typ": "JWT", "kid": kid}), claims(&user), &KEY);
+        assert_eq!(tokens.verify(&good).expect("the hand-made reference passes").user, user);
+
+        let unsigned = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(json!({"alg": "none", "kid": kid}).to_string()),
+            URL_SAFE_NO_PAD.encode(claims(&user).to_string())
+        );
+        let mut wrong_iss = claims(&user);
+        wrong_iss["iss"] = json!("someone-else");
+        let mut wrong_aud = claims(&user);
+        wrong_aud["aud"] = json!("another-api");
+        let mut no_iat = claims(&user);
+        no_iat.as_object_mut().expect("object").remove("iat");
+        let refused = [
+            ("alg none", unsigned),
+            ("HS384 with our key", hand_made(json!({"alg": "HS384", "kid": kid}), claims(&user), &KEY)),
+            ("RS256 header, HMAC body", hand_made(json!({"alg": "RS256", "kid": kid}), claims(&user), &KEY)),
+            ("no kid", hand_made(json!({"alg": "HS256"}), claims(&user), &KEY)),
+            ("unknown kid", hand_made(json!({"alg": "HS256", "kid": "0011223344556677"}), claims(&user), &KEY)),
+            ("wrong issuer", hand_made(json!({"alg": "HS256", "kid": kid}), wrong_iss, &KEY)),
+            ("wrong audience", hand_made(json!({"alg": "HS256", "kid": kid}), wrong_aud, &KEY)),
+            ("no iat", hand_made(json!({"alg": "HS256", "kid": kid}), no_iat, &KEY)),
+        ];
+        for (what, token) in refused {
+            assert!(matches!(tokens.verify(&token), Err(Error::Unauthorized)), "{what} must be refused");
+        }
+    }
+
+    #[test]
+    fn keys_rotate_without_signing_anyone_out() {
+        let old = AccessTokens::new(&KEY).expect("old key");
+        let user = UserId::random();
+        let before = old.issue(&user, unix_now()).expect("token");
+        let rotated = AccessTokens::with_keys(&[vec![9u8; 32], KEY.to_vec()]).expect("new key first");
+        assert_eq!(rotated.verify(&before).expect("old tokens still pass").user, user);
+        let after = rotated.issue(&user, unix_now()).expect("token");
+        assert!(matches!(old.verify(&after), Err(Error::Unauthorized)), "signed with the new key");
+        let header = jsonwebtoken::decode_header(&after).expect("header");
+        assert_eq!(header.kid.as_deref(), Some(key_id(&[9u8; 32]).as_str()));
     }
 }

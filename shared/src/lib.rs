@@ -1,11 +1,13 @@
 //! What two or more Resume2Website functions need: the CV model, the storage and secrets ports
 //! with their cloud and embedded adapters, configuration, errors and telemetry.
 
+pub mod account;
 pub mod app;
 pub mod auth_token;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod http;
 pub mod model;
 pub mod records;
 pub mod secrets;

@@ -11,21 +11,19 @@
 
 use std::sync::Arc;
 
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs;
 use r2w_shared::records::portfolios::{self, PortfolioRecord};
-use r2w_shared::{App, Error, telemetry};
+use r2w_shared::{App, Error, http, telemetry};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
 use crate::sites::Sites;
 use crate::themes::Theme;
 
-/// A request body larger than this is refused before parsing.
-const MAX_BODY_BYTES: usize = 16 * 1024;
 const MAX_LISTED: u32 = 100;
 
 pub struct PortfolioApi {
@@ -73,9 +71,7 @@ impl PortfolioApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        let request_id = request.lambda_context_ref().map(|c| c.request_id.clone()).unwrap_or_else(|| {
-            request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("local").to_owned()
-        });
+        let request_id = http::request_id(&request);
         let span = telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
         match self.route(request).instrument(span).await {
             Ok(response) => response,
@@ -84,7 +80,7 @@ impl PortfolioApi {
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
-        let user = self.tokens.user_of(&request)?;
+        let user = self.tokens.authenticate(self.app.table.as_ref(), &request).await?;
         let path = request.uri().path().trim_end_matches('/').to_owned();
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         let method = request.method().as_str();
@@ -92,11 +88,11 @@ impl PortfolioApi {
             ("GET", ["v1", "portfolios"]) => {
                 let records = portfolios::list(self.app.table.as_ref(), &user, MAX_LISTED).await?;
                 let items: Vec<PortfolioView> = records.iter().map(|r| self.view(r)).collect();
-                json(200, &serde_json::json!({ "items": items }))
+                http::json(200, &serde_json::json!({ "items": items }))
             }
-            ("GET", ["v1", "portfolios", id]) => json(200, &self.view(&self.owned(&user, id).await?)),
+            ("GET", ["v1", "portfolios", id]) => http::json(200, &self.view(&self.owned(&user, id).await?)),
             ("POST", ["v1", "portfolios", id, "rebuild"]) => {
-                let body: RebuildBody = parse_body(&request, true)?;
+                let body: RebuildBody = http::json_body(&request, true)?;
                 let record = self.owned(&user, id).await?;
                 let theme = match body.theme {
                     Some(name) => Theme::parse(&name).map_err(|e| Error::Validation(e.to_string()))?,
@@ -105,18 +101,18 @@ impl PortfolioApi {
                 let cv = cvs::load(self.app.table.as_ref(), &user, &record.cv_id)
                     .await?
                     .ok_or_else(|| Error::NotFound("CV".into()))?;
-                json(200, &self.view(&self.sites.build_preview(&record.id, &cv, theme).await?))
+                http::json(200, &self.view(&self.sites.build_preview(&record.id, &cv, theme).await?))
             }
             ("PATCH", ["v1", "portfolios", id]) => {
-                let body: PatchBody = parse_body(&request, false)?;
+                let body: PatchBody = http::json_body(&request, false)?;
                 let slug = Slug::parse(body.slug).map_err(|e| Error::Validation(e.to_string()))?;
                 let record = self.owned(&user, id).await?;
-                json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?))
+                http::json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?))
             }
             ("DELETE", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
                 self.sites.delete(&user, &record.id).await?;
-                Ok(Response::builder().status(204).body(Body::Empty).map_err(|e| Error::Internal(e.to_string()))?)
+                http::no_content()
             }
             (_, ["v1", "portfolios"] | ["v1", "portfolios", _] | ["v1", "portfolios", _, "rebuild"]) => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
@@ -146,24 +142,4 @@ impl PortfolioApi {
             updated_at: rfc3339(&record.updated_at),
         }
     }
-}
-
-fn parse_body<T: for<'de> Deserialize<'de>>(request: &Request, empty_ok: bool) -> Result<T, Error> {
-    let bytes: &[u8] = request.body().as_ref();
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(Error::PayloadTooLarge(format!("the body is over {MAX_BODY_BYTES} bytes")));
-    }
-    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) && empty_ok { b"{}".as_slice() } else { bytes };
-    serde_json::from_slice(bytes)
-        .map_err(|e| Error::BadRequest(format!("the body is not valid JSON for this route: {e}")))
-}
-
-fn json(status: u16, value: &impl Serialize) -> Result<Response<Body>, Error> {
-    let body = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .header("cache-control", "no-store")
-        .body(Body::Text(body))
-        .map_err(|e| Error::Internal(e.to_string()))
 }

@@ -6,7 +6,8 @@ use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request, Response};
 use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
 use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::model::UserId;
+use r2w_shared::model::{Email, UserId};
+use r2w_shared::records::users::{self, UserRecord};
 use serde_json::{Value, json};
 use support::World;
 
@@ -15,17 +16,25 @@ mod support;
 struct Client {
     api: PortfolioApi,
     tokens: Arc<AccessTokens>,
+    app: r2w_shared::App,
 }
 
 impl Client {
     async fn new(world: &World) -> Self {
         let tokens = Arc::new(AccessTokens::for_app(&world.app).await.expect("tokens"));
-        Self { api: PortfolioApi::new(world.app.clone(), Arc::clone(&tokens), world.clock.clone()), tokens }
+        Self {
+            api: PortfolioApi::new(world.app.clone(), Arc::clone(&tokens), world.clock.clone()),
+            tokens,
+            app: world.app.clone(),
+        }
     }
 
     async fn call(&self, user: Option<&UserId>, method: &str, path: &str, body: Option<Value>) -> Response<Body> {
         let mut builder = HttpRequest::builder().method(method).uri(format!("https://api.example{path}"));
         if let Some(user) = user {
+            let email = Email::parse(format!("{user}@example.com")).expect("email");
+            let account = UserRecord::new(user.clone(), email, "Test User", time::OffsetDateTime::now_utc());
+            users::create(self.app.table.as_ref(), &account).await.expect("the account exists");
             let token = self.tokens.issue(user, r2w_shared::store::unix_now()).expect("token");
             builder = builder.header("authorization", format!("Bearer {token}"));
         }

@@ -2,6 +2,7 @@
 
 pub mod cv;
 pub mod dates;
+pub mod email;
 pub mod ids;
 pub mod job;
 pub mod json_resume;
@@ -10,6 +11,7 @@ pub mod slug;
 
 pub use cv::*;
 pub use dates::{DateError, DateRange, DateRangeError, PartialDate};
+pub use email::{Email, EmailError};
 pub use ids::{CvId, IdError, JobId, PortfolioId, UserId};
 pub use job::{Job, JobFailure, JobStatus, JobStep, Step, StepStatus};
 pub use language::{LanguageTag, TextDirection};

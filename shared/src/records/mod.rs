@@ -7,18 +7,35 @@
 //! | CV version n | `USER#{user}#CV#{cv}` | `V#{n:08}` |
 //! | portfolio | `USER#{user}` | `PORTFOLIO#{portfolio}` |
 //! | slug claim | `SLUG#{slug}` | `SLUG` |
+//! | user profile | `USER#{user}` | `PROFILE` |
+//! | e-mail claim | `EMAIL#{email}` | `EMAIL` |
+//! | OAuth identity | `IDENTITY#{provider}#{subject}` | `IDENTITY` |
 //!
 //! Everything a person owns sits under their own partition, so a lookup with someone else's
-//! id finds nothing rather than their data.
+//! id finds nothing rather than their data. What must live elsewhere (an address, an identity,
+//! a refresh token: items found by something other than the user) carries the owner in the
+//! secondary index, gsi1 = `OWNER#{user}`, so [`crate::account::delete_everything`] finds it.
 
 pub mod cvs;
 pub mod jobs;
 pub mod portfolios;
+pub mod users;
 
 use crate::model::UserId;
+use crate::store::IndexKey;
 
-fn user_pk(user: &UserId) -> String {
+pub fn user_pk(user: &UserId) -> String {
     format!("USER#{user}")
+}
+
+/// The partition of the secondary index that lists what `user` owns outside their partition.
+pub fn owner_pk(user: &UserId) -> String {
+    format!("OWNER#{user}")
+}
+
+/// The index key of an item `user` owns outside their partition; `sk` tells the kinds apart.
+pub fn owner_index(user: &UserId, sk: &str) -> IndexKey {
+    IndexKey::new(owner_pk(user), sk)
 }
 
 /// Conflicting writers retry a read-modify-write this many times before giving up.

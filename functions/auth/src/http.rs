@@ -1,0 +1,242 @@
+//! The auth HTTP API.
+//!
+//! | route | does |
+//! | --- | --- |
+//! | `POST /v1/auth/register` `{email, password, full_name}` | 201 `{user, access_token, refresh_token, expires_in}` |
+//! | `POST /v1/auth/login` `{email, password}` | 200 tokens; one generic 401 for any mismatch |
+//! | `POST /v1/auth/refresh` `{refresh_token}` | a new pair; the old refresh token is spent |
+//! | `POST /v1/auth/logout` `{refresh_token}` | ends that session |
+//! | `POST /v1/auth/logout-all` (bearer) | ends every session and access token |
+//! | `GET /v1/auth/me` (bearer) | the account |
+//! | `DELETE /v1/auth/me` (bearer) | deletes the account and everything it owns |
+//! | `GET /v1/auth/oauth/{provider}/start?redirect_uri=` | 302 to the provider |
+//! | `GET /v1/auth/oauth/{provider}/callback` | 302 back to the frontend with `login_code` (or `error`) |
+//! | `POST /v1/auth/oauth/exchange` `{login_code}` | tokens for a provider sign-in |
+
+use std::sync::Arc;
+
+use lambda_http::{Body, Request, Response};
+use r2w_shared::auth_token::AccessTokens;
+use r2w_shared::clock::Clock;
+use r2w_shared::model::Email;
+use r2w_shared::records::users;
+use r2w_shared::{App, Error, account, http, telemetry};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+
+use crate::accounts::{Accounts, UserView};
+use crate::oauth::{CallbackError, OAuth};
+use crate::password::Passwords;
+use crate::rate_limit::{self, RateLimiter};
+use crate::sessions::{Sessions, TokenPair};
+use crate::settings::AuthSettings;
+
+pub struct AuthApi {
+    app: App,
+    tokens: Arc<AccessTokens>,
+    accounts: Accounts,
+    sessions: Sessions,
+    limiter: RateLimiter,
+    oauth: OAuth,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterBody {
+    email: String,
+    password: SecretString,
+    full_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    email: String,
+    password: SecretString,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefreshBody {
+    refresh_token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExchangeBody {
+    login_code: String,
+}
+
+/// What register, login, refresh and the OAuth exchange answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user: UserView,
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+}
+
+impl AuthApi {
+    pub async fn new(
+        app: App,
+        tokens: Arc<AccessTokens>,
+        settings: AuthSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
+        let table = Arc::clone(&app.table);
+        Ok(Self {
+            accounts: Accounts::new(Arc::clone(&table), Arc::clone(&clock), Passwords::new().await?),
+            sessions: Sessions::new(Arc::clone(&table), Arc::clone(&tokens), Arc::clone(&clock)),
+            limiter: RateLimiter::new(Arc::clone(&table), Arc::clone(&clock)),
+            oauth: OAuth::new(settings, table, Arc::clone(&app.secrets), clock)?,
+            app,
+            tokens,
+        })
+    }
+
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let request_id = http::request_id(&request);
+        let span = telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
+        match self.route(request).instrument(span).await {
+            Ok(response) => response,
+            Err(e) => e.to_response(Some(&request_id)),
+        }
+    }
+
+    async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
+        let path = request.uri().path().trim_end_matches('/').to_owned();
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        let method = request.method().as_str();
+        match (method, segments.as_slice()) {
+            ("POST", ["v1", "auth", "register"]) => self.register(&request).await,
+            ("POST", ["v1", "auth", "login"]) => self.login(&request).await,
+            ("POST", ["v1", "auth", "refresh"]) => {
+                let body: RefreshBody = http::json_body(&request, false)?;
+                let (user, tokens) = self.sessions.refresh(&body.refresh_token).await?;
+                let account = users::load(self.app.table.as_ref(), &user).await?.ok_or(Error::Unauthorized)?;
+                http::json(200, &SignedIn { user: UserView::from(&account), tokens })
+            }
+            ("POST", ["v1", "auth", "logout"]) => {
+                let body: RefreshBody = http::json_body(&request, false)?;
+                self.sessions.end(&body.refresh_token).await?;
+                http::no_content()
+            }
+            ("POST", ["v1", "auth", "logout-all"]) => {
+                let user = self.tokens.authenticate(self.app.table.as_ref(), &request).await?;
+                self.sessions.end_all(&user).await?;
+                http::no_content()
+            }
+            ("GET", ["v1", "auth", "me"]) => {
+                let user = self.tokens.authenticate(self.app.table.as_ref(), &request).await?;
+                let account = users::load(self.app.table.as_ref(), &user).await?.ok_or(Error::Unauthorized)?;
+                http::json(200, &UserView::from(&account))
+            }
+            ("DELETE", ["v1", "auth", "me"]) => self.delete_account(&request).await,
+            ("GET", ["v1", "auth", "oauth", provider, "start"]) => {
+                let return_to = query(&request)
+                    .into_iter()
+                    .find(|(k, _)| k == "redirect_uri")
+                    .map(|(_, v)| v)
+                    .ok_or_else(|| Error::BadRequest("redirect_uri is required".into()))?;
+                http::redirect(self.oauth.start(provider, &return_to).await?.as_str())
+            }
+            ("GET", ["v1", "auth", "oauth", provider, "callback"]) => self.callback(provider, &request).await,
+            ("POST", ["v1", "auth", "oauth", "exchange"]) => {
+                let body: ExchangeBody = http::json_body(&request, false)?;
+                let user = self.oauth.redeem_login_code(&body.login_code).await?;
+                self.signed_in(200, &user).await
+            }
+            (_, ["v1", "auth", ..]) if !matches!(method, "GET" | "POST" | "DELETE") => {
+                Err(Error::BadRequest(format!("{method} is not allowed here")))
+            }
+            _ => Err(Error::NotFound("route".into())),
+        }
+    }
+
+    async fn register(&self, request: &Request) -> Result<Response<Body>, Error> {
+        let body: RegisterBody = http::json_body(request, false)?;
+        let email = Email::parse(&body.email).map_err(|e| Error::Validation(e.to_string()))?;
+        let ip = client_ip(request);
+        self.limiter.check(rate_limit::REGISTRATIONS_PER_IP, &ip).await?;
+        self.limiter.check(rate_limit::REGISTRATIONS_PER_EMAIL, email.as_str()).await?;
+        self.limiter.hit(rate_limit::REGISTRATIONS_PER_IP, &ip).await?;
+        self.limiter.hit(rate_limit::REGISTRATIONS_PER_EMAIL, email.as_str()).await?;
+        let account = self.accounts.register(&email, body.password, &body.full_name).await?;
+        self.signed_in(201, &account.id).await
+    }
+
+    async fn login(&self, request: &Request) -> Result<Response<Body>, Error> {
+        let body: LoginBody = http::json_body(request, false)?;
+        let email = Email::parse(&body.email).map_err(|_| Error::Unauthorized)?;
+        let ip = client_ip(request);
+        self.limiter.check(rate_limit::LOGIN_FAILURES_PER_IP, &ip).await?;
+        self.limiter.check(rate_limit::LOGIN_FAILURES_PER_EMAIL, email.as_str()).await?;
+        match self.accounts.login(&email, body.password).await? {
+            Some(account) => {
+                self.limiter.clear(rate_limit::LOGIN_FAILURES_PER_EMAIL, email.as_str()).await?;
+                self.signed_in(200, &account.id).await
+            }
+            None => {
+                self.limiter.hit(rate_limit::LOGIN_FAILURES_PER_IP, &ip).await?;
+                self.limiter.hit(rate_limit::LOGIN_FAILURES_PER_EMAIL, email.as_str()).await?;
+                Err(Error::Unauthorized)
+            }
+        }
+    }
+
+    /// Deletion accepts an account already being deleted, so a run that failed half-way can
+    /// be finished by asking again.
+    async fn delete_account(&self, request: &Request) -> Result<Response<Body>, Error> {
+        let verified = self.tokens.verify_request(request)?;
+        let account = users::load(self.app.table.as_ref(), &verified.user).await?.ok_or(Error::Unauthorized)?;
+        if account.tokens_revoked_at.is_some_and(|at| verified.issued_at <= at) {
+            return Err(Error::Unauthorized);
+        }
+        account::delete_everything(&self.app, &account.id).await?;
+        http::no_content()
+    }
+
+    async fn callback(&self, provider: &str, request: &Request) -> Result<Response<Body>, Error> {
+        let outcome = match self.oauth.finish(provider, &query(request)).await {
+            Ok((profile, return_to)) => match self.accounts.sign_in_with(profile).await {
+                Ok(account) => Ok((self.oauth.issue_login_code(&account.id).await?, return_to)),
+                Err(Error::Forbidden) => Err(("email_not_verified", return_to)),
+                Err(Error::Conflict(_)) => Err(("account_conflict", return_to)),
+                Err(Error::Unauthorized) => Err(("account_unavailable", return_to)),
+                Err(e) => return Err(e),
+            },
+            Err(CallbackError::UnknownState) => {
+                return Err(Error::BadRequest(CallbackError::UnknownState.to_string()));
+            }
+            Err(CallbackError::Failed { return_to, reason, detail }) => {
+                tracing::warn!(provider, reason, detail, "provider sign-in failed");
+                Err((reason, return_to))
+            }
+            Err(CallbackError::Internal(e)) => return Err(e),
+        };
+        let mut location = match &outcome {
+            Ok((_, return_to)) | Err((_, return_to)) => return_to.clone(),
+        };
+        match outcome {
+            Ok((code, _)) => location.query_pairs_mut().append_pair("login_code", &code),
+            Err((reason, _)) => location.query_pairs_mut().append_pair("error", reason),
+        };
+        http::redirect(location.as_str())
+    }
+
+    async fn signed_in(&self, status: u16, user: &r2w_shared::model::UserId) -> Result<Response<Body>, Error> {
+        let account = users::load(self.app.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
+        let tokens = self.sessions.start(user).await?;
+        http::json(status, &SignedIn { user: UserView::from(&account), tokens })
+    }
+}
+
+/// The caller's IP for rate limits; requests without one (a direct call) share one bucket.
+fn client_ip(request: &Request) -> String {
+    http::client_ip(request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+fn query(request: &Request) -> Vec<(String, String)> {
+    let query = request.uri().query().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+}

@@ -1,0 +1,194 @@
+//! Sessions: a short-lived access token (JWT, 15 minutes) plus an opaque refresh token that
+//! lasts 7 days and is replaced every time it is used.
+//!
+//! Each sign-in starts a family: `USER#{user}/FAMILY#{family}`. A refresh token is 256 random
+//! bits; only its SHA-256 is stored (`REFRESH#{hash}`), with its family, and it works once.
+//! Presenting a token that was already used means two parties hold it (one of them a thief),
+//! so the whole family is revoked and both must sign in again. Signing out revokes the family;
+//! signing out everywhere revokes every family and every access token issued until then.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use r2w_shared::Error;
+use r2w_shared::auth_token::{ACCESS_TOKEN_LIFETIME, AccessTokens};
+use r2w_shared::clock::Clock;
+use r2w_shared::model::UserId;
+use r2w_shared::records::{owner_index, owner_pk, user_pk, users};
+use r2w_shared::store::{Expect, Item, ItemKey, Query, Table, TableError, TransactOp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// How long a session lasts without being used.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+const REFRESH_TOKEN_PREFIX: &str = "r2w_rt_";
+
+/// What a successful sign-in or refresh answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    pub token_type: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RefreshRecord {
+    user_id: UserId,
+    family_id: String,
+    used: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FamilyRecord {
+    started_at: i64,
+}
+
+pub struct Sessions {
+    table: Arc<dyn Table>,
+    tokens: Arc<AccessTokens>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Sessions {
+    pub fn new(table: Arc<dyn Table>, tokens: Arc<AccessTokens>, clock: Arc<dyn Clock>) -> Self {
+        Self { table, tokens, clock }
+    }
+
+    /// A new session (family) for `user`.
+    pub async fn start(&self, user: &UserId) -> Result<TokenPair, Error> {
+        let family = random_token()?;
+        let now = self.clock.unix_now();
+        let family_item = Item::with_data(family_key(user, &family), &FamilyRecord { started_at: now })?
+            .expiring_at(now + SESSION_LIFETIME.as_secs() as i64);
+        let (refresh_token, token_item) = self.new_refresh_token(user, &family, now)?;
+        self.table
+            .transact(vec![TransactOp::Put(family_item, Expect::Absent), TransactOp::Put(token_item, Expect::Absent)])
+            .await?;
+        self.pair(user, refresh_token, now)
+    }
+
+    /// Swaps a refresh token for a new pair. An unknown, expired or revoked token is
+    /// [`Error::Unauthorized`]; so is a used one, which also revokes its family.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<(UserId, TokenPair), Error> {
+        let key = token_key(refresh_token);
+        let now = self.clock.unix_now();
+        let item = self.live(&key, now).await?.ok_or(Error::Unauthorized)?;
+        let record: RefreshRecord = item.data_as()?;
+        if record.used {
+            tracing::warn!(user = %record.user_id, "a refresh token was used twice; its session is revoked");
+            self.revoke_family(&record.user_id, &record.family_id).await?;
+            return Err(Error::Unauthorized);
+        }
+        let account = users::load(self.table.as_ref(), &record.user_id).await?;
+        if account.is_none_or(|a| a.deleting) {
+            return Err(Error::Unauthorized);
+        }
+        let family =
+            self.live(&family_key(&record.user_id, &record.family_id), now).await?.ok_or(Error::Unauthorized)?;
+
+        let expires_at = now + SESSION_LIFETIME.as_secs() as i64;
+        let used = RefreshRecord { used: true, ..record };
+        let mut used_item = Item::with_data(key, &used)?.at_version(item.version + 1);
+        used_item.gsi1 = item.gsi1.clone();
+        used_item.expires_at = item.expires_at;
+        let mut family_item = Item::with_data(family.key.clone(), &family.data)?.at_version(family.version + 1);
+        family_item.expires_at = Some(expires_at);
+        let (new_token, new_item) = self.new_refresh_token(&used.user_id, &used.family_id, now)?;
+        let ops = vec![
+            TransactOp::Put(used_item, Expect::Version(item.version)),
+            TransactOp::Put(family_item, Expect::Version(family.version)),
+            TransactOp::Put(new_item, Expect::Absent),
+        ];
+        match self.table.transact(ops).await {
+            Ok(()) => Ok((used.user_id.clone(), self.pair(&used.user_id, new_token, now)?)),
+            Err(TableError::ConditionFailed { .. }) => {
+                tracing::warn!(user = %used.user_id, "a refresh token was used twice at once; its session is revoked");
+                self.revoke_family(&used.user_id, &used.family_id).await?;
+                Err(Error::Unauthorized)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Signs out the session `refresh_token` belongs to. Unknown tokens are ignored: the
+    /// outcome the caller wants (that token no longer works) already holds.
+    pub async fn end(&self, refresh_token: &str) -> Result<(), Error> {
+        if let Some(item) = self.table.get(&token_key(refresh_token)).await? {
+            let record: RefreshRecord = item.data_as()?;
+            self.revoke_family(&record.user_id, &record.family_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Signs `user` out everywhere: every session, and every access token issued until now.
+    pub async fn end_all(&self, user: &UserId) -> Result<(), Error> {
+        let now = self.clock.unix_now();
+        users::update(self.table.as_ref(), user, |account| users::UserRecord {
+            tokens_revoked_at: Some(now),
+            ..account
+        })
+        .await?;
+        let families = self.table.query(Query::partition(user_pk(user), "FAMILY#").limit(1000)).await?;
+        for family in families.items {
+            self.table.delete(&family.key, Expect::Anything).await?;
+        }
+        let tokens = self.table.query(Query::gsi1(owner_pk(user), "REFRESH#").limit(1000)).await?;
+        for token in tokens.items {
+            self.table.delete(&token.key, Expect::Anything).await?;
+        }
+        Ok(())
+    }
+
+    /// The item at `key` unless it has expired by our clock (the table's purge may lag).
+    async fn live(&self, key: &ItemKey, now: i64) -> Result<Option<Item>, Error> {
+        Ok(self.table.get(key).await?.filter(|item| !item.is_expired(now)))
+    }
+
+    /// Revokes a family: its item goes, so none of its tokens can be swapped again. The
+    /// tokens themselves stay until they expire, so a replayed one is still recognised.
+    async fn revoke_family(&self, user: &UserId, family: &str) -> Result<(), Error> {
+        Ok(self.table.delete(&family_key(user, family), Expect::Anything).await?)
+    }
+
+    fn new_refresh_token(&self, user: &UserId, family: &str, now: i64) -> Result<(String, Item), Error> {
+        let token = format!("{REFRESH_TOKEN_PREFIX}{}", random_token()?);
+        let record = RefreshRecord { user_id: user.clone(), family_id: family.to_owned(), used: false };
+        let item = Item::with_data(token_key(&token), &record)?
+            .expiring_at(now + SESSION_LIFETIME.as_secs() as i64)
+            .in_index(owner_index(user, &format!("REFRESH#{family}")));
+        Ok((token, item))
+    }
+
+    fn pair(&self, user: &UserId, refresh_token: String, now: i64) -> Result<TokenPair, Error> {
+        Ok(TokenPair {
+            access_token: self.tokens.issue(user, now)?,
+            refresh_token,
+            expires_in: ACCESS_TOKEN_LIFETIME.as_secs(),
+            token_type: "Bearer".into(),
+        })
+    }
+}
+
+fn family_key(user: &UserId, family: &str) -> ItemKey {
+    ItemKey::new(user_pk(user), format!("FAMILY#{family}"))
+}
+
+/// Only the hash is stored: a leaked table does not hand out sessions. The token has 256 bits
+/// of entropy, so a plain SHA-256 (no salt, no stretching) is enough.
+fn token_key(token: &str) -> ItemKey {
+    let digest: String = Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    ItemKey::new(format!("REFRESH#{digest}"), "REFRESH")
+}
+
+/// 256 random bits, base64url.
+pub(crate) fn random_token() -> Result<String, Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}

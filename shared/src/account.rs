@@ -1,0 +1,221 @@
+//! Deleting an account: everything the person owns goes, in the table and in both object stores.
+//!
+//! [`delete_everything`] is the one routine for it, and it finds what to delete by convention
+//! rather than by a list each feature must remember to extend:
+//! - every item in the user's partition `USER#{user}` (jobs, CV heads, portfolios, refresh-token
+//!   families, orders...) is deleted; the kinds that point at more data are followed first
+//!   (a CV's versions, a job's original, a portfolio's preview, public site and address);
+//! - every item elsewhere that carries `gsi1 = OWNER#{user}` (the e-mail and identity claims,
+//!   refresh tokens) is deleted;
+//! - every object under `uploads/{user}/` is deleted.
+//!
+//! A feature that stores something new follows one of those conventions and is covered. The
+//! routine is idempotent: the profile is marked `deleting` first (the account then accepts
+//! nothing) and removed last, so a run that fails half-way is finished by running it again.
+
+use crate::App;
+use crate::error::Error;
+use crate::model::{CvId, Job, UserId};
+use crate::records::portfolios::{self, PortfolioRecord, SlugClaim};
+use crate::records::{owner_pk, user_pk, users};
+use crate::store::{BlobKey, Blobs, Expect, Item, ItemKey, Query, Table};
+
+/// How much was removed, for the log line an operator reads after a deletion request.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Erased {
+    pub items: usize,
+    pub objects: usize,
+}
+
+pub async fn delete_everything(app: &App, user: &UserId) -> Result<Erased, Error> {
+    let table = app.table.as_ref();
+    users::update(table, user, |profile| users::UserRecord { deleting: true, ..profile }).await?;
+    let mut erased = Erased::default();
+
+    let profile_key = users::key(user);
+    for item in all(table, Query::partition(user_pk(user), "")).await? {
+        if item.key == profile_key {
+            continue;
+        }
+        follow(app, user, &item, &mut erased).await?;
+        table.delete(&item.key, Expect::Anything).await?;
+        erased.items += 1;
+    }
+    for item in all(table, Query::gsi1(owner_pk(user), "")).await? {
+        table.delete(&item.key, Expect::Anything).await?;
+        erased.items += 1;
+    }
+    erased.objects += remove_folder(app.uploads.as_ref(), &format!("uploads/{user}/")).await?;
+    table.delete(&profile_key, Expect::Anything).await?;
+    tracing::info!(user = %user, items = erased.items, objects = erased.objects, "account deleted");
+    Ok(erased)
+}
+
+/// Deletes what `item` points at outside the user's partition.
+async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> Result<(), Error> {
+    let table = app.table.as_ref();
+    if let Some(cv) = item.key.sk.strip_prefix("CV#") {
+        let cv = CvId::parse(cv).map_err(|e| Error::Internal(format!("item {}: {e}", item.key)))?;
+        let versions = format!("{}#CV#{cv}", user_pk(user));
+        for version in all(table, Query::partition(versions, "")).await? {
+            table.delete(&version.key, Expect::Anything).await?;
+            erased.items += 1;
+        }
+    } else if item.key.sk.starts_with("JOB#") {
+        let job: Job = item.data_as()?;
+        if let Ok(key) = BlobKey::parse(job.upload_key) {
+            erased.objects += delete_object(app.uploads.as_ref(), &key).await?;
+        }
+    } else if item.key.sk.starts_with("PORTFOLIO#") {
+        let portfolio: PortfolioRecord = item.data_as()?;
+        erased.objects += remove_folder(app.sites.as_ref(), &format!("previews/{}/", portfolio.id)).await?;
+        let claim = SlugClaim { portfolio_id: portfolio.id.clone(), user_id: user.clone() };
+        for slug in portfolio.published.map(|p| p.slug).into_iter().chain(portfolio.slug) {
+            erased.objects += remove_folder(app.sites.as_ref(), &format!("sites/{slug}/")).await?;
+            portfolios::release_slug(table, &slug, &claim).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn all(table: &dyn Table, query: Query) -> Result<Vec<Item>, Error> {
+    let mut items = Vec::new();
+    let mut query = query.limit(500);
+    loop {
+        let page = table.query(query.clone()).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) => query = query.after(Some(next)),
+            None => return Ok(items),
+        }
+    }
+}
+
+async fn remove_folder(blobs: &dyn Blobs, prefix: &str) -> Result<usize, Error> {
+    let mut removed = 0;
+    for object in blobs.list(prefix).await? {
+        removed += delete_object(blobs, &object.key).await?;
+    }
+    Ok(removed)
+}
+
+async fn delete_object(blobs: &dyn Blobs, key: &BlobKey) -> Result<usize, Error> {
+    match blobs.delete(key).await {
+        Ok(()) => Ok(1),
+        Err(crate::store::BlobError::NotFound(_)) => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The item keys an account's deletion must leave behind: none. Exposed for tests of features
+/// that add data, so each can assert its own items are covered.
+pub async fn remaining_items(table: &dyn Table, user: &UserId) -> Result<Vec<ItemKey>, Error> {
+    let mut keys: Vec<ItemKey> =
+        all(table, Query::partition(user_pk(user), "")).await?.into_iter().map(|i| i.key).collect();
+    keys.extend(all(table, Query::gsi1(owner_pk(user), "")).await?.into_iter().map(|i| i.key));
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{CvData, Email, JobId, PortfolioId, Slug};
+    use crate::records::portfolios::{PreviewSite, PublishedSite};
+    use crate::records::{cvs, jobs, owner_index};
+    use crate::secrets::EnvSecrets;
+    use crate::store::PutOptions;
+
+    async fn put(blobs: &dyn Blobs, key: &str) {
+        let key = BlobKey::parse(key).expect("key");
+        blobs.put(&key, Bytes::from_static(b"x"), PutOptions::new("text/plain")).await.expect("put");
+    }
+
+    /// A user with one of everything; returns the user and the slug their site is published at.
+    async fn someone_with_everything(app: &App, email: &str) -> (UserId, Slug) {
+        let table = app.table.as_ref();
+        let now = OffsetDateTime::now_utc();
+        let user = UserId::random();
+        let profile = users::UserRecord {
+            identities: vec![users::Identity { provider: "github".into(), subject: format!("gh-{user}") }],
+            ..users::UserRecord::new(user.clone(), Email::parse(email).expect("email"), "Ada", now)
+        };
+        assert!(users::create(table, &profile).await.expect("user"));
+
+        let upload = format!("uploads/{user}/u1/original");
+        put(app.uploads.as_ref(), &upload).await;
+        put(app.uploads.as_ref(), &format!("uploads/{user}/u2/original")).await;
+        let job = JobId::random();
+        jobs::create(table, &Job::queued(job.clone(), user.clone(), upload, now)).await.expect("job");
+
+        let cv = CvId::random();
+        let record = cvs::CvRecord {
+            id: cv.clone(),
+            user_id: user.clone(),
+            version: 1,
+            job_id: Some(job),
+            cv: CvData::default(),
+            created_at: now,
+            updated_at: now,
+        };
+        cvs::create(table, record).await.expect("cv");
+
+        let portfolio = PortfolioId::random();
+        let slug = Slug::parse(format!("ada-{}", &user.as_str()[..8])).expect("slug");
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        assert!(portfolios::claim_slug(table, &slug, &claim).await.expect("claim"));
+        let preview = format!("previews/{portfolio}/token");
+        put(app.sites.as_ref(), &format!("{preview}/index.html")).await;
+        put(app.sites.as_ref(), &format!("sites/{slug}/index.html")).await;
+        portfolios::upsert(table, &user, &portfolio, |_| PortfolioRecord {
+            id: portfolio.clone(),
+            user_id: user.clone(),
+            cv_id: cv.clone(),
+            cv_version: 1,
+            theme: "classic".into(),
+            preview: Some(PreviewSite { prefix: preview.clone(), built_at: now, expires_at: now }),
+            published: Some(PublishedSite { slug: slug.clone(), published_at: now }),
+            slug: Some(slug.clone()),
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .expect("portfolio");
+
+        let token =
+            Item::new(ItemKey::new(format!("REFRESH#{user}"), "REFRESH")).in_index(owner_index(&user, "REFRESH"));
+        table.put(token, Expect::Absent).await.expect("owned item");
+        (user, slug)
+    }
+
+    #[tokio::test]
+    async fn deleting_an_account_leaves_nothing_behind_and_touches_no_one_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app =
+            App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+        let (ada, ada_slug) = someone_with_everything(&app, "ada@example.com").await;
+        let (grace, grace_slug) = someone_with_everything(&app, "grace@example.com").await;
+        let before = remaining_items(app.table.as_ref(), &grace).await.expect("items");
+
+        let erased = delete_everything(&app, &ada).await.expect("deleted");
+        assert!(erased.items >= 8 && erased.objects == 4, "{erased:?}");
+        assert_eq!(remaining_items(app.table.as_ref(), &ada).await.expect("items"), vec![]);
+        assert!(users::load(app.table.as_ref(), &ada).await.expect("load").is_none());
+        let email = Email::parse("ada@example.com").expect("email");
+        assert!(users::by_email(app.table.as_ref(), &email).await.expect("lookup").is_none(), "the address is free");
+        assert!(portfolios::slug_holder(app.table.as_ref(), &ada_slug).await.expect("slug").is_none());
+        assert!(app.uploads.list(&format!("uploads/{ada}/")).await.expect("list").is_empty());
+        assert!(app.sites.list(&format!("sites/{ada_slug}/")).await.expect("list").is_empty());
+        assert_eq!(app.sites.list("previews/").await.expect("list").len(), 1, "only grace's preview");
+
+        assert_eq!(remaining_items(app.table.as_ref(), &grace).await.expect("items"), before);
+        assert!(portfolios::slug_holder(app.table.as_ref(), &grace_slug).await.expect("slug").is_some());
+        assert_eq!(app.uploads.list(&format!("uploads/{grace}/")).await.expect("list").len(), 2);
+
+        let again = delete_everything(&app, &ada).await.expect("deleting twice is harmless");
+        assert_eq!(again, Erased::default());
+    }
+}

@@ -1,0 +1,103 @@
+//! What every HTTP function does the same way: naming the request, reading a JSON body with a
+//! size limit, answering JSON that is never cached, and knowing the caller's address.
+
+use std::net::IpAddr;
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// A request body larger than this is refused before parsing.
+pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
+
+/// API Gateway's request id, or the caller's `x-request-id` locally.
+pub fn request_id(request: &Request) -> String {
+    request.lambda_context_ref().map(|c| c.request_id.clone()).unwrap_or_else(|| {
+        request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("local").to_owned()
+    })
+}
+
+/// The body as `T`; an empty body reads as `{}` when `empty_ok`.
+pub fn json_body<T: DeserializeOwned>(request: &Request, empty_ok: bool) -> Result<T, Error> {
+    let bytes: &[u8] = request.body().as_ref();
+    if bytes.len() > MAX_JSON_BODY_BYTES {
+        return Err(Error::PayloadTooLarge(format!("the body is over {MAX_JSON_BODY_BYTES} bytes")));
+    }
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) && empty_ok { b"{}".as_slice() } else { bytes };
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::BadRequest(format!("the body is not valid JSON for this route: {e}")))
+}
+
+pub fn json(status: u16, value: &impl Serialize) -> Result<Response<Body>, Error> {
+    let body = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .body(Body::Text(body))
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+pub fn no_content() -> Result<Response<Body>, Error> {
+    Response::builder().status(204).body(Body::Empty).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// A `302 Found` to `location`.
+pub fn redirect(location: &str) -> Result<Response<Body>, Error> {
+    Response::builder()
+        .status(302)
+        .header("location", location)
+        .header("cache-control", "no-store")
+        .body(Body::Empty)
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The caller's address as API Gateway saw it (the local server sets the same context).
+/// Headers such as `X-Forwarded-For` are not trusted: any client can write them.
+pub fn client_ip(request: &Request) -> Option<IpAddr> {
+    let ip = match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref(),
+        RequestContext::ApiGatewayV1(context) => context.identity.source_ip.as_deref(),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    };
+    ip?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
+
+    use super::*;
+
+    #[test]
+    fn the_client_address_comes_from_the_gateway_not_from_headers() {
+        let spoofed = lambda_http::http::Request::builder()
+            .header("x-forwarded-for", "10.0.0.1")
+            .body(Body::Empty)
+            .expect("request");
+        assert_eq!(client_ip(&spoofed), None);
+        let mut context = ApiGatewayV2httpRequestContext::default();
+        context.http.source_ip = Some("203.0.113.9".into());
+        let request = spoofed.with_request_context(RequestContext::ApiGatewayV2(context));
+        assert_eq!(client_ip(&request), Some("203.0.113.9".parse().expect("ip")));
+    }
+
+    #[test]
+    fn bodies_are_bounded_and_parsed() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Body_ {
+            #[allow(dead_code)]
+            a: Option<u8>,
+        }
+        let big =
+            lambda_http::http::Request::builder().body(Body::Text("x".repeat(MAX_JSON_BODY_BYTES + 1))).expect("r");
+        assert!(matches!(json_body::<Body_>(&big, true), Err(Error::PayloadTooLarge(_))));
+        let empty = lambda_http::http::Request::builder().body(Body::Empty).expect("r");
+        assert!(json_body::<Body_>(&empty, true).is_ok());
+        assert!(matches!(json_body::<Body_>(&empty, false), Err(Error::BadRequest(_))));
+    }
+}

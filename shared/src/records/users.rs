@@ -1,0 +1,206 @@
+//! Accounts. A user's profile sits in their own partition; the two ways to find it from outside
+//! — an e-mail address and an OAuth identity — are items of their own, written in the same
+//! transaction, so an address (in any spelling) or an identity belongs to one account at most.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::{MAX_WRITE_ATTEMPTS, owner_index, user_pk};
+use crate::model::{Email, UserId};
+use crate::store::{Expect, Item, ItemKey, Table, TableError, TransactOp};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: Email,
+    /// Proven by an OAuth provider; an address typed at registration is not.
+    pub email_verified: bool,
+    pub full_name: String,
+    /// An argon2id PHC string; `None` for accounts that only sign in with a provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<Identity>,
+    /// Access tokens issued at or before this unix second are refused ("sign out everywhere").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_revoked_at: Option<i64>,
+    /// Set when deletion starts: the account accepts nothing more while it is being erased.
+    #[serde(default)]
+    pub deleting: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl UserRecord {
+    /// A new account with no password and no identities yet.
+    pub fn new(id: UserId, email: Email, full_name: impl Into<String>, now: OffsetDateTime) -> Self {
+        Self {
+            id,
+            email,
+            email_verified: false,
+            full_name: full_name.into(),
+            password_hash: None,
+            identities: Vec::new(),
+            tokens_revoked_at: None,
+            deleting: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// An account at a sign-in provider (`google`, `linkedin`, `github`) and its stable subject id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Identity {
+    pub provider: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Pointer {
+    user_id: UserId,
+}
+
+pub fn key(user: &UserId) -> ItemKey {
+    ItemKey::new(user_pk(user), "PROFILE")
+}
+
+fn email_key(email: &Email) -> ItemKey {
+    ItemKey::new(format!("EMAIL#{email}"), "EMAIL")
+}
+
+fn identity_key(identity: &Identity) -> ItemKey {
+    ItemKey::new(format!("IDENTITY#{}#{}", identity.provider, identity.subject), "IDENTITY")
+}
+
+fn email_item(user: &UserRecord) -> Result<Item, TableError> {
+    Ok(Item::with_data(email_key(&user.email), &Pointer { user_id: user.id.clone() })?
+        .in_index(owner_index(&user.id, "EMAIL")))
+}
+
+fn identity_item(user: &UserId, identity: &Identity) -> Result<Item, TableError> {
+    Ok(Item::with_data(identity_key(identity), &Pointer { user_id: user.clone() })?
+        .in_index(owner_index(user, &format!("IDENTITY#{}", identity.provider))))
+}
+
+/// Stores a new account. `Ok(false)` when its e-mail address (or identity) already belongs to
+/// another account; nothing is written then.
+pub async fn create(table: &dyn Table, user: &UserRecord) -> Result<bool, TableError> {
+    let mut ops = vec![
+        TransactOp::Put(Item::with_data(key(&user.id), user)?, Expect::Absent),
+        TransactOp::Put(email_item(user)?, Expect::Absent),
+    ];
+    for identity in &user.identities {
+        ops.push(TransactOp::Put(identity_item(&user.id, identity)?, Expect::Absent));
+    }
+    match table.transact(ops).await {
+        Ok(()) => Ok(true),
+        Err(TableError::ConditionFailed { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn load(table: &dyn Table, user: &UserId) -> Result<Option<UserRecord>, TableError> {
+    table.get(&key(user)).await?.map(|item| item.data_as()).transpose()
+}
+
+async fn follow(table: &dyn Table, pointer: &ItemKey) -> Result<Option<UserRecord>, TableError> {
+    let Some(item) = table.get(pointer).await? else { return Ok(None) };
+    load(table, &item.data_as::<Pointer>()?.user_id).await
+}
+
+pub async fn by_email(table: &dyn Table, email: &Email) -> Result<Option<UserRecord>, TableError> {
+    follow(table, &email_key(email)).await
+}
+
+pub async fn by_identity(table: &dyn Table, identity: &Identity) -> Result<Option<UserRecord>, TableError> {
+    follow(table, &identity_key(identity)).await
+}
+
+/// Read-modify-write of the profile, retried while other writers get there first. `None` when
+/// the account does not exist.
+pub async fn update(
+    table: &dyn Table,
+    user: &UserId,
+    change: impl Fn(UserRecord) -> UserRecord,
+) -> Result<Option<UserRecord>, TableError> {
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        let Some(item) = table.get(&key(user)).await? else { return Ok(None) };
+        let next = change(item.data_as()?);
+        let write = Item::with_data(key(user), &next)?.at_version(item.version + 1);
+        match table.put(write, Expect::Version(item.version)).await {
+            Ok(()) => return Ok(Some(next)),
+            Err(TableError::ConditionFailed { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
+}
+
+/// Adds a provider identity to an existing account, applying `change` to the profile in the
+/// same transaction. `Ok(None)` when the identity already belongs to an account.
+pub async fn link_identity(
+    table: &dyn Table,
+    user: &UserId,
+    identity: &Identity,
+    change: impl Fn(UserRecord) -> UserRecord,
+) -> Result<Option<UserRecord>, TableError> {
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        let Some(item) = table.get(&key(user)).await? else { return Ok(None) };
+        let mut next = change(item.data_as()?);
+        next.identities.push(identity.clone());
+        let profile = Item::with_data(key(user), &next)?.at_version(item.version + 1);
+        let ops = vec![
+            TransactOp::Put(profile, Expect::Version(item.version)),
+            TransactOp::Put(identity_item(user, identity)?, Expect::Absent),
+        ];
+        match table.transact(ops).await {
+            Ok(()) => return Ok(Some(next)),
+            Err(TableError::ConditionFailed { op: Some(0) }) => continue,
+            Err(TableError::ConditionFailed { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SqliteTable;
+
+    fn ada(email: &str) -> UserRecord {
+        let email = Email::parse(email).expect("email");
+        UserRecord::new(UserId::random(), email, "Ada Lovelace", OffsetDateTime::now_utc())
+    }
+
+    #[tokio::test]
+    async fn an_address_belongs_to_one_account_in_any_spelling() {
+        let table = SqliteTable::in_memory().expect("table");
+        let first = ada("ada@example.com");
+        assert!(create(&table, &first).await.expect("create"));
+        assert!(!create(&table, &ada("ADA@Example.com")).await.expect("create"), "same address");
+        let found = by_email(&table, &Email::parse("Ada@EXAMPLE.com").expect("email")).await.expect("lookup");
+        assert_eq!(found.map(|u| u.id), Some(first.id));
+    }
+
+    #[tokio::test]
+    async fn an_identity_links_to_one_account() {
+        let table = SqliteTable::in_memory().expect("table");
+        let (a, b) = (ada("a@example.com"), ada("b@example.com"));
+        assert!(create(&table, &a).await.expect("a") && create(&table, &b).await.expect("b"));
+        let github = Identity { provider: "github".into(), subject: "42".into() };
+        let linked = link_identity(&table, &a.id, &github, |u| UserRecord { email_verified: true, ..u })
+            .await
+            .expect("link")
+            .expect("linked");
+        assert!(linked.email_verified && linked.identities == vec![github.clone()]);
+        assert_eq!(link_identity(&table, &b.id, &github, |u| u).await.expect("second link"), None);
+        assert_eq!(by_identity(&table, &github).await.expect("lookup").map(|u| u.id), Some(a.id));
+    }
+}
