@@ -42,6 +42,8 @@ struct Claims {
     iss: String,
     aud: String,
     jti: String,
+    /// The account's session epoch when issued (see [`users::UserRecord::session_epoch`]).
+    epoch: u32,
 }
 
 /// What a valid token says.
@@ -52,6 +54,7 @@ pub struct Verified {
     pub issued_at: i64,
     /// The token's own id (`jti`), for logs and revocation lists.
     pub token_id: String,
+    pub epoch: u32,
 }
 
 struct VerifyingKey {
@@ -111,8 +114,9 @@ impl AccessTokens {
         }
     }
 
-    /// A token for `user`, valid from `now` (unix seconds) for [`ACCESS_TOKEN_LIFETIME`].
-    pub fn issue(&self, user: &UserId, now: i64) -> Result<String, Error> {
+    /// A token for `user` in session epoch `epoch`, valid from `now` (unix seconds) for
+    /// [`ACCESS_TOKEN_LIFETIME`].
+    pub fn issue(&self, user: &UserId, epoch: u32, now: i64) -> Result<String, Error> {
         let claims = Claims {
             sub: user.to_string(),
             iat: now,
@@ -120,6 +124,7 @@ impl AccessTokens {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            epoch,
         };
         let header = Header { kid: Some(self.signing_kid.clone()), ..Header::new(Algorithm::HS256) };
         jsonwebtoken::encode(&header, &claims, &self.encoding)
@@ -139,6 +144,7 @@ impl AccessTokens {
             user: UserId::parse(data.claims.sub).map_err(|_| Error::Unauthorized)?,
             issued_at: data.claims.iat,
             token_id: data.claims.jti,
+            epoch: data.claims.epoch,
         })
     }
 
@@ -157,8 +163,7 @@ impl AccessTokens {
     pub async fn authenticate(&self, table: &dyn Table, request: &Request) -> Result<UserId, Error> {
         let verified = self.verify_request(request)?;
         let account = users::load(table, &verified.user).await?.ok_or(Error::Unauthorized)?;
-        let revoked = account.tokens_revoked_at.is_some_and(|at| verified.issued_at <= at);
-        if account.deleting || revoked {
+        if account.deleting || account.session_epoch != verified.epoch {
             return Err(Error::Unauthorized);
         }
         Ok(verified.user)
@@ -193,23 +198,23 @@ mod tests {
 
     fn claims(user: &UserId) -> serde_json::Value {
         let now = unix_now();
-        json!({"sub": user.as_str(), "iat": now, "exp": now + 600, "iss": ISSUER, "aud": AUDIENCE, "jti": "j1"})
+        json!({"sub": user.as_str(), "iat": now, "exp": now + 600, "iss": ISSUER, "aud": AUDIENCE, "jti": "j1", "epoch": 0})
     }
 
     #[test]
     fn a_token_names_its_user_until_it_expires() {
         let tokens = AccessTokens::new(&KEY).expect("key");
         let user = UserId::random();
-        let token = tokens.issue(&user, unix_now()).expect("token");
+        let token = tokens.issue(&user, 0, unix_now()).expect("token");
         let verified = tokens.verify(&token).expect("valid");
         assert_eq!(verified.user, user);
         assert_eq!(verified.token_id.len(), 32, "every token has its own id");
         assert_ne!(
-            tokens.verify(&tokens.issue(&user, unix_now()).expect("token")).expect("valid").token_id,
+            tokens.verify(&tokens.issue(&user, 0, unix_now()).expect("token")).expect("valid").token_id,
             verified.token_id
         );
 
-        let expired = tokens.issue(&user, unix_now() - 3600).expect("token");
+        let expired = tokens.issue(&user, 0, unix_now() - 3600).expect("token");
         assert!(matches!(tokens.verify(&expired), Err(Error::Unauthorized)));
         let other_key = AccessTokens::new(&[8u8; 32]).expect("key");
         assert!(matches!(other_key.verify(&token), Err(Error::Unauthorized)), "forged");
@@ -258,10 +263,10 @@ mod tests {
     fn keys_rotate_without_signing_anyone_out() {
         let old = AccessTokens::new(&KEY).expect("old key");
         let user = UserId::random();
-        let before = old.issue(&user, unix_now()).expect("token");
+        let before = old.issue(&user, 0, unix_now()).expect("token");
         let rotated = AccessTokens::with_keys(&[vec![9u8; 32], KEY.to_vec()]).expect("new key first");
         assert_eq!(rotated.verify(&before).expect("old tokens still pass").user, user);
-        let after = rotated.issue(&user, unix_now()).expect("token");
+        let after = rotated.issue(&user, 0, unix_now()).expect("token");
         assert!(matches!(old.verify(&after), Err(Error::Unauthorized)), "signed with the new key");
         let header = jsonwebtoken::decode_header(&after).expect("header");
         assert_eq!(header.kid.as_deref(), Some(key_id(&[9u8; 32]).as_str()));

@@ -42,6 +42,15 @@ impl From<&UserRecord> for UserView {
     }
 }
 
+/// The account a provider sign-in opened.
+#[derive(Debug)]
+pub struct ProviderSignIn {
+    pub account: UserRecord,
+    /// The account's address had never been proven and its password is gone: every session
+    /// it had must end (the caller ends them, then signs the owner in).
+    pub took_over: bool,
+}
+
 /// What a provider vouches for after a successful sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderProfile {
@@ -107,10 +116,14 @@ impl Accounts {
     /// Linking by address takes over an account whose address was never proven: whoever
     /// registered it with a password may not own the address (a pre-hijacking attempt), so
     /// that password is removed and every session of the account ends.
-    pub async fn sign_in_with(&self, profile: ProviderProfile) -> Result<UserRecord, Error> {
+    pub async fn sign_in_with(&self, profile: ProviderProfile) -> Result<ProviderSignIn, Error> {
         let table = self.table.as_ref();
         if let Some(account) = users::by_identity(table, &profile.identity).await? {
-            return if account.deleting { Err(Error::Unauthorized) } else { Ok(account) };
+            return if account.deleting {
+                Err(Error::Unauthorized)
+            } else {
+                Ok(ProviderSignIn { account, took_over: false })
+            };
         }
         if !profile.email_verified {
             return Err(Error::Forbidden);
@@ -124,14 +137,13 @@ impl Accounts {
             let linked = users::link_identity(table, &account.id, &profile.identity, |u| UserRecord {
                 email_verified: true,
                 password_hash: if unproven { None } else { u.password_hash.clone() },
-                tokens_revoked_at: if unproven { Some(now.unix_timestamp()) } else { u.tokens_revoked_at },
                 updated_at: now,
                 ..u
             })
             .await?
             .ok_or_else(|| Error::Conflict("this sign-in is already linked to another account".into()))?;
             tracing::info!(user = %linked.id, provider = %profile.identity.provider, unproven, "identity linked");
-            return Ok(linked);
+            return Ok(ProviderSignIn { account: linked, took_over: unproven });
         }
         let name = profile.full_name.as_deref().and_then(|n| clean_name(n).ok()).unwrap_or_default();
         let user = UserRecord {
@@ -141,7 +153,7 @@ impl Accounts {
         };
         if users::create(table, &user).await? {
             tracing::info!(user = %user.id, provider = %profile.identity.provider, "account created by a provider");
-            Ok(user)
+            Ok(ProviderSignIn { account: user, took_over: false })
         } else {
             Err(Error::Conflict("the account changed while signing in; please try again".into()))
         }

@@ -189,7 +189,7 @@ impl AuthApi {
     async fn delete_account(&self, request: &Request) -> Result<Response<Body>, Error> {
         let verified = self.tokens.verify_request(request)?;
         let account = users::load(self.app.table.as_ref(), &verified.user).await?.ok_or(Error::Unauthorized)?;
-        if account.tokens_revoked_at.is_some_and(|at| verified.issued_at <= at) {
+        if account.session_epoch != verified.epoch {
             return Err(Error::Unauthorized);
         }
         account::delete_everything(&self.app, &account.id).await?;
@@ -199,7 +199,12 @@ impl AuthApi {
     async fn callback(&self, provider: &str, request: &Request) -> Result<Response<Body>, Error> {
         let outcome = match self.oauth.finish(provider, &query(request)).await {
             Ok((profile, return_to)) => match self.accounts.sign_in_with(profile).await {
-                Ok(account) => Ok((self.oauth.issue_login_code(&account.id).await?, return_to)),
+                Ok(signed) => {
+                    if signed.took_over {
+                        self.sessions.end_all(&signed.account.id).await?;
+                    }
+                    Ok((self.oauth.issue_login_code(&signed.account.id).await?, return_to))
+                }
                 Err(Error::Forbidden) => Err(("email_not_verified", return_to)),
                 Err(Error::Conflict(_)) => Err(("account_conflict", return_to)),
                 Err(Error::Unauthorized) => Err(("account_unavailable", return_to)),

@@ -62,6 +62,8 @@ impl Sessions {
 
     /// A new session (family) for `user`.
     pub async fn start(&self, user: &UserId) -> Result<TokenPair, Error> {
+        let account =
+            users::load(self.table.as_ref(), user).await?.filter(|a| !a.deleting).ok_or(Error::Unauthorized)?;
         let family = random_token()?;
         let now = self.clock.unix_now();
         let family_item = Item::with_data(family_key(user, &family), &FamilyRecord { started_at: now })?
@@ -70,7 +72,7 @@ impl Sessions {
         self.table
             .transact(vec![TransactOp::Put(family_item, Expect::Absent), TransactOp::Put(token_item, Expect::Absent)])
             .await?;
-        self.pair(user, refresh_token, now)
+        self.pair(&account, refresh_token, now)
     }
 
     /// Swaps a refresh token for a new pair. An unknown, expired or revoked token is
@@ -85,10 +87,10 @@ impl Sessions {
             self.revoke_family(&record.user_id, &record.family_id).await?;
             return Err(Error::Unauthorized);
         }
-        let account = users::load(self.table.as_ref(), &record.user_id).await?;
-        if account.is_none_or(|a| a.deleting) {
-            return Err(Error::Unauthorized);
-        }
+        let account = users::load(self.table.as_ref(), &record.user_id)
+            .await?
+            .filter(|a| !a.deleting)
+            .ok_or(Error::Unauthorized)?;
         let family =
             self.live(&family_key(&record.user_id, &record.family_id), now).await?.ok_or(Error::Unauthorized)?;
 
@@ -106,7 +108,7 @@ impl Sessions {
             TransactOp::Put(new_item, Expect::Absent),
         ];
         match self.table.transact(ops).await {
-            Ok(()) => Ok((used.user_id.clone(), self.pair(&used.user_id, new_token, now)?)),
+            Ok(()) => Ok((used.user_id.clone(), self.pair(&account, new_token, now)?)),
             Err(TableError::ConditionFailed { .. }) => {
                 tracing::warn!(user = %used.user_id, "a refresh token was used twice at once; its session is revoked");
                 self.revoke_family(&used.user_id, &used.family_id).await?;
@@ -128,9 +130,8 @@ impl Sessions {
 
     /// Signs `user` out everywhere: every session, and every access token issued until now.
     pub async fn end_all(&self, user: &UserId) -> Result<(), Error> {
-        let now = self.clock.unix_now();
         users::update(self.table.as_ref(), user, |account| users::UserRecord {
-            tokens_revoked_at: Some(now),
+            session_epoch: account.session_epoch.wrapping_add(1),
             ..account
         })
         .await?;
@@ -165,9 +166,9 @@ impl Sessions {
         Ok((token, item))
     }
 
-    fn pair(&self, user: &UserId, refresh_token: String, now: i64) -> Result<TokenPair, Error> {
+    fn pair(&self, account: &users::UserRecord, refresh_token: String, now: i64) -> Result<TokenPair, Error> {
         Ok(TokenPair {
-            access_token: self.tokens.issue(user, now)?,
+            access_token: self.tokens.issue(&account.id, account.session_epoch, now)?,
             refresh_token,
             expires_in: ACCESS_TOKEN_LIFETIME.as_secs(),
             token_type: "Bearer".into(),

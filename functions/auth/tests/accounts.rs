@@ -201,7 +201,7 @@ async fn forged_unsigned_and_expired_tokens_are_refused() {
     let forged = format!("{}.{forged_payload}.{}", parts[0], parts[2]);
     let unsigned_header = URL_SAFE_NO_PAD.encode(json!({"alg": "none", "typ": "JWT"}).to_string());
     let unsigned = format!("{unsigned_header}.{}.", parts[1]);
-    let expired = world.tokens.issue(&user, time::OffsetDateTime::now_utc().unix_timestamp() - 3600).expect("token");
+    let expired = world.tokens.issue(&user, 0, time::OffsetDateTime::now_utc().unix_timestamp() - 3600).expect("token");
     for (what, bad) in [
         ("forged", forged.as_str()),
         ("alg none", unsigned.as_str()),

@@ -35,7 +35,7 @@ impl Client {
             let email = Email::parse(format!("{user}@example.com")).expect("email");
             let account = UserRecord::new(user.clone(), email, "Test User", time::OffsetDateTime::now_utc());
             users::create(self.app.table.as_ref(), &account).await.expect("the account exists");
-            let token = self.tokens.issue(user, r2w_shared::store::unix_now()).expect("token");
+            let token = self.tokens.issue(user, 0, r2w_shared::store::unix_now()).expect("token");
             builder = builder.header("authorization", format!("Bearer {token}"));
         }
         let body = body.map_or(Body::Empty, |b| Body::Text(b.to_string()));

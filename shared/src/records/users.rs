@@ -22,9 +22,10 @@ pub struct UserRecord {
     pub password_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identities: Vec<Identity>,
-    /// Access tokens issued at or before this unix second are refused ("sign out everywhere").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tokens_revoked_at: Option<i64>,
+    /// Raised to sign out everywhere: access tokens carry the epoch they were issued in, and
+    /// only the current one is accepted (no clock involved, so no same-second loophole).
+    #[serde(default)]
+    pub session_epoch: u32,
     /// Set when deletion starts: the account accepts nothing more while it is being erased.
     #[serde(default)]
     pub deleting: bool,
@@ -44,7 +45,7 @@ impl UserRecord {
             full_name: full_name.into(),
             password_hash: None,
             identities: Vec::new(),
-            tokens_revoked_at: None,
+            session_epoch: 0,
             deleting: false,
             created_at: now,
             updated_at: now,
