@@ -37,6 +37,7 @@ bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftote
 	cargo bench -p r2w-shared --bench table
 	cargo bench -p r2w-extract --bench extraction
 	cargo bench -p r2w-build-portfolio --bench render
+	cargo bench -p r2w-auth --bench auth
 
 clean-tools:
 	rm -rf $(TOOLS) node_modules
