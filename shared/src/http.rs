@@ -55,6 +55,12 @@ pub fn redirect(location: &str) -> Result<Response<Body>, Error> {
         .map_err(|e| Error::Internal(e.to_string()))
 }
 
+/// The first value of query parameter `name`, decoded.
+pub fn query_param(request: &Request, name: &str) -> Option<String> {
+    let query = request.uri().query()?;
+    url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
 /// The caller's address as API Gateway saw it (the local server sets the same context).
 /// Headers such as `X-Forwarded-For` are not trusted: any client can write them.
 pub fn client_ip(request: &Request) -> Option<IpAddr> {

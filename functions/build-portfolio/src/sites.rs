@@ -43,7 +43,7 @@ impl Sites {
 
     /// Where a preview is seen.
     pub fn preview_url(&self, preview: &PreviewSite) -> Option<String> {
-        self.app.config.sites_url.join(&format!("{}/index.html", preview.prefix)).ok().map(String::from)
+        preview.url(&self.app.config.sites_url)
     }
 
     /// Where a published site is seen.

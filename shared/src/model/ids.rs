@@ -62,6 +62,11 @@ id_type!(
     "a job id"
 );
 id_type!(
+    /// One uploaded file (its original is `uploads/{user}/{upload}/original`).
+    UploadId,
+    "an upload id"
+);
+id_type!(
     /// One CV (its versions share the id).
     CvId,
     "a CV id"

@@ -31,6 +31,8 @@ pub struct Job {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum JobStatus {
+    /// Created with its upload URL; the file has not arrived yet.
+    AwaitingUpload,
     Queued,
     Running,
     Succeeded,
@@ -40,6 +42,8 @@ pub enum JobStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Step {
+    /// The file arrived and passed the checks (size, signature).
+    Upload,
     Extract,
     BuildPortfolio,
 }
@@ -92,6 +96,18 @@ impl Job {
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// A job waiting for its file at `upload_key`.
+    pub fn awaiting_upload(id: JobId, user_id: UserId, upload_key: impl Into<String>, now: OffsetDateTime) -> Self {
+        Self { status: JobStatus::AwaitingUpload, ..Self::queued(id, user_id, upload_key, now) }
+    }
+
+    /// The file has arrived and passed its checks: the job waits for the pipeline.
+    pub fn mark_received(&mut self, now: OffsetDateTime) {
+        self.start_step(Step::Upload, now);
+        self.finish_step(Step::Upload, Vec::new(), false, now);
+        self.status = JobStatus::Queued;
     }
 
     /// Marks `step` running; a retried step keeps its entry and counts the attempt.

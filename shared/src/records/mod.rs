@@ -7,6 +7,7 @@
 //! | CV version n | `USER#{user}#CV#{cv}` | `V#{n:08}` |
 //! | portfolio | `USER#{user}` | `PORTFOLIO#{portfolio}` |
 //! | slug claim | `SLUG#{slug}` | `SLUG` |
+//! | upload | `USER#{user}` | `UPLOAD#{upload}` |
 //! | user profile | `USER#{user}` | `PROFILE` |
 //! | e-mail claim | `EMAIL#{email}` | `EMAIL` |
 //! | OAuth identity | `IDENTITY#{provider}#{subject}` | `IDENTITY` |
@@ -19,6 +20,7 @@
 pub mod cvs;
 pub mod jobs;
 pub mod portfolios;
+pub mod uploads;
 pub mod users;
 
 use crate::model::UserId;

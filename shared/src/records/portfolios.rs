@@ -43,6 +43,13 @@ pub struct PreviewSite {
     pub expires_at: OffsetDateTime,
 }
 
+impl PreviewSite {
+    /// Where the preview is seen, under the sites URL (the CDN in the cloud).
+    pub fn url(&self, sites_url: &url::Url) -> Option<String> {
+        sites_url.join(&format!("{}/index.html", self.prefix)).ok().map(String::from)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PublishedSite {

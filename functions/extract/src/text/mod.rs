@@ -8,10 +8,11 @@ mod docx;
 mod pdf;
 mod txt;
 
+use r2w_shared::files::{self, FileKind, FileRejection};
 use unicode_normalization::UnicodeNormalization;
 
 /// The upload limit: 10 MB. Anything larger is refused before parsing.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = files::MAX_UPLOAD_BYTES as usize;
 /// A CV longer than this is not a CV; refusing early bounds time and memory.
 pub const MAX_PDF_PAGES: usize = 30;
 /// Fewer letters and digits than this in a PDF means there is no usable text layer.
@@ -69,45 +70,26 @@ impl TextError {
 
 /// The upload limit, checked before anything is read (also from an object's size alone).
 pub fn check_size(size: u64) -> Result<(), TextError> {
-    if size > MAX_FILE_BYTES as u64 {
-        return Err(TextError::TooLarge(format!(
-            "the file is {:.1} MB; the limit is {} MB",
-            size as f64 / 1e6,
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
-    }
-    Ok(())
+    files::check_size(size).map_err(TextError::from)
 }
 
-/// What the bytes are, by their signature.
+/// What the bytes are, by their signature (the rules every function shares).
 pub fn detect(bytes: &[u8]) -> Result<SourceFormat, TextError> {
-    const PDF: &[u8] = b"%PDF-";
-    const ZIP: &[u8] = b"PK\x03\x04";
-    let unsupported = |what: &str| {
-        Err(TextError::UnsupportedFile(format!(
-            "{what}; upload the CV as a PDF, a Word document (.docx) or plain text"
-        )))
-    };
-    if bytes.is_empty() {
-        return Err(TextError::Corrupt("the file is empty".into()));
+    Ok(match files::sniff(bytes)? {
+        FileKind::Pdf => SourceFormat::Pdf,
+        FileKind::Docx => SourceFormat::Docx,
+        FileKind::Text => SourceFormat::Text,
+    })
+}
+
+impl From<FileRejection> for TextError {
+    fn from(rejection: FileRejection) -> Self {
+        match rejection {
+            FileRejection::Unsupported(m) => Self::UnsupportedFile(m),
+            FileRejection::TooLarge(m) => Self::TooLarge(m),
+            FileRejection::Empty(m) => Self::Corrupt(m),
+        }
     }
-    // PDF writers may put a few bytes before the header; readers accept it within 1 KiB.
-    if bytes[..bytes.len().min(1024)].windows(PDF.len()).any(|w| w == PDF) {
-        return Ok(SourceFormat::Pdf);
-    }
-    if bytes.starts_with(ZIP) {
-        return Ok(SourceFormat::Docx);
-    }
-    if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xff\xd8\xff") || bytes.starts_with(b"GIF8") {
-        return unsupported("the file is an image");
-    }
-    if bytes.starts_with(b"\xd0\xcf\x11\xe0") {
-        return unsupported("the file is an old Word (.doc) document");
-    }
-    if txt::looks_like_text(bytes) {
-        return Ok(SourceFormat::Text);
-    }
-    unsupported("the file is not a PDF, DOCX or text file")
 }
 
 /// The text of a CV file.

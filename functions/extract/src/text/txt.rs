@@ -5,19 +5,6 @@ use encoding_rs::{UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::TextError;
 
-/// Text files have no NUL bytes (unless UTF-16 with a BOM) and few control characters.
-pub(super) fn looks_like_text(bytes: &[u8]) -> bool {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return true;
-    }
-    let sample = &bytes[..bytes.len().min(8192)];
-    if sample.contains(&0) {
-        return false;
-    }
-    let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
-    control * 100 <= sample.len()
-}
-
 pub(super) fn text(bytes: &[u8]) -> Result<String, TextError> {
     let (encoding, body) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         (UTF_8, rest)
@@ -54,12 +41,5 @@ mod tests {
             [0xFE, 0xFF].into_iter().chain("山田".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(text(&utf16be).expect("utf-16be"), "山田");
         assert_eq!(text(b"Jos\xe9 Garc\xeda").expect("latin-1"), "José García");
-    }
-
-    #[test]
-    fn binary_is_not_text() {
-        assert!(!looks_like_text(b"\x00\x01\x02binary"));
-        assert!(!looks_like_text(&[0x01; 100]));
-        assert!(looks_like_text(b"Name\tRole\r\nDana\tEngineer\n"));
     }
 }

@@ -1,0 +1,76 @@
+//! The Pipeline port: start the state machine (Extract, then BuildPortfolio) over one upload.
+//! Step Functions in the cloud; an in-process runner on one machine (`r2w serve`), which reads
+//! the same retry and catch policy from the state machine's definition.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::{JobId, UploadId, UserId};
+
+/// One run: its name (the upload's id, so one run per upload however often its event is
+/// delivered) and the state machine's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineRun {
+    pub name: UploadId,
+    pub input: PipelineInput,
+}
+
+/// What the Extract task needs; BuildPortfolio gets Extract's output added to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineInput {
+    pub job_id: JobId,
+    pub user_id: UserId,
+    pub upload_key: String,
+}
+
+#[async_trait]
+pub trait Pipeline: Send + Sync {
+    /// Starts a run named by its upload id. `Ok(false)` when a run of that name already
+    /// exists: a repeated event starts nothing twice.
+    async fn start(&self, run: PipelineRun) -> Result<bool, Error>;
+}
+
+/// The cloud adapter: `StartExecution` on the pipeline state machine, named by the upload id.
+/// Step Functions refuses a second execution of the same name (ExecutionAlreadyExists) for 90
+/// days, which is what makes a repeated S3 event harmless.
+pub struct StepFunctionsPipeline {
+    client: aws_sdk_sfn::Client,
+    state_machine_arn: String,
+}
+
+impl StepFunctionsPipeline {
+    pub fn new(client: aws_sdk_sfn::Client, state_machine_arn: impl Into<String>) -> Self {
+        Self { client, state_machine_arn: state_machine_arn.into() }
+    }
+}
+
+#[async_trait]
+impl Pipeline for StepFunctionsPipeline {
+    async fn start(&self, run: PipelineRun) -> Result<bool, Error> {
+        let input = serde_json::to_string(&run.input).map_err(|e| Error::Internal(e.to_string()))?;
+        let result = self
+            .client
+            .start_execution()
+            .state_machine_arn(&self.state_machine_arn)
+            .name(run.name.as_str())
+            .input(input)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                use aws_sdk_sfn::error::ProvideErrorMetadata;
+                match e.code() {
+                    Some("ExecutionAlreadyExists") => Ok(false),
+                    Some("ThrottlingException" | "ServiceUnavailable" | "InternalServerError") => Err(
+                        Error::Unavailable(format!("Step Functions: {}", aws_sdk_sfn::error::DisplayErrorContext(&e))),
+                    ),
+                    _ => {
+                        Err(Error::Internal(format!("Step Functions: {}", aws_sdk_sfn::error::DisplayErrorContext(&e))))
+                    }
+                }
+            }
+        }
+    }
+}
