@@ -5,12 +5,21 @@ TOOLS := .venv-tools
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo test tools schema bench clean-tools
+.PHONY: help demo serve site test tools schema bench clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-demo: ## CV in, website out: $(CV) -> data/demo/cv.json -> data/demo/site/ (THEME=classic|modern|minimal)
+demo: ## CV in, website URL out: uploads $(CV) through the local API and prints its preview URL
+	cargo build --quiet -p r2w-local --bin r2w
+	target/debug/r2w demo "$(CV)" --once
+	@echo "(the preview is served while 'make serve' runs)"
+
+serve: ## Every route on http://127.0.0.1:8080 with the in-process pipeline (Ctrl-C stops)
+	cargo build --quiet -p r2w-local --bin r2w
+	target/debug/r2w serve
+
+site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/site/ (THEME=...)
 	cargo build --quiet -p r2w-local --bin r2w
 	mkdir -p data/demo
 	target/debug/r2w extract "$(CV)" > data/demo/cv.json

@@ -13,9 +13,16 @@ use crate::error::Error;
 /// A request body larger than this is refused before parsing.
 pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 
-/// API Gateway's request id, or the caller's `x-request-id` locally.
+/// The Lambda request id, else the gateway's (the local server sets one), else the caller's
+/// `x-request-id`.
 pub fn request_id(request: &Request) -> String {
-    request.lambda_context_ref().map(|c| c.request_id.clone()).unwrap_or_else(|| {
+    let gateway = || match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(context) => context.request_id.clone(),
+        RequestContext::ApiGatewayV1(context) => context.request_id.clone(),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    };
+    request.lambda_context_ref().map(|c| c.request_id.clone()).or_else(gateway).unwrap_or_else(|| {
         request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("local").to_owned()
     })
 }

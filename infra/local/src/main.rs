@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod demo;
 use r2w_build_portfolio::{SiteOptions, Theme};
 use r2w_extract::extractor::{Extractor, Mode};
 use r2w_shared::clock::SystemClock;
@@ -58,6 +60,27 @@ enum Command {
     Themes,
     /// Check the configuration from the environment and print it.
     Config,
+    /// Serve every route of every function on one port, with the in-process pipeline.
+    Serve {
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Where the data lives (default: R2W_DATA_DIR, else ./data).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Start the server, upload a CV through the HTTP API as a frontend would, watch the job
+    /// and print the preview URL; then keep serving (or exit with --once).
+    Demo {
+        /// The CV (PDF, DOCX or text); default: an example CV in the repository.
+        file: Option<PathBuf>,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Exit once the preview URL is printed.
+        #[arg(long)]
+        once: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -165,7 +188,56 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
             Ok(format!("{config:#?}"))
         }
+        Command::Serve { port, data_dir } => {
+            let (listener, server, base) = start_server(port, data_dir).await?;
+            eprintln!("r2w: serving the API, uploads and sites on {base} (Ctrl-C stops)");
+            tokio::select! {
+                served = server.serve(listener) => served.map_err(|e| CliError::Invalid(e.to_string()))?,
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            Ok("stopped".into())
+        }
+        Command::Demo { file, port, data_dir, once } => {
+            let file = file.unwrap_or_else(|| PathBuf::from(demo::EXAMPLE_CV));
+            let (listener, server, base) = start_server(port, data_dir).await?;
+            let serving = tokio::spawn(Arc::clone(&server).serve(listener));
+            let preview = demo::run(&base, &file).await.map_err(CliError::Invalid)?;
+            if once {
+                serving.abort();
+                return Ok(preview);
+            }
+            println!("{preview}");
+            eprintln!("r2w: still serving on {base}; Ctrl-C stops");
+            let _ = tokio::signal::ctrl_c().await;
+            serving.abort();
+            Ok("stopped".into())
+        }
     }
+}
+
+/// The server on 127.0.0.1:`port`, with its data under `data_dir`. Unless R2W_PUBLIC_URL says
+/// otherwise, URLs it hands out (presigned uploads, previews) point at the bound address.
+async fn start_server(
+    port: u16,
+    data_dir: Option<PathBuf>,
+) -> Result<(tokio::net::TcpListener, Arc<r2w_local::server::Server>, url::Url), CliError> {
+    let invalid = |e: &dyn std::fmt::Display| CliError::Invalid(e.to_string());
+    let mut vars: Vec<(String, String)> = std::env::vars().collect();
+    if let Some(dir) = data_dir {
+        vars.push(("R2W_DATA_DIR".into(), dir.display().to_string()));
+    }
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| invalid(&e))?;
+    let bound = listener.local_addr().map_err(|e| invalid(&e))?;
+    if !vars.iter().any(|(k, v)| k == "R2W_PUBLIC_URL" && !v.is_empty()) {
+        vars.push(("R2W_PUBLIC_URL".into(), format!("http://{bound}")));
+    }
+    let config = Config::from_vars(vars.clone()).map_err(|e| invalid(&e))?;
+    telemetry::init(config.log_format);
+    let base = config.public_url.clone();
+    let settings = r2w_auth::AuthSettings::from_vars(vars, &config.public_url).map_err(|e| invalid(&e))?;
+    let app = App::from_config(config).await.map_err(|e| invalid(&e))?;
+    let server = r2w_local::server::Server::new(app, settings, Arc::new(SystemClock)).await.map_err(|e| invalid(&e))?;
+    Ok((listener, server, base))
 }
 
 /// CV data or a JSON Resume document, told apart by their shape.

@@ -11,7 +11,7 @@ pub mod table;
 pub use blobs::{Blob, BlobError, BlobKey, BlobMeta, BlobSummary, Blobs, PresignPut, PresignedRequest, PutOptions};
 pub use dynamo::DynamoTable;
 pub use folder::FolderBlobs;
-pub use presign::{PresignError, ReceivedRequest, UrlSigner};
+pub use presign::{BLOB_ENDPOINT_PREFIX, PresignError, ReceivedRequest, UrlSigner};
 pub use s3::S3Blobs;
 pub use sqlite::SqliteTable;
 pub use table::{
