@@ -68,6 +68,12 @@ impl Server {
         }))
     }
 
+    /// What an S3 `ObjectCreated` event for `key` does (the blob endpoint calls it after a PUT;
+    /// tests call it again to deliver an event twice).
+    pub async fn upload_received(&self, key: &str) -> Result<r2w_upload::Received, Error> {
+        self.trigger.received(key).await
+    }
+
     /// Serves connections from `listener` until the task is dropped.
     pub async fn serve(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
         loop {
@@ -172,7 +178,7 @@ impl Server {
                     return problem(e.into());
                 }
                 if store_name == "uploads"
-                    && let Err(e) = self.trigger.received(&key).await
+                    && let Err(e) = self.upload_received(&key).await
                 {
                     tracing::error!(key, error = %e, "the upload trigger failed");
                 }

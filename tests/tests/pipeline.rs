@@ -1,0 +1,272 @@
+//! The product as a frontend meets it, on the embedded default: `r2w serve`'s server on a free
+//! port, driven over HTTP — register, ask for an upload URL, PUT the file, watch the job, open
+//! the preview.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use r2w_auth::AuthSettings;
+use r2w_local::server::Server;
+use r2w_shared::clock::SystemClock;
+use r2w_shared::secrets::EnvSecrets;
+use r2w_shared::{App, Config};
+use r2w_upload::Received;
+use serde_json::{Value, json};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/extract/fixtures");
+
+struct Running {
+    base: url::Url,
+    http: reqwest::Client,
+    app: App,
+    server: Arc<Server>,
+    _dir: tempfile::TempDir,
+    _task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let vars = [("R2W_DATA_DIR", dir.path().display().to_string()), ("R2W_PUBLIC_URL", base.clone())]
+            .map(|(k, v)| (k.to_owned(), v));
+        let config = Config::from_vars(vars.clone()).expect("config");
+        let settings = AuthSettings::from_vars(vars, &config.public_url).expect("settings");
+        let app = App::embedded(config, dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+        let server = Server::new(app.clone(), settings, Arc::new(SystemClock)).await.expect("server");
+        let task = tokio::spawn(Arc::clone(&server).serve(listener));
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Self { base: url::Url::parse(&base).expect("url"), http, app, server, _dir: dir, _task: task }
+    }
+
+    fn url(&self, path: &str) -> url::Url {
+        self.base.join(path).expect("url")
+    }
+
+    async fn register(&self, email: &str) -> String {
+        let body = json!({"email": email, "password": "violet-teapot-rainfall-93", "full_name": "Dana Levi"});
+        let response = self.http.post(self.url("/v1/auth/register")).json(&body).send().await.expect("register");
+        assert_eq!(response.status(), 201);
+        let json: Value = response.json().await.expect("json");
+        json["access_token"].as_str().expect("token").to_owned()
+    }
+
+    async fn ticket(&self, token: &str, filename: &str, content_type: &str, size: usize) -> Value {
+        let body = json!({"filename": filename, "content_type": content_type, "size": size});
+        let response =
+            self.http.post(self.url("/v1/uploads")).bearer_auth(token).json(&body).send().await.expect("ticket");
+        assert_eq!(response.status(), 201);
+        response.json().await.expect("json")
+    }
+
+    async fn put(&self, ticket: &Value, body: Vec<u8>) -> reqwest::StatusCode {
+        let mut put = self.http.put(ticket["url"].as_str().expect("url")).body(body);
+        for (name, value) in ticket["headers"].as_object().expect("headers") {
+            put = put.header(name, value.as_str().expect("value"));
+        }
+        put.send().await.expect("put").status()
+    }
+
+    async fn job(&self, token: &str, id: &str) -> (reqwest::StatusCode, Value) {
+        let response = self.http.get(self.url(&format!("/v1/jobs/{id}"))).bearer_auth(token).send().await.expect("job");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Polls like a client until the job is `ready` or `failed`.
+    async fn settled(&self, token: &str, id: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let (_, job) = self.job(token, id).await;
+            if matches!(job["status"].as_str(), Some("ready" | "failed")) || started.elapsed() > Duration::from_secs(30)
+            {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn upload(running: &Running, token: &str, fixture: &str, content_type: &str) -> Value {
+    let body = std::fs::read(format!("{FIXTURES}/{fixture}")).expect("fixture");
+    let ticket = running.ticket(token, fixture.rsplit('/').next().unwrap_or(fixture), content_type, body.len()).await;
+    assert_eq!(running.put(&ticket, body).await, 200);
+    ticket
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cv_uploaded_through_the_api_becomes_a_preview_with_the_persons_name() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ticket = upload(&running, &token, "pdf/01-en-classic.pdf", "application/pdf").await;
+    let job = running.settled(&token, ticket["job_id"].as_str().expect("job id")).await;
+    assert_eq!(job["status"], "ready", "{job}");
+    let steps: Vec<&str> = job["steps"].as_array().expect("steps").iter().filter_map(|s| s["step"].as_str()).collect();
+    assert_eq!(steps, ["upload", "extract", "build_portfolio"]);
+    assert!(job["steps"].as_array().expect("steps").iter().all(|s| s["finished_at"].is_string()), "{job}");
+
+    let preview = job["links"]["preview"].as_str().expect("a preview link");
+    assert!(preview.starts_with(running.base.as_str()), "{preview}");
+    let page = running.http.get(preview).send().await.expect("preview");
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/html"));
+    let html = page.text().await.expect("html");
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURES}/truth/01-en-classic.json")).expect("truth"))
+            .expect("truth json");
+    let name = truth["hero"]["fullName"].as_str().expect("the fixture's name");
+    assert!(html.contains(name), "the preview shows {name}");
+
+    let original = running
+        .http
+        .get(running.url(&format!("/v1/uploads/{}/original", ticket["upload_id"].as_str().expect("id"))))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("original");
+    let original: Value = original.json().await.expect("json");
+    let download = running.http.get(original["url"].as_str().expect("url")).send().await.expect("download");
+    assert_eq!(
+        download.bytes().await.expect("bytes").len(),
+        std::fs::read(format!("{FIXTURES}/pdf/01-en-classic.pdf")).expect("fixture").len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_upload_event_twice_makes_one_job_and_one_portfolio() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ticket = upload(&running, &token, "txt/01-en-classic.txt", "text/plain").await;
+    let me: Value = running
+        .http
+        .get(running.url("/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let key =
+        format!("uploads/{}/{}/original", me["id"].as_str().expect("id"), ticket["upload_id"].as_str().expect("id"));
+    assert_eq!(running.server.upload_received(&key).await.expect("again"), Received::AlreadyStarted, "while running");
+    let job_id = ticket["job_id"].as_str().expect("job id");
+    assert_eq!(running.settled(&token, job_id).await["status"], "ready");
+    assert_eq!(running.server.upload_received(&key).await.expect("again"), Received::AlreadyStarted, "after");
+
+    let jobs: Value = running
+        .http
+        .get(running.url("/v1/jobs"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("jobs")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(jobs["items"].as_array().map(Vec::len), Some(1), "{jobs}");
+    let portfolios: Value = running
+        .http
+        .get(running.url("/v1/portfolios"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(portfolios["items"].as_array().map(Vec::len), Some(1), "{portfolios}");
+    let (_, job) = running.job(&token, job_id).await;
+    assert!(job["steps"].as_array().expect("steps").iter().all(|s| s["attempts"] == 1), "nothing ran twice: {job}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_file_fails_its_job_with_a_reason_and_is_kept() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ticket = upload(&running, &token, "bad/photo.png", "application/pdf").await;
+    let job = running.settled(&token, ticket["job_id"].as_str().expect("job id")).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"]["code"], "Upload.Rejected");
+    assert!(job["error"]["reason"].as_str().unwrap_or_default().contains("image"), "{job}");
+    let original = running
+        .http
+        .get(running.url(&format!("/v1/uploads/{}/original", ticket["upload_id"].as_str().expect("id"))))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("original");
+    assert_eq!(original.status(), 200, "the original is kept");
+
+    let scanned = upload(&running, &token, "bad/encrypted.pdf", "application/pdf").await;
+    let job = running.settled(&token, scanned["job_id"].as_str().expect("job id")).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(job["error"]["code"].as_str().unwrap_or_default().starts_with("Extract."), "{job}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_refused_up_front_when_they_cannot_be_a_cv() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ask = |content_type: &str, size: u64| {
+        let body = json!({"filename": "cv", "content_type": content_type, "size": size});
+        running.http.post(running.url("/v1/uploads")).bearer_auth(&token).json(&body).send()
+    };
+    assert_eq!(ask("image/png", 100).await.expect("png").status(), 415);
+    assert_eq!(ask("application/pdf", 10 * 1024 * 1024 + 1).await.expect("big").status(), 413);
+    let anonymous = running.http.post(running.url("/v1/uploads")).json(&json!({})).send().await.expect("anonymous");
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_sees_anyone_elses_jobs_or_uploads() {
+    let running = Running::start().await;
+    let dana = running.register("dana@example.com").await;
+    let eve = running.register("eve@example.com").await;
+    let ticket = upload(&running, &dana, "txt/01-en-classic.txt", "text/plain").await;
+    let job_id = ticket["job_id"].as_str().expect("job id");
+    assert_eq!(running.job(&eve, job_id).await.0, 404);
+    assert_eq!(running.job(&dana, job_id).await.0, 200);
+    let original = format!("/v1/uploads/{}/original", ticket["upload_id"].as_str().expect("id"));
+    let stolen = running.http.get(running.url(&original)).bearer_auth(&eve).send().await.expect("original");
+    assert_eq!(stolen.status(), 404);
+    let listed: Value = running
+        .http
+        .get(running.url("/v1/jobs"))
+        .bearer_auth(&eve)
+        .send()
+        .await
+        .expect("jobs")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["items"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampered_or_expired_upload_urls_are_refused() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let body = b"Dana Levi\nEngineer\n".to_vec();
+    let ticket = running.ticket(&token, "cv.txt", "text/plain", body.len()).await;
+
+    let mut tampered = ticket.clone();
+    let url = tampered["url"].as_str().expect("url").replace("original", "other");
+    tampered["url"] = json!(url);
+    assert_eq!(running.put(&tampered, body.clone()).await, 403, "another key");
+    let mut bigger = ticket.clone();
+    bigger["headers"]["content-length"] = json!((body.len() + 1).to_string());
+    assert_eq!(running.put(&bigger, [body.clone(), b"x".to_vec()].concat()).await, 403, "another size");
+
+    let signer = running.app.url_signer.as_ref().expect("local signer");
+    let url = url::Url::parse(ticket["url"].as_str().expect("url")).expect("url");
+    let key = url.path().trim_start_matches("/_blobs/uploads/");
+    let key = r2w_shared::store::BlobKey::parse(key).expect("key");
+    let past = time::OffsetDateTime::now_utc().unix_timestamp() - 60;
+    let expired = signer.sign_put("uploads", &key, "text/plain", body.len() as u64, past);
+    let expired = json!({"url": expired.url, "headers": expired.headers});
+    assert_eq!(running.put(&expired, body.clone()).await, 403, "expired");
+
+    assert_eq!(running.put(&ticket, body).await, 200, "the genuine URL still works");
+}
