@@ -63,7 +63,7 @@ async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> R
         }
     } else if item.key.sk.starts_with("JOB#") {
         let job: Job = item.data_as()?;
-        if let Ok(key) = BlobKey::parse(job.upload_key) {
+        if let Some(key) = job.upload_key.and_then(|k| BlobKey::parse(k).ok()) {
             erased.objects += delete_object(app.uploads.as_ref(), &key).await?;
         }
     } else if item.key.sk.starts_with("PORTFOLIO#") {

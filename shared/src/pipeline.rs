@@ -6,22 +6,26 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::{JobId, UploadId, UserId};
+use crate::model::{CvId, JobId, UserId};
 
-/// One run: its name (the upload's id, so one run per upload however often its event is
-/// delivered) and the state machine's input.
+/// One run: its name (an upload's id, so one run per upload however often its event is
+/// delivered; or a CV version, `{cv}-v{n}`) and the state machine's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PipelineRun {
-    pub name: UploadId,
+    pub name: String,
     pub input: PipelineInput,
 }
 
-/// What the Extract task needs; BuildPortfolio gets Extract's output added to it.
+/// The state machine's input. With `upload_key`, the run extracts the original then builds
+/// the site; with `cv_id` (an edited or imported CV) it only builds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PipelineInput {
     pub job_id: JobId,
     pub user_id: UserId,
-    pub upload_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_id: Option<CvId>,
 }
 
 #[async_trait]
@@ -53,7 +57,7 @@ impl Pipeline for StepFunctionsPipeline {
             .client
             .start_execution()
             .state_machine_arn(&self.state_machine_arn)
-            .name(run.name.as_str())
+            .name(&run.name)
             .input(input)
             .send()
             .await;

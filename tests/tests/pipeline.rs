@@ -270,3 +270,76 @@ async fn tampered_or_expired_upload_urls_are_refused() {
 
     assert_eq!(running.put(&ticket, body).await, 200, "the genuine URL still works");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_cv_gets_a_new_version_and_a_rebuilt_preview() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ticket = upload(&running, &token, "txt/01-en-classic.txt", "text/plain").await;
+    let job = running.settled(&token, ticket["job_id"].as_str().expect("job id")).await;
+    let cv_path = job["links"]["cv"].as_str().expect("cv link").to_owned();
+
+    let mut cv: Value = running
+        .http
+        .get(running.url(&cv_path))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("cv")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(cv["version"], 1);
+    let resume: Value = running
+        .http
+        .get(running.url(&format!("{cv_path}?format=json-resume")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("json resume")
+        .json()
+        .await
+        .expect("json");
+    assert!(resume["basics"]["name"].is_string(), "{resume}");
+
+    cv["cv"]["hero"]["fullName"] = json!("Dana Q. Levi-Edited");
+    let saved = running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&cv["cv"]).send().await.expect("put");
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.expect("json");
+    assert_eq!(saved["version"], 2);
+    let rebuilt = running.settled(&token, saved["job_id"].as_str().expect("rebuild job")).await;
+    assert_eq!(rebuilt["status"], "ready", "{rebuilt}");
+    let steps: Vec<&str> =
+        rebuilt["steps"].as_array().expect("steps").iter().filter_map(|s| s["step"].as_str()).collect();
+    assert_eq!(steps, ["build_portfolio"], "no extraction for an edit");
+    let page = running.http.get(rebuilt["links"]["preview"].as_str().expect("preview")).send().await.expect("page");
+    assert!(page.text().await.expect("html").contains("Dana Q. Levi-Edited"));
+
+    let mut broken = cv["cv"].clone();
+    broken["experience"] = json!("not a list");
+    let refused = running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&broken).send().await.expect("put");
+    assert_eq!(refused.status(), 422);
+    let eve = running.register("eve@example.com").await;
+    assert_eq!(running.http.get(running.url(&cv_path)).bearer_auth(&eve).send().await.expect("get").status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_resume_document_becomes_a_site_without_extraction() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let resume = json!({"basics": {"name": "Imported Person", "label": "Engineer"}, "work": [{"name": "Acme", "position": "Engineer", "startDate": "2020-01"}]});
+    let imported = running
+        .http
+        .post(running.url("/v1/cvs/import"))
+        .bearer_auth(&token)
+        .json(&resume)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(imported.status(), 201);
+    let imported: Value = imported.json().await.expect("json");
+    let job = running.settled(&token, imported["job_id"].as_str().expect("job")).await;
+    assert_eq!(job["status"], "ready", "{job}");
+    let page = running.http.get(job["links"]["preview"].as_str().expect("preview")).send().await.expect("page");
+    assert!(page.text().await.expect("html").contains("Imported Person"));
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use r2w_shared::clock::Clock;
 use r2w_shared::model::{CvId, Job, JobId, PortfolioId, Step, UserId};
-use r2w_shared::records::{cvs, jobs};
+use r2w_shared::records::{cvs, jobs, portfolios};
 use r2w_shared::{App, Error};
 use serde::{Deserialize, Serialize};
 
@@ -70,14 +70,18 @@ impl BuildTask {
     }
 
     async fn build(&self, input: &TaskInput) -> Result<TaskOutput, Error> {
-        let theme = match &input.theme {
-            Some(name) => Theme::parse(name).map_err(|e| Error::Validation(e.to_string()))?,
-            None => Theme::default(),
-        };
         let cv = cvs::load(self.app.table.as_ref(), &input.user_id, &input.cv_id)
             .await?
             .ok_or_else(|| Error::NotFound("CV".into()))?;
         let portfolio_id = PortfolioId::parse(input.cv_id.as_str()).map_err(|e| Error::Internal(e.to_string()))?;
+        // A rebuild (an edited CV) keeps the theme the person chose.
+        let theme = match &input.theme {
+            Some(name) => Theme::parse(name).map_err(|e| Error::Validation(e.to_string()))?,
+            None => portfolios::load(self.app.table.as_ref(), &input.user_id, &portfolio_id)
+                .await?
+                .and_then(|p| Theme::parse(&p.theme).ok())
+                .unwrap_or_default(),
+        };
         let record = self.sites.build_preview(&portfolio_id, &cv, theme).await?;
         let preview_url = record
             .preview

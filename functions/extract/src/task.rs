@@ -90,7 +90,9 @@ impl ExtractTask {
         let table = self.app.table.as_ref();
         let job = jobs::load(table, &input.user_id, &input.job_id).await.map_err(Error::from)?;
         // Someone else's job, or an upload that is not this job's, is simply not found.
-        let job = job.filter(|job| job.upload_key == input.upload_key).ok_or_else(|| Error::NotFound("job".into()))?;
+        let job = job
+            .filter(|job| job.upload_key.as_deref() == Some(input.upload_key.as_str()))
+            .ok_or_else(|| Error::NotFound("job".into()))?;
         if let (Some(cv_id), Some(StepStatus::Succeeded)) = (&job.cv_id, job.step(Step::Extract).map(|s| s.status))
             && let Some(record) = cvs::load(table, &job.user_id, cv_id).await.map_err(Error::from)?
         {

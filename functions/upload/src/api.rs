@@ -7,6 +7,7 @@
 //! | `GET /v1/uploads/{id}/original` | 200: a presigned GET of the original |
 //! | `GET /v1/jobs/{id}` | the job: status, steps, error, links |
 //! | `GET /v1/jobs?cursor=` | the person's jobs, 20 a page |
+//! | `/v1/cvs/…` | CV data: see [`crate::cvs`] |
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::files::{self, FileKind};
 use r2w_shared::model::{Job, JobId, UploadId, UserId};
+use r2w_shared::pipeline::Pipeline;
 use r2w_shared::records::uploads::{self, UploadRecord};
 use r2w_shared::records::{jobs, portfolios, user_pk};
 use r2w_shared::store::{BlobKey, Cursor, PresignPut, Query};
@@ -23,6 +25,7 @@ use r2w_shared::{App, Error, http, telemetry};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
+use crate::cvs::CvApi;
 use crate::jobs::{JobView, view};
 
 /// How long a presigned upload or download URL stays valid.
@@ -34,6 +37,7 @@ pub struct UploadApi {
     app: App,
     tokens: Arc<AccessTokens>,
     clock: Arc<dyn Clock>,
+    cvs: CvApi,
 }
 
 #[derive(Deserialize)]
@@ -63,8 +67,8 @@ pub struct JobPage {
 }
 
 impl UploadApi {
-    pub fn new(app: App, tokens: Arc<AccessTokens>, clock: Arc<dyn Clock>) -> Self {
-        Self { app, tokens, clock }
+    pub fn new(app: App, tokens: Arc<AccessTokens>, pipeline: Arc<dyn Pipeline>, clock: Arc<dyn Clock>) -> Self {
+        Self { cvs: CvApi::new(app.clone(), pipeline, Arc::clone(&clock)), app, tokens, clock }
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
@@ -87,13 +91,21 @@ impl UploadApi {
                 let job = self.owned_job(&user, id).await?;
                 http::json(200, &self.view(&job).await?)
             }
+            ("POST", ["v1", "cvs", "import"]) => self.cvs.import(&user, &request).await,
+            ("GET", ["v1", "cvs", id]) => self.cvs.get(&user, id, &request).await,
+            ("PUT", ["v1", "cvs", id]) => self.cvs.put(&user, id, &request).await,
             ("GET", ["v1", "jobs"]) => {
                 let cursor = http::query_param(&request, "cursor").map(Cursor::from_token);
                 self.list(&user, cursor).await
             }
-            (method, ["v1", "uploads"] | ["v1", "uploads", _, "original"] | ["v1", "jobs"] | ["v1", "jobs", _]) => {
-                Err(Error::BadRequest(format!("{method} is not allowed here")))
-            }
+            (
+                method,
+                ["v1", "uploads"]
+                | ["v1", "uploads", _, "original"]
+                | ["v1", "jobs"]
+                | ["v1", "jobs", _]
+                | ["v1", "cvs", _],
+            ) => Err(Error::BadRequest(format!("{method} is not allowed here"))),
             _ => Err(Error::NotFound("route".into())),
         }
     }

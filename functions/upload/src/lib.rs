@@ -3,6 +3,7 @@
 //! the pipeline; `GET /v1/jobs/{id}` shows the run step by step.
 
 pub mod api;
+pub mod cvs;
 pub mod jobs;
 pub mod trigger;
 

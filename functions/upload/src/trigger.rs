@@ -83,8 +83,13 @@ impl UploadTrigger {
             _ => {}
         }
         let run = PipelineRun {
-            name: upload.id.clone(),
-            input: PipelineInput { job_id: upload.job_id.clone(), user_id: user, upload_key: key.to_owned() },
+            name: upload.id.to_string(),
+            input: PipelineInput {
+                job_id: upload.job_id.clone(),
+                user_id: user,
+                upload_key: Some(key.to_owned()),
+                cv_id: None,
+            },
         };
         let started = self.pipeline.start(run).await?;
         tracing::info!(key, job = %upload.job_id, started, "pipeline start");

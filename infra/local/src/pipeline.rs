@@ -125,15 +125,26 @@ impl LocalPipeline {
     /// Catch does when a step gives up (records the failure unless the task already did).
     pub async fn execute(&self, run: PipelineRun) {
         let input = run.input;
-        let extract_input =
-            ExtractInput { job_id: input.job_id.clone(), user_id: input.user_id.clone(), upload_key: input.upload_key };
-        let extracted = retrying(&self.policy.extract, || async {
-            self.extract.run(extract_input.clone()).await.map_err(|e| e.diagnostic().error_type)
-        })
-        .await;
-        let cv_id = match extracted {
-            Ok(output) => output.cv_id,
-            Err(error) => return self.record_failure(&input.user_id, &input.job_id, Step::Extract, error).await,
+        // The state machine's first state: a run with a CV only builds.
+        let cv_id = match (input.cv_id, input.upload_key) {
+            (Some(cv_id), _) => cv_id,
+            (None, upload_key) => {
+                let extract_input = ExtractInput {
+                    job_id: input.job_id.clone(),
+                    user_id: input.user_id.clone(),
+                    upload_key: upload_key.unwrap_or_default(),
+                };
+                let extracted = retrying(&self.policy.extract, || async {
+                    self.extract.run(extract_input.clone()).await.map_err(|e| e.diagnostic().error_type)
+                })
+                .await;
+                match extracted {
+                    Ok(output) => output.cv_id,
+                    Err(error) => {
+                        return self.record_failure(&input.user_id, &input.job_id, Step::Extract, error).await;
+                    }
+                }
+            }
         };
         let build_input =
             BuildInput { job_id: input.job_id.clone(), user_id: input.user_id.clone(), cv_id, theme: None };

@@ -52,17 +52,17 @@ impl Server {
         let tokens = Arc::new(AccessTokens::for_app(&app).await?);
         let extractor =
             Extractor::for_app(&app, Arc::clone(&clock)).map_err(|e| Error::Internal(format!("extractor: {e}")))?;
-        let pipeline = LocalPipeline::new(
+        let pipeline: Arc<dyn r2w_shared::pipeline::Pipeline> = Arc::new(LocalPipeline::new(
             app.clone(),
             ExtractTask::new(app.clone(), extractor, Arc::clone(&clock)),
             BuildTask::new(app.clone(), Arc::clone(&clock)),
             Arc::clone(&clock),
-        )?;
+        )?);
         Ok(Arc::new(Self {
             auth: AuthApi::new(app.clone(), Arc::clone(&tokens), settings, Arc::clone(&clock)).await?,
-            uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), Arc::clone(&clock)),
+            uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), Arc::clone(&pipeline), Arc::clone(&clock)),
             portfolios: PortfolioApi::new(app.clone(), tokens, Arc::clone(&clock)),
-            trigger: UploadTrigger::new(app.clone(), Arc::new(pipeline), Arc::clone(&clock)),
+            trigger: UploadTrigger::new(app.clone(), pipeline, Arc::clone(&clock)),
             app,
             clock,
         }))
@@ -129,7 +129,7 @@ impl Server {
             self.auth.handle(request).await
         } else if path.starts_with("/v1/portfolios") {
             self.portfolios.handle(request).await
-        } else if path.starts_with("/v1/uploads") || path.starts_with("/v1/jobs") {
+        } else if ["/v1/uploads", "/v1/jobs", "/v1/cvs"].iter().any(|p| path.starts_with(p)) {
             self.uploads.handle(request).await
         } else {
             Error::NotFound("route".into()).to_response(None)

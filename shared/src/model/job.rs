@@ -11,8 +11,10 @@ use super::ids::{CvId, JobId, PortfolioId, UserId};
 pub struct Job {
     pub id: JobId,
     pub user_id: UserId,
-    /// The original in the uploads store.
-    pub upload_key: String,
+    /// The original in the uploads store; `None` for a job that only rebuilds a site (an edited
+    /// or imported CV).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_key: Option<String>,
     pub status: JobStatus,
     pub steps: Vec<JobStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +89,7 @@ impl Job {
         Self {
             id,
             user_id,
-            upload_key: upload_key.into(),
+            upload_key: Some(upload_key.into()),
             status: JobStatus::Queued,
             steps: Vec::new(),
             cv_id: None,
@@ -96,6 +98,12 @@ impl Job {
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// A job that builds the site of a CV already stored (edited or imported): no upload, no
+    /// extraction.
+    pub fn rebuild(id: JobId, user_id: UserId, cv_id: CvId, now: OffsetDateTime) -> Self {
+        Self { upload_key: None, cv_id: Some(cv_id), ..Self::queued(id, user_id, "", now) }
     }
 
     /// A job waiting for its file at `upload_key`.

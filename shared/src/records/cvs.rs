@@ -51,3 +51,28 @@ pub async fn create(table: &dyn Table, record: CvRecord) -> Result<CvRecord, Tab
 pub async fn load(table: &dyn Table, user: &UserId, cv: &CvId) -> Result<Option<CvRecord>, TableError> {
     table.get(&key(user, cv)).await?.map(|item| item.data_as()).transpose()
 }
+
+/// Saves `cv` as the next version of an existing CV (the head moves; every version is kept).
+/// `None` when the CV does not exist.
+pub async fn save_version(
+    table: &dyn Table,
+    user: &UserId,
+    cv: &CvId,
+    data: CvData,
+    now: OffsetDateTime,
+) -> Result<Option<CvRecord>, TableError> {
+    for _ in 0..super::MAX_WRITE_ATTEMPTS {
+        let Some(item) = table.get(&key(user, cv)).await? else { return Ok(None) };
+        let current: CvRecord = item.data_as()?;
+        let next = CvRecord { version: current.version + 1, cv: data.clone(), updated_at: now, ..current };
+        let head = Item::with_data(key(user, cv), &next)?.at_version(item.version + 1);
+        let version = Item::with_data(version_key(user, cv, next.version), &next)?;
+        let ops = vec![TransactOp::Put(head, Expect::Version(item.version)), TransactOp::Put(version, Expect::Absent)];
+        match table.transact(ops).await {
+            Ok(()) => return Ok(Some(next)),
+            Err(TableError::ConditionFailed { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(TableError::Unavailable(format!("CV {cv} kept changing under concurrent writes")))
+}
