@@ -2,4 +2,5 @@
 //! behind one port. The `r2w` binary (main.rs) is its command line.
 
 pub mod pipeline;
+pub mod routes;
 pub mod server;

@@ -31,6 +31,7 @@ use r2w_upload::{UploadApi, UploadTrigger};
 use tokio::net::TcpListener;
 
 use crate::pipeline::LocalPipeline;
+use crate::routes;
 
 /// API request bodies are small; only blob uploads may be large.
 const MAX_API_BODY: usize = 1024 * 1024;
@@ -124,15 +125,11 @@ impl Server {
         context.request_id = Some(uuid::Uuid::new_v4().simple().to_string());
         let request = lambda_http::http::Request::from_parts(parts, body)
             .with_request_context(RequestContext::ApiGatewayV2(context));
-        let path = request.uri().path().to_owned();
-        let response = if path.starts_with("/v1/auth/") {
-            self.auth.handle(request).await
-        } else if path.starts_with("/v1/portfolios") {
-            self.portfolios.handle(request).await
-        } else if ["/v1/uploads", "/v1/jobs", "/v1/cvs"].iter().any(|p| path.starts_with(p)) {
-            self.uploads.handle(request).await
-        } else {
-            Error::NotFound("route".into()).to_response(None)
+        let response = match routes::function_for(request.method().as_str(), request.uri().path()) {
+            Some("auth") => self.auth.handle(request).await,
+            Some("portfolios") => self.portfolios.handle(request).await,
+            Some("upload") => self.uploads.handle(request).await,
+            _ => Error::NotFound("route".into()).to_response(None),
         };
         let (parts, body) = response.into_parts();
         let bytes = match body {
