@@ -36,8 +36,10 @@ pub trait Pipeline: Send + Sync {
 }
 
 /// The cloud adapter: `StartExecution` on the pipeline state machine, named by the upload id.
-/// Step Functions refuses a second execution of the same name (ExecutionAlreadyExists) for 90
-/// days, which is what makes a repeated S3 event harmless.
+/// Step Functions allows one execution per name for 90 days: a repeat with the same input while
+/// the first runs returns the first, and any other repeat is ExecutionAlreadyExists. Either way
+/// a repeated S3 event starts nothing twice; the adapter looks the name up first so it can say
+/// which happened.
 pub struct StepFunctionsPipeline {
     client: aws_sdk_sfn::Client,
     state_machine_arn: String,
@@ -52,6 +54,11 @@ impl StepFunctionsPipeline {
 #[async_trait]
 impl Pipeline for StepFunctionsPipeline {
     async fn start(&self, run: PipelineRun) -> Result<bool, Error> {
+        let execution_arn =
+            format!("{}:{}", self.state_machine_arn.replacen(":stateMachine:", ":execution:", 1), run.name);
+        if self.client.describe_execution().execution_arn(&execution_arn).send().await.is_ok() {
+            return Ok(false);
+        }
         let input = serde_json::to_string(&run.input).map_err(|e| Error::Internal(e.to_string()))?;
         let result = self
             .client
