@@ -343,3 +343,15 @@ async fn a_json_resume_document_becomes_a_site_without_extraction() {
     let page = running.http.get(job["links"]["preview"].as_str().expect("preview")).send().await.expect("page");
     assert!(page.text().await.expect("html").contains("Imported Person"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_local_upload_page_is_served_with_its_script() {
+    let running = Running::start().await;
+    let page = running.http.get(running.url("/")).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"].to_str().unwrap_or_default().contains("default-src 'self'"));
+    let html = page.text().await.expect("html");
+    assert!(html.contains("<form id=\"upload\"") && html.contains("/upload.js"));
+    let script = running.http.get(running.url("/upload.js")).send().await.expect("script");
+    assert!(script.text().await.expect("js").contains("/v1/uploads"));
+}

@@ -192,8 +192,10 @@ impl Server {
     /// The sites store, read-only, as the CDN serves it.
     async fn site(&self, path: &str) -> HttpResponse {
         let relative = path.trim_start_matches('/');
-        if relative.is_empty() {
-            return plain(404, "nothing here yet");
+        match relative {
+            "" | "index.html" => return page("text/html; charset=utf-8", UPLOAD_PAGE),
+            "upload.js" => return page("text/javascript; charset=utf-8", UPLOAD_SCRIPT),
+            _ => {}
         }
         if !relative.contains('/') && !relative.contains('.') {
             return redirect(&format!("/{relative}/"));
@@ -208,6 +210,23 @@ impl Server {
             Err(e) => problem(e.into()),
         }
     }
+}
+
+/// The local upload page: sign in, pick a file, watch the job, open the preview.
+const UPLOAD_PAGE: &str = include_str!("upload_page.html");
+const UPLOAD_SCRIPT: &str = include_str!("upload_page.js");
+
+fn page(content_type: &str, body: &'static str) -> HttpResponse {
+    hyper::Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header(
+            "content-security-policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        )
+        .header("cache-control", "no-cache")
+        .body(Full::new(Bytes::from_static(body.as_bytes())))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }
 
 fn received_length(request: &hyper::Request<Bytes>) -> u64 {
