@@ -355,3 +355,40 @@ async fn the_local_upload_page_is_served_with_its_script() {
     let script = running.http.get(running.url("/upload.js")).send().await.expect("script");
     assert!(script.text().await.expect("js").contains("/v1/uploads"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sites_store_serves_no_uploads_and_redirects_only_within_itself() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ticket = upload(&running, &token, "txt/01-en-classic.txt", "text/plain").await;
+    running.settled(&token, ticket["job_id"].as_str().expect("job")).await;
+    let me: Value = running
+        .http
+        .get(running.url("/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let original =
+        format!("/uploads/{}/{}/original", me["id"].as_str().expect("id"), ticket["upload_id"].as_str().expect("id"));
+    assert_eq!(
+        running.http.get(running.url(&original)).send().await.expect("get").status(),
+        404,
+        "originals are private"
+    );
+    for path in ["/%5Cevil.example", "/..%2F..%2Fetc", "/previews/../uploads"] {
+        let response = running
+            .http
+            .get(format!("{}{}", running.base.as_str().trim_end_matches('/'), path))
+            .send()
+            .await
+            .expect("get");
+        assert!(response.headers().get("location").is_none(), "{path}: no redirect");
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    let slug = running.http.get(running.url("/dana-levi")).send().await.expect("get");
+    assert_eq!((slug.status().as_u16(), slug.headers()["location"].to_str().unwrap_or_default()), (301, "/dana-levi/"));
+}

@@ -197,8 +197,10 @@ impl Server {
             "upload.js" => return page("text/javascript; charset=utf-8", UPLOAD_SCRIPT),
             _ => {}
         }
-        if !relative.contains('/') && !relative.contains('.') {
-            return redirect(&format!("/{relative}/"));
+        // `/{slug}` -> `/{slug}/`; only a real slug, so the redirect can never leave the site
+        // (`/\\evil.example` would be protocol-relative to a browser).
+        if let Ok(slug) = r2w_shared::model::Slug::parse(relative) {
+            return redirect(&format!("/{slug}/"));
         }
         let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy().into_owned();
         let key = if relative.ends_with('/') { format!("{relative}index.html") } else { relative };
