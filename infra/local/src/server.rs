@@ -198,7 +198,7 @@ impl Server {
             _ => {}
         }
         // `/{slug}` -> `/{slug}/`; only a real slug, so the redirect can never leave the site
-        // (`/\\evil.example` would be protocol-relative to a browser).
+        // (`/\evil.example` would be protocol-relative to a browser).
         if let Ok(slug) = r2w_shared::model::Slug::parse(relative) {
             return redirect(&format!("/{slug}/"));
         }
