@@ -7,7 +7,7 @@
 2. Upload-complete -> preview-ready latency with the heuristic extractor: the time from the PUT
    of the file's answer to the job reading `ready`, polled every 2 ms, over 30 uploads.
 
-Usage: scripts/bench-serve.py PATH/TO/r2w   (build it with `cargo build --profile bench -p r2w-local`)
+Usage: scripts/bench-serve.py PATH/TO/r2w   (build it with `cargo build --profile bench -p r2w-local --bin r2w`: target/release/r2w)
 Needs wrk (Debian package `wrk`).
 """
 import json, os, re, socket, statistics, subprocess, sys, tempfile, time, urllib.request
