@@ -13,6 +13,21 @@ use crate::error::Error;
 /// A request body larger than this is refused before parsing.
 pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 
+/// Runs `route` in the request's span (with its id) and answers its error as a problem
+/// document: the frame every HTTP function's handler shares.
+pub async fn serve<Fut>(request: Request, route: impl FnOnce(Request) -> Fut) -> Response<Body>
+where
+    Fut: std::future::Future<Output = Result<Response<Body>, Error>>,
+{
+    use tracing::Instrument;
+    let request_id = request_id(&request);
+    let span = crate::telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
+    match route(request).instrument(span).await {
+        Ok(response) => response,
+        Err(e) => e.to_response(Some(&request_id)),
+    }
+}
+
 /// The Lambda request id, else the gateway's (the local server sets one), else the caller's
 /// `x-request-id`.
 pub fn request_id(request: &Request) -> String {

@@ -20,10 +20,9 @@ use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::model::Email;
 use r2w_shared::records::users;
-use r2w_shared::{App, Error, account, http, telemetry};
+use r2w_shared::{App, Error, account, http};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use tracing::Instrument;
 
 use crate::accounts::{Accounts, UserView};
 use crate::oauth::{CallbackError, OAuth};
@@ -95,12 +94,7 @@ impl AuthApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        let request_id = http::request_id(&request);
-        let span = telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
-        match self.route(request).instrument(span).await {
-            Ok(response) => response,
-            Err(e) => e.to_response(Some(&request_id)),
-        }
+        http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {

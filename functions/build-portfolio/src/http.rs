@@ -17,9 +17,8 @@ use r2w_shared::clock::Clock;
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs;
 use r2w_shared::records::portfolios::{self, PortfolioRecord};
-use r2w_shared::{App, Error, http, telemetry};
+use r2w_shared::{App, Error, http};
 use serde::{Deserialize, Serialize};
-use tracing::Instrument;
 
 use crate::sites::Sites;
 use crate::themes::Theme;
@@ -71,12 +70,7 @@ impl PortfolioApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        let request_id = http::request_id(&request);
-        let span = telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
-        match self.route(request).instrument(span).await {
-            Ok(response) => response,
-            Err(e) => e.to_response(Some(&request_id)),
-        }
+        http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {

@@ -21,9 +21,8 @@ use r2w_shared::pipeline::Pipeline;
 use r2w_shared::records::uploads::{self, UploadRecord};
 use r2w_shared::records::{jobs, portfolios, user_pk};
 use r2w_shared::store::{BlobKey, Cursor, PresignPut, Query};
-use r2w_shared::{App, Error, http, telemetry};
+use r2w_shared::{App, Error, http};
 use serde::{Deserialize, Serialize};
-use tracing::Instrument;
 
 use crate::cvs::CvApi;
 use crate::jobs::{JobView, view};
@@ -72,12 +71,7 @@ impl UploadApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        let request_id = http::request_id(&request);
-        let span = telemetry::request_span(&request_id, request.method().as_str(), request.uri().path());
-        match self.route(request).instrument(span).await {
-            Ok(response) => response,
-            Err(e) => e.to_response(Some(&request_id)),
-        }
+        http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
