@@ -5,7 +5,7 @@ TOOLS := .venv-tools
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve site test tools schema bench clean-tools
+.PHONY: help demo serve watch site test tools schema bench clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -18,6 +18,9 @@ demo: ## CV in, website URL out: uploads $(CV) through the local API and prints 
 serve: ## Every route on http://127.0.0.1:8080 with the in-process pipeline (Ctrl-C stops)
 	cargo build --quiet -p r2w-local --bin r2w
 	target/debug/r2w serve
+
+watch: tools ## The function binaries behind cargo lambda watch on http://127.0.0.1:9000, pipeline included
+	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" cargo lambda watch
 
 site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/site/ (THEME=...)
 	cargo build --quiet -p r2w-local --bin r2w

@@ -42,3 +42,6 @@ fi
 echo "== browser tests (headless Chromium: axe-core, layout, hostile CV, html-validate)"
 cargo build --quiet --workspace --bins  # already built by the tests above: same features, no rebuild
 R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/
+
+echo "== cargo lambda watch end to end (the functions behind the emulator, pipeline included)"
+scripts/watch-e2e.sh

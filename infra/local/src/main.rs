@@ -80,6 +80,11 @@ enum Command {
         /// Exit once the preview URL is printed.
         #[arg(long)]
         once: bool,
+        /// Run the same client steps against a server that is already running (such as
+        /// `cargo lambda watch` on http://127.0.0.1:9000) instead of starting one; prints the
+        /// preview URL and exits.
+        #[arg(long, conflicts_with_all = ["port", "data_dir", "once"])]
+        server: Option<url::Url>,
     },
 }
 
@@ -197,8 +202,11 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             }
             Ok("stopped".into())
         }
-        Command::Demo { file, port, data_dir, once } => {
+        Command::Demo { file, port, data_dir, once, server } => {
             let file = file.unwrap_or_else(|| PathBuf::from(demo::EXAMPLE_CV));
+            if let Some(base) = server {
+                return demo::run(&base, &file).await.map_err(CliError::Invalid);
+            }
             let (listener, server, base) = start_server(port, data_dir).await?;
             let serving = tokio::spawn(Arc::clone(&server).serve(listener));
             let preview = demo::run(&base, &file).await.map_err(CliError::Invalid)?;

@@ -40,6 +40,19 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/v1/portfolios/{id}/rebuild", "portfolios"),
 ];
 
+/// Under `cargo lambda watch` only: what S3 and the CDN serve in the cloud, served by the
+/// `local-files` function (`r2w serve` serves them itself). Sites live under `/sites/` there,
+/// as `R2W_SITES_URL` in the watch environment says.
+pub const LOCAL_FILE_ROUTES: &[Route] = &[
+    route("GET", "/", "local-files"),
+    route("GET", "/upload.js", "local-files"),
+    route("PUT", "/_blobs/{*key}", "local-files"),
+    route("GET", "/_blobs/{*key}", "local-files"),
+    route("HEAD", "/_blobs/{*key}", "local-files"),
+    route("GET", "/sites/{*path}", "local-files"),
+    route("HEAD", "/sites/{*path}", "local-files"),
+];
+
 /// The function serving `method path`. A path that exists under another method still names
 /// its function, which answers the method itself; `None` is a path nobody serves.
 pub fn function_for(method: &str, path: &str) -> Option<&'static str> {
@@ -78,7 +91,7 @@ mod tests {
     }
 
     /// `cargo lambda watch` routes by `[workspace.metadata.lambda.watch.router]`; it must say
-    /// exactly what this table says.
+    /// exactly what these tables say.
     #[test]
     fn the_cargo_lambda_watch_router_lists_the_same_routes() {
         let manifest =
@@ -93,8 +106,11 @@ mod tests {
                 watched.insert((method, path.clone(), function));
             }
         }
-        let ours: BTreeSet<_> =
-            ROUTES.iter().map(|r| (r.method.to_owned(), r.path.to_owned(), r.function.to_owned())).collect();
+        let ours: BTreeSet<_> = ROUTES
+            .iter()
+            .chain(LOCAL_FILE_ROUTES)
+            .map(|r| (r.method.to_owned(), r.path.to_owned(), r.function.to_owned()))
+            .collect();
         assert_eq!(watched, ours);
     }
 }

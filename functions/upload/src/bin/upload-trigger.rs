@@ -5,20 +5,17 @@ use std::sync::Arc;
 use aws_lambda_events::s3::S3Event;
 use lambda_runtime::{LambdaEvent, service_fn};
 use r2w_shared::clock::SystemClock;
-use r2w_shared::pipeline::StepFunctionsPipeline;
-use r2w_shared::{App, Config, telemetry};
+use r2w_shared::{App, Config, pipeline, telemetry};
 use r2w_upload::UploadTrigger;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
-    let state_machine = std::env::var("R2W_STATE_MACHINE_ARN")
-        .map_err(|_| "R2W_STATE_MACHINE_ARN is required by the upload trigger")?;
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let pipeline = Arc::new(StepFunctionsPipeline::new(aws_sdk_sfn::Client::new(&sdk), state_machine));
     let app = App::from_config(config).await?;
-    let trigger = UploadTrigger::new(app, pipeline, Arc::new(SystemClock));
+    let clock = Arc::new(SystemClock);
+    let pipeline = pipeline::from_env(&app, clock.clone()).await?;
+    let trigger = UploadTrigger::new(app, pipeline, clock);
     let trigger = &trigger;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
         trigger.handle(event.payload).await.map(|outcomes| outcomes.len()).map_err(|e| e.task_error("UploadTrigger"))

@@ -1,10 +1,17 @@
 //! The Pipeline port: start the state machine (Extract, then BuildPortfolio) over one upload.
-//! Step Functions in the cloud; an in-process runner on one machine (`r2w serve`), which reads
-//! the same retry and catch policy from the state machine's definition.
+//! Step Functions in the cloud; where there is none, [`runner::Runner`] runs the state machine
+//! itself with the same retry and catch policy, read from its definition.
+
+pub mod invoke;
+pub mod runner;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::App;
+use crate::clock::Clock;
 use crate::error::Error;
 use crate::model::{CvId, JobId, UserId};
 
@@ -84,4 +91,25 @@ impl Pipeline for StepFunctionsPipeline {
             }
         }
     }
+}
+
+/// The pipeline of a function binary, chosen by its environment: `R2W_STATE_MACHINE_ARN`
+/// starts Step Functions executions (the cloud); `R2W_LAMBDA_INVOKE_URL` runs the state machine
+/// in this process over the task functions of a local Lambda emulator (`cargo lambda watch`).
+pub async fn from_env(app: &App, clock: Arc<dyn Clock>) -> Result<Arc<dyn Pipeline>, Error> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(state_machine) = var("R2W_STATE_MACHINE_ARN") {
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        return Ok(Arc::new(StepFunctionsPipeline::new(aws_sdk_sfn::Client::new(&sdk), state_machine)));
+    }
+    if let Some(endpoint) = var("R2W_LAMBDA_INVOKE_URL") {
+        let endpoint = url::Url::parse(&endpoint)
+            .map_err(|_| Error::Internal("R2W_LAMBDA_INVOKE_URL must be a URL such as http://127.0.0.1:9000".into()))?;
+        let tasks = invoke::LambdaEmulator::new(endpoint)?;
+        return Ok(Arc::new(runner::Runner::new(app.clone(), tasks, clock)?));
+    }
+    Err(Error::Internal(
+        "no pipeline: set R2W_STATE_MACHINE_ARN (Step Functions) or R2W_LAMBDA_INVOKE_URL (a local Lambda emulator)"
+            .into(),
+    ))
 }

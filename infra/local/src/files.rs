@@ -1,0 +1,171 @@
+//! What S3 and the CDN do for us in the cloud, on one machine: the blob endpoint behind local
+//! presigned URLs (a completed upload of an original fires the upload trigger, as S3's event
+//! does), the sites store served read-only under the sites URL, and the local upload page at
+//! `/`. `r2w serve` serves it, and so does the `local-files` function under `cargo lambda watch`.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use lambda_http::{Body, Request, Response};
+use r2w_shared::clock::Clock;
+use r2w_shared::store::{BLOB_ENDPOINT_PREFIX, Blob, BlobError, BlobKey, PutOptions, ReceivedRequest};
+use r2w_shared::{App, Error};
+
+/// Where S3 would send its `ObjectCreated` event for an original.
+#[async_trait]
+pub trait ObjectCreated: Send + Sync {
+    async fn object_created(&self, key: &str) -> Result<(), Error>;
+}
+
+pub struct LocalFiles {
+    app: App,
+    events: Arc<dyn ObjectCreated>,
+    clock: Arc<dyn Clock>,
+}
+
+/// The local upload page: sign in, pick a file, watch the job, open the preview.
+const UPLOAD_PAGE: &str = include_str!("upload_page.html");
+const UPLOAD_SCRIPT: &str = include_str!("upload_page.js");
+
+impl LocalFiles {
+    pub fn new(app: App, events: Arc<dyn ObjectCreated>, clock: Arc<dyn Clock>) -> Self {
+        Self { app, events, clock }
+    }
+
+    /// Whether `path` is the blob endpoint's or the upload page's (rather than an API route).
+    pub fn serves(path: &str) -> bool {
+        path.starts_with(BLOB_ENDPOINT_PREFIX) || matches!(path, "/" | "/index.html" | "/upload.js")
+    }
+
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let path = request.uri().path().to_owned();
+        if path.starts_with(BLOB_ENDPOINT_PREFIX) {
+            return self.blob(&request).await;
+        }
+        match path.as_str() {
+            "/" | "/index.html" => return page("text/html; charset=utf-8", UPLOAD_PAGE),
+            "/upload.js" => return page("text/javascript; charset=utf-8", UPLOAD_SCRIPT),
+            _ => {}
+        }
+        match path.strip_prefix(self.app.config.sites_url.path()) {
+            Some(relative) => self.site(relative).await,
+            None => plain(404, "not found"),
+        }
+    }
+
+    /// What S3 does behind a presigned URL, and the event it sends when an original arrives.
+    async fn blob(&self, request: &Request) -> Response<Body> {
+        let Some(signer) = &self.app.url_signer else { return problem(Error::NotFound("route".into())) };
+        let path = request.uri().path().strip_prefix(BLOB_ENDPOINT_PREFIX).unwrap_or_default();
+        let Some((store_name, key)) = path.split_once('/') else { return problem(Error::NotFound("object".into())) };
+        let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy().into_owned();
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+        let body: &[u8] = request.body();
+        // A proxy in front (the Lambda emulator) may have dropped the header; the body's own
+        // length is then the one to check against the signature.
+        let length = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(body.len() as u64);
+        let received = ReceivedRequest {
+            method: request.method().as_str(),
+            store: store_name,
+            key: &key,
+            query: request.uri().query().unwrap_or_default(),
+            content_type: header("content-type"),
+            content_length: Some(length),
+        };
+        if let Err(e) = signer.verify(received, self.clock.unix_now()) {
+            return plain(403, &format!("access denied: {e}"));
+        }
+        let store = match store_name {
+            "uploads" => &self.app.uploads,
+            "sites" => &self.app.sites,
+            _ => return problem(Error::NotFound("store".into())),
+        };
+        let Ok(blob_key) = BlobKey::parse(key.as_str()) else { return problem(Error::NotFound("object".into())) };
+        match request.method().as_str() {
+            "PUT" => {
+                if body.len() as u64 != length {
+                    return plain(400, "the body is not the signed length");
+                }
+                let content_type = header("content-type").unwrap_or("application/octet-stream").to_owned();
+                let stored = store.put(&blob_key, bytes::Bytes::copy_from_slice(body), PutOptions::new(content_type));
+                if let Err(e) = stored.await {
+                    return problem(e.into());
+                }
+                // S3 delivers its event whatever became of the upload request; so do we.
+                if store_name == "uploads"
+                    && let Err(e) = self.events.object_created(&key).await
+                {
+                    tracing::error!(key, error = %e, "the upload trigger failed");
+                }
+                plain(200, "")
+            }
+            "GET" | "HEAD" => match store.get(&blob_key).await {
+                Ok(blob) => object(blob, request.method() == "HEAD"),
+                Err(e) => problem(e.into()),
+            },
+            _ => plain(405, "method not allowed"),
+        }
+    }
+
+    /// The sites store, read-only, as the CDN serves it; `relative` is the path under the
+    /// sites URL.
+    async fn site(&self, relative: &str) -> Response<Body> {
+        // `/{slug}` -> `/{slug}/`; only a real slug, so the redirect can never leave the site
+        // (`/\evil.example` would be protocol-relative to a browser).
+        if let Ok(slug) = r2w_shared::model::Slug::parse(relative) {
+            let location = format!("{}{slug}/", self.app.config.sites_url.path());
+            return Response::builder()
+                .status(301)
+                .header("location", location)
+                .body(Body::Empty)
+                .unwrap_or_else(|_| Response::new(Body::Empty));
+        }
+        let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy().into_owned();
+        let key =
+            if relative.ends_with('/') || relative.is_empty() { format!("{relative}index.html") } else { relative };
+        let key = if key.starts_with("previews/") { key } else { format!("sites/{key}") };
+        let Ok(key) = BlobKey::parse(key) else { return plain(404, "not found") };
+        match self.app.sites.get(&key).await {
+            Ok(blob) => object(blob, false),
+            Err(BlobError::NotFound(_)) => plain(404, "not found"),
+            Err(e) => problem(e.into()),
+        }
+    }
+}
+
+fn page(content_type: &str, body: &'static str) -> Response<Body> {
+    Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header(
+            "content-security-policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        )
+        .header("cache-control", "no-cache")
+        .body(Body::Text(body.to_owned()))
+        .unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
+fn object(blob: Blob, head: bool) -> Response<Body> {
+    let mut builder = Response::builder()
+        .status(200)
+        .header("content-type", blob.meta.content_type.as_deref().unwrap_or("application/octet-stream"))
+        .header("x-content-type-options", "nosniff");
+    if let Some(cache) = &blob.meta.cache_control {
+        builder = builder.header("cache-control", cache);
+    }
+    let body = if head { Body::Empty } else { Body::Binary(blob.body.to_vec()) };
+    builder.body(body).unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
+fn plain(status: u16, text: &str) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(Body::Text(text.to_owned()))
+        .unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
+fn problem(error: Error) -> Response<Body> {
+    error.to_response(None)
+}
