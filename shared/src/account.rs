@@ -6,7 +6,8 @@
 //!   families, orders...) is deleted; the kinds that point at more data are followed first
 //!   (a CV's versions, a job's original, a portfolio's preview, public site and address);
 //! - every item elsewhere that carries `gsi1 = OWNER#{user}` (the e-mail and identity claims,
-//!   refresh tokens) is deleted;
+//!   refresh tokens) is deleted, except orders: accounting keeps them, without the link to the
+//!   person or their portfolio (and so out of the owner index);
 //! - every object under `uploads/{user}/` is deleted.
 //!
 //! A feature that stores something new follows one of those conventions and is covered. The
@@ -17,7 +18,7 @@ use crate::App;
 use crate::error::Error;
 use crate::model::{CvId, Job, UserId};
 use crate::records::portfolios::{self, PortfolioRecord, SlugClaim};
-use crate::records::{owner_pk, user_pk, users};
+use crate::records::{orders, owner_pk, user_pk, users};
 use crate::store::{BlobKey, Blobs, Expect, Item, ItemKey, Query, Table};
 
 /// How much was removed, for the log line an operator reads after a deletion request.
@@ -42,7 +43,13 @@ pub async fn delete_everything(app: &App, user: &UserId) -> Result<Erased, Error
         erased.items += 1;
     }
     for item in all(table, Query::gsi1(owner_pk(user), "")).await? {
-        table.delete(&item.key, Expect::Anything).await?;
+        if orders::is_order(&item.key) {
+            let order: orders::OrderRecord = item.data_as()?;
+            let now = time::OffsetDateTime::now_utc();
+            orders::update(table, &order.id, now, |order| *order = orders::anonymize(order.clone())).await?;
+        } else {
+            table.delete(&item.key, Expect::Anything).await?;
+        }
         erased.items += 1;
     }
     erased.objects += remove_folder(app.uploads.as_ref(), &format!("uploads/{user}/")).await?;

@@ -19,6 +19,7 @@ use bytes::Bytes;
 use r2w_shared::clock::Clock;
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs::{self, CvRecord};
+use r2w_shared::records::orders;
 use r2w_shared::records::portfolios::{self, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
 use r2w_shared::store::{BlobKey, PutOptions};
 use r2w_shared::{App, Error};
@@ -142,6 +143,25 @@ impl Sites {
             portfolios::release_slug(table, &old, &claim).await?;
         }
         Ok(record)
+    }
+
+    /// Makes the portfolio public or private as its orders say (`orders::publication_due`):
+    /// paid and not revoked -> published (at its chosen address, else one made from the name),
+    /// otherwise not. Idempotent; a portfolio not built yet is published by its first build.
+    pub async fn reconcile_publication(
+        &self,
+        user: &UserId,
+        portfolio: &PortfolioId,
+    ) -> Result<Option<PortfolioRecord>, Error> {
+        let table = self.app.table.as_ref();
+        let Some(record) = portfolios::load(table, user, portfolio).await? else { return Ok(None) };
+        let due = orders::publication_due(table, user, portfolio).await?;
+        let record = match (due, record.published.is_some()) {
+            (true, false) => self.publish(user, portfolio, None).await?,
+            (false, true) => self.unpublish(user, portfolio).await?,
+            _ => record,
+        };
+        Ok(Some(record))
     }
 
     /// Changes the portfolio's address: a published site moves there, an unpublished one

@@ -83,6 +83,11 @@ impl BuildTask {
                 .unwrap_or_default(),
         };
         let record = self.sites.build_preview(&portfolio_id, &cv, theme).await?;
+        // Paid for before its first build: it goes public now.
+        let record = match record.published {
+            Some(_) => record,
+            None => self.sites.reconcile_publication(&input.user_id, &portfolio_id).await?.unwrap_or(record),
+        };
         let preview_url = record
             .preview
             .as_ref()

@@ -78,6 +78,12 @@ id_type!(
     "a portfolio id"
 );
 
+id_type!(
+    /// One purchase: a Stripe Checkout Session we created and what became of its payment.
+    OrderId,
+    "an order id"
+);
+
 fn is_valid_id(value: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&value.len())
         && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

@@ -12,7 +12,7 @@ pub mod slug;
 pub use cv::*;
 pub use dates::{DateError, DateRange, DateRangeError, PartialDate};
 pub use email::{Email, EmailError};
-pub use ids::{CvId, IdError, JobId, PortfolioId, UploadId, UserId};
+pub use ids::{CvId, IdError, JobId, OrderId, PortfolioId, UploadId, UserId};
 pub use job::{Job, JobFailure, JobStatus, JobStep, Step, StepStatus};
 pub use language::{LanguageTag, TextDirection};
 pub use slug::{Slug, SlugError};

@@ -11,6 +11,9 @@
 //! | user profile | `USER#{user}` | `PROFILE` |
 //! | e-mail claim | `EMAIL#{email}` | `EMAIL` |
 //! | OAuth identity | `IDENTITY#{provider}#{subject}` | `IDENTITY` |
+//! | order | `ORDER#{order}` | `ORDER` |
+//! | payment -> order | `PAYMENT#{payment}` | `PAYMENT` |
+//! | Stripe event seen | `STRIPE_EVENT#{event}` | `STRIPE_EVENT` |
 //!
 //! Everything a person owns sits under their own partition, so a lookup with someone else's
 //! id finds nothing rather than their data. What must live elsewhere (an address, an identity,
@@ -19,6 +22,7 @@
 
 pub mod cvs;
 pub mod jobs;
+pub mod orders;
 pub mod portfolios;
 pub mod uploads;
 pub mod users;

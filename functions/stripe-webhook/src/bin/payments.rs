@@ -1,0 +1,26 @@
+//! The checkout and session routes, as a Lambda function behind API Gateway.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use lambda_http::{Request, service_fn};
+use r2w_payments::stripe::StripeApi;
+use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY};
+use r2w_shared::auth_token::AccessTokens;
+use r2w_shared::clock::SystemClock;
+use r2w_shared::{App, Config, telemetry};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let settings = PaymentSettings::from_vars(std::env::vars(), &config.public_url)?;
+    let app = App::from_config(config).await?;
+    let secret_key = app.secrets.get(STRIPE_SECRET_KEY).await?;
+    let stripe = StripeApi::new(settings.api_base.clone(), secret_key)?;
+    let tokens = Arc::new(AccessTokens::for_app(&app).await?);
+    let api = PaymentsApi::new(app, tokens, stripe, settings, Arc::new(SystemClock));
+    let api = &api;
+    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(api.handle(request).await) }))
+        .await
+}
