@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use r2w_auth::AuthSettings;
 use r2w_local::server::Server;
+use r2w_payments::PaymentSettings;
 use r2w_shared::clock::SystemClock;
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::{App, Config};
@@ -26,15 +27,22 @@ struct Running {
 
 impl Running {
     async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// With more settings and secrets (`KEY=value` as in `.env`).
+    async fn start_with(extra: &[(&str, String)]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let vars = [("R2W_DATA_DIR", dir.path().display().to_string()), ("R2W_PUBLIC_URL", base.clone())]
-            .map(|(k, v)| (k.to_owned(), v));
+        let mut vars = vec![("R2W_DATA_DIR", dir.path().display().to_string()), ("R2W_PUBLIC_URL", base.clone())];
+        vars.extend(extra.iter().cloned());
+        let vars: Vec<(String, String)> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let config = Config::from_vars(vars.clone()).expect("config");
-        let settings = AuthSettings::from_vars(vars, &config.public_url).expect("settings");
-        let app = App::embedded(config, dir.path(), EnvSecrets::from_vars([])).await.expect("app");
-        let server = Server::new(app.clone(), settings, Arc::new(SystemClock)).await.expect("server");
+        let settings = AuthSettings::from_vars(vars.clone(), &config.public_url).expect("settings");
+        let payments = PaymentSettings::from_vars(vars.clone(), &config.public_url).expect("payment settings");
+        let app = App::embedded(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
+        let server = Server::new(app.clone(), settings, payments, Arc::new(SystemClock)).await.expect("server");
         let task = tokio::spawn(Arc::clone(&server).serve(listener));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { base: url::Url::parse(&base).expect("url"), http, app, server, _dir: dir, _task: task }
@@ -391,4 +399,95 @@ async fn the_sites_store_serves_no_uploads_and_redirects_only_within_itself() {
     }
     let slug = running.http.get(running.url("/dana-levi")).send().await.expect("get");
     assert_eq!((slug.status().as_u16(), slug.headers()["location"].to_str().unwrap_or_default()), (301, "/dana-levi/"));
+}
+
+/// The product's whole path on one machine: a CV in, a preview, Stripe's embedded Checkout
+/// (a local server speaking Stripe's API), the signed webhook, and the public site at its slug.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payment_publishes_the_site_at_its_address() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let stripe = MockServer::start().await;
+    let session = json!({"id": "cs_test_e2e", "object": "checkout.session", "client_secret": "cs_test_e2e_secret",
+                         "status": "open", "payment_status": "unpaid", "amount_total": 1900, "currency": "eur"});
+    Mock::given(method("POST"))
+        .and(path("/v1/checkout/sessions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session))
+        .mount(&stripe)
+        .await;
+    let webhook_secret = "whsec_e2e_local";
+    let running = Running::start_with(&[
+        ("R2W_STRIPE_API_BASE", stripe.uri()),
+        ("R2W_STRIPE_PRICE_ONE_TIME", "price_e2e".into()),
+        ("STRIPE_SECRET_KEY", "sk_test_e2e".into()),
+        ("STRIPE_WEBHOOK_SECRET", webhook_secret.into()),
+    ])
+    .await;
+    let token = running.register("dana@example.com").await;
+    let resume = json!({"basics": {"name": "Paying Person", "label": "Engineer"}});
+    let imported: Value = running
+        .http
+        .post(running.url("/v1/cvs/import"))
+        .bearer_auth(&token)
+        .json(&resume)
+        .send()
+        .await
+        .expect("import")
+        .json()
+        .await
+        .expect("json");
+    let job = running.settled(&token, imported["job_id"].as_str().expect("job")).await;
+    assert_eq!(job["status"], "ready", "{job}");
+    let portfolio =
+        job["links"]["portfolio"].as_str().expect("portfolio link").rsplit('/').next().expect("id").to_owned();
+
+    let checkout = json!({"portfolio_id": portfolio, "plan": "one_time"});
+    let started =
+        running.http.post(running.url("/v1/payments/checkout")).bearer_auth(&token).json(&checkout).send().await;
+    let started = started.expect("checkout");
+    assert_eq!(started.status(), 201);
+    let started: Value = started.json().await.expect("json");
+    assert_eq!(started["client_secret"], "cs_test_e2e_secret");
+    assert_eq!(running.http.get(running.url("/paying-person/")).send().await.expect("site").status(), 404);
+
+    let order = started["order_id"].as_str().expect("order");
+    let event = json!({"id": "evt_e2e", "object": "event", "type": "checkout.session.completed",
+        "created": time::OffsetDateTime::now_utc().unix_timestamp(),
+        "data": {"object": {"id": "cs_test_e2e", "object": "checkout.session", "client_reference_id": order,
+                            "metadata": {"order_id": order}, "payment_status": "paid", "payment_intent": "pi_e2e"}}})
+    .to_string();
+    let signature = stripe_signature(&event, webhook_secret);
+    let delivered = running
+        .http
+        .post(running.url("/v1/payments/webhook"))
+        .header("stripe-signature", signature)
+        .header("content-type", "application/json")
+        .body(event)
+        .send()
+        .await
+        .expect("webhook");
+    assert_eq!(delivered.status(), 200);
+    let site = running.http.get(running.url("/paying-person/")).send().await.expect("site");
+    assert_eq!(site.status(), 200);
+    assert!(site.text().await.expect("html").contains("Paying Person"));
+}
+
+/// The `Stripe-Signature` Stripe's own library (npm `stripe`) makes for `payload`, now.
+fn stripe_signature(payload: &str, secret: &str) -> String {
+    use std::io::Write;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut node = std::process::Command::new("node")
+        .arg("functions/stripe-webhook/tests/support/sign.mjs")
+        .arg(secret)
+        .arg(time::OffsetDateTime::now_utc().unix_timestamp().to_string())
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node");
+    node.stdin.take().expect("stdin").write_all(payload.as_bytes()).expect("payload");
+    let output = node.wait_with_output().expect("signed");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).expect("header")
 }

@@ -242,9 +242,12 @@ async fn start_server(
     let config = Config::from_vars(vars.clone()).map_err(|e| invalid(&e))?;
     telemetry::init(config.log_format);
     let base = config.public_url.clone();
-    let settings = r2w_auth::AuthSettings::from_vars(vars, &config.public_url).map_err(|e| invalid(&e))?;
+    let settings = r2w_auth::AuthSettings::from_vars(vars.clone(), &config.public_url).map_err(|e| invalid(&e))?;
+    let payments = r2w_payments::PaymentSettings::from_vars(vars, &config.public_url).map_err(|e| invalid(&e))?;
     let app = App::from_config(config).await.map_err(|e| invalid(&e))?;
-    let server = r2w_local::server::Server::new(app, settings, Arc::new(SystemClock)).await.map_err(|e| invalid(&e))?;
+    let server = r2w_local::server::Server::new(app, settings, payments, Arc::new(SystemClock))
+        .await
+        .map_err(|e| invalid(&e))?;
     Ok((listener, server, base))
 }
 

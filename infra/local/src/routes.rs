@@ -38,6 +38,9 @@ pub const ROUTES: &[Route] = &[
     route("PATCH", "/v1/portfolios/{id}", "portfolios"),
     route("DELETE", "/v1/portfolios/{id}", "portfolios"),
     route("POST", "/v1/portfolios/{id}/rebuild", "portfolios"),
+    route("POST", "/v1/payments/checkout", "payments"),
+    route("GET", "/v1/payments/sessions/{id}", "payments"),
+    route("POST", "/v1/payments/webhook", "stripe-webhook"),
 ];
 
 /// Under `cargo lambda watch` only: what S3 and the CDN serve in the cloud, served by the

@@ -22,10 +22,13 @@ use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
+use r2w_payments::stripe::StripeApi;
+use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::files::MAX_UPLOAD_BYTES;
 use r2w_shared::pipeline::Pipeline;
+use r2w_shared::secrets::{ExposeSecret, SecretString, SecretsError};
 use r2w_shared::store::BLOB_ENDPOINT_PREFIX;
 use r2w_shared::{App, Error};
 use r2w_upload::{UploadApi, UploadTrigger};
@@ -42,6 +45,9 @@ type HttpResponse = hyper::Response<Full<Bytes>>;
 
 pub struct Server {
     auth: AuthApi,
+    /// `None` until Stripe is configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET).
+    payments: Option<PaymentsApi>,
+    webhook: Option<WebhookApi>,
     uploads: UploadApi,
     portfolios: PortfolioApi,
     files: LocalFiles,
@@ -50,14 +56,37 @@ pub struct Server {
 
 impl Server {
     /// Everything wired on `app`, with the in-process pipeline.
-    pub async fn new(app: App, settings: AuthSettings, clock: Arc<dyn Clock>) -> Result<Arc<Self>, Error> {
+    pub async fn new(
+        app: App,
+        settings: AuthSettings,
+        payment_settings: PaymentSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Self>, Error> {
         let tokens = Arc::new(AccessTokens::for_app(&app).await?);
         let extractor =
             Extractor::for_app(&app, Arc::clone(&clock)).map_err(|e| Error::Internal(format!("extractor: {e}")))?;
         let extract = ExtractTask::new(app.clone(), extractor, Arc::clone(&clock));
         let pipeline: Arc<dyn Pipeline> = Arc::new(local_pipeline(&app, extract, Arc::clone(&clock))?);
         let trigger = Arc::new(UploadTrigger::new(app.clone(), Arc::clone(&pipeline), Arc::clone(&clock)));
+        let payments = match app.secrets.get(STRIPE_SECRET_KEY).await {
+            Ok(key) => {
+                let stripe = StripeApi::new(payment_settings.api_base.clone(), key)?;
+                Some(PaymentsApi::new(app.clone(), Arc::clone(&tokens), stripe, payment_settings, Arc::clone(&clock)))
+            }
+            Err(SecretsError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let webhook = match app.secrets.get(STRIPE_WEBHOOK_SECRET).await {
+            Ok(secrets) => {
+                let secrets = secrets.expose_secret().split(',').map(|s| SecretString::from(s.trim().to_owned()));
+                Some(WebhookApi::new(app.clone(), secrets.collect(), Arc::clone(&clock)))
+            }
+            Err(SecretsError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
         Ok(Arc::new(Self {
+            payments,
+            webhook,
             auth: AuthApi::new(app.clone(), Arc::clone(&tokens), settings, Arc::clone(&clock)).await?,
             uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), pipeline, Arc::clone(&clock)),
             portfolios: PortfolioApi::new(app.clone(), tokens, Arc::clone(&clock)),
@@ -118,11 +147,23 @@ impl Server {
             Some("auth") => self.auth.handle(request).await,
             Some("portfolios") => self.portfolios.handle(request).await,
             Some("upload") => self.uploads.handle(request).await,
+            Some("payments") => match &self.payments {
+                Some(payments) => payments.handle(request).await,
+                None => not_configured("STRIPE_SECRET_KEY"),
+            },
+            Some("stripe-webhook") => match &self.webhook {
+                Some(webhook) => webhook.handle(request).await,
+                None => not_configured("STRIPE_WEBHOOK_SECRET"),
+            },
             _ if path.starts_with("/v1/") => Error::NotFound("route".into()).to_response(None),
             _ => self.files.handle(request).await,
         };
         hyper_response(response)
     }
+}
+
+fn not_configured(secret: &str) -> lambda_http::Response<Body> {
+    Error::Unavailable(format!("payments are not configured here: set {secret} (see .env.example)")).to_response(None)
 }
 
 fn hyper_response(response: lambda_http::Response<Body>) -> HttpResponse {
