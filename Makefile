@@ -50,6 +50,7 @@ bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftote
 	cargo bench -p r2w-extract --bench extraction
 	cargo bench -p r2w-build-portfolio --bench render
 	cargo bench -p r2w-auth --bench auth
+	cargo bench -p r2w-stripe-webhook --bench webhook
 	cargo build --profile bench -p r2w-local --bin r2w
 	scripts/bench-serve.py target/release/r2w
 
