@@ -111,22 +111,7 @@ impl PaymentsApi {
             return Err(Error::Conflict("this portfolio is already paid for".into()));
         }
         let now = self.clock.now();
-        let order = OrderRecord {
-            id: OrderId::random(),
-            user_id: Some(user.clone()),
-            portfolio_id: Some(portfolio.clone()),
-            plan: plan.name.to_owned(),
-            mode: plan.mode.as_str().to_owned(),
-            amount: None,
-            currency: None,
-            session_id: None,
-            payment_id: None,
-            paid_at: None,
-            payment_failed_at: None,
-            revoked: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let order = OrderRecord::open(user.clone(), portfolio.clone(), plan.name, plan.mode.as_str(), now);
         orders::create(table, &order).await?;
         let session = self
             .stripe

@@ -49,23 +49,10 @@ async fn send(api: &WebhookApi, event: &Value) -> (u16, Value) {
 
 /// The order the checkout route leaves behind, before Stripe says anything.
 async fn order(world: &World, user: &UserId, portfolio: &PortfolioId) -> OrderId {
-    let now = SystemClock.now();
-    let order = OrderRecord {
-        id: OrderId::random(),
-        user_id: Some(user.clone()),
-        portfolio_id: Some(portfolio.clone()),
-        plan: "one_time".into(),
-        mode: "payment".into(),
-        amount: Some(1900),
-        currency: Some("eur".into()),
-        session_id: Some(format!("cs_test_{}", portfolio.as_str())),
-        payment_id: None,
-        paid_at: None,
-        payment_failed_at: None,
-        revoked: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let mut order = OrderRecord::open(user.clone(), portfolio.clone(), "one_time", "payment", SystemClock.now());
+    order.amount = Some(1900);
+    order.currency = Some("eur".into());
+    order.session_id = Some(format!("cs_test_{}", portfolio.as_str()));
     orders::create(world.app.table.as_ref(), &order).await.expect("order");
     order.id
 }

@@ -75,6 +75,26 @@ pub enum OrderStatus {
 }
 
 impl OrderRecord {
+    /// A purchase just started: nothing known of its payment yet.
+    pub fn open(user: UserId, portfolio: PortfolioId, plan: &str, mode: &str, now: OffsetDateTime) -> Self {
+        Self {
+            id: OrderId::random(),
+            user_id: Some(user),
+            portfolio_id: Some(portfolio),
+            plan: plan.to_owned(),
+            mode: mode.to_owned(),
+            amount: None,
+            currency: None,
+            session_id: None,
+            payment_id: None,
+            paid_at: None,
+            payment_failed_at: None,
+            revoked: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn status(&self) -> OrderStatus {
         match (&self.revoked, self.paid_at, self.payment_failed_at) {
             (Some(r), _, _) if r.by.starts_with("customer.subscription") => OrderStatus::Canceled,
