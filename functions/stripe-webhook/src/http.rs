@@ -14,8 +14,7 @@ use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::model::{CvId, OrderId, PortfolioId, UserId};
 use r2w_shared::records::orders::{self, OrderRecord, OrderStatus};
-use r2w_shared::records::{cvs, owner_pk, portfolios};
-use r2w_shared::store::Query;
+use r2w_shared::records::{cvs, portfolios};
 use r2w_shared::{App, Error, http};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -164,20 +163,8 @@ impl PaymentsApi {
 
     /// One of `user`'s orders by its session; someone else's session is not found.
     async fn order_by_session(&self, user: &UserId, session_id: &str) -> Result<Option<OrderRecord>, Error> {
-        let mut query = Query::gsi1(owner_pk(user), "ORDER#").limit(100);
-        loop {
-            let page = self.app.table.query(query.clone()).await?;
-            for item in &page.items {
-                let order: OrderRecord = item.data_as()?;
-                if order.session_id.as_deref() == Some(session_id) {
-                    return Ok(Some(order));
-                }
-            }
-            match page.next {
-                Some(next) => query = query.after(Some(next)),
-                None => return Ok(None),
-            }
-        }
+        let orders = orders::of_user(self.app.table.as_ref(), user, None).await?;
+        Ok(orders.into_iter().find(|order| order.session_id.as_deref() == Some(session_id)))
     }
 }
 

@@ -24,6 +24,18 @@ pub enum SignatureError {
     NoMatch,
 }
 
+/// The endpoint's signing secrets from their configured value: one, or several
+/// comma-separated while one is being rolled. Blank entries are dropped.
+pub fn signing_secrets(value: &SecretString) -> Vec<SecretString> {
+    value
+        .expose_secret()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| SecretString::from(s.to_owned()))
+        .collect()
+}
+
 /// Checks `header` against `body` for any of `secrets`; returns the signed timestamp.
 pub fn verify(header: Option<&str>, body: &[u8], secrets: &[SecretString], now: i64) -> Result<i64, SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?;

@@ -22,13 +22,14 @@ use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
+use r2w_payments::signature::signing_secrets;
 use r2w_payments::stripe::StripeApi;
 use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::files::MAX_UPLOAD_BYTES;
 use r2w_shared::pipeline::Pipeline;
-use r2w_shared::secrets::{ExposeSecret, SecretString, SecretsError};
+use r2w_shared::secrets::SecretsError;
 use r2w_shared::store::BLOB_ENDPOINT_PREFIX;
 use r2w_shared::{App, Error};
 use r2w_upload::{UploadApi, UploadTrigger};
@@ -77,9 +78,9 @@ impl Server {
             Err(e) => return Err(e.into()),
         };
         let webhook = match app.secrets.get(STRIPE_WEBHOOK_SECRET).await {
-            Ok(secrets) => {
-                let secrets = secrets.expose_secret().split(',').map(|s| SecretString::from(s.trim().to_owned()));
-                Some(WebhookApi::new(app.clone(), secrets.collect(), Arc::clone(&clock)))
+            Ok(value) => {
+                let secrets = signing_secrets(&value);
+                (!secrets.is_empty()).then(|| WebhookApi::new(app.clone(), secrets, Arc::clone(&clock)))
             }
             Err(SecretsError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),

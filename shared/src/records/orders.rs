@@ -166,14 +166,18 @@ pub async fn update(
     Err(TableError::Unavailable(format!("order {order} kept changing under concurrent writes")))
 }
 
-/// The orders of one of `user`'s portfolios.
-pub async fn for_portfolio(
+/// `user`'s orders: all of them, or those of one portfolio.
+pub async fn of_user(
     table: &dyn Table,
     user: &UserId,
-    portfolio: &PortfolioId,
+    portfolio: Option<&PortfolioId>,
 ) -> Result<Vec<OrderRecord>, TableError> {
+    let prefix = match portfolio {
+        Some(portfolio) => format!("ORDER#{portfolio}#"),
+        None => "ORDER#".to_owned(),
+    };
     let mut orders = Vec::new();
-    let mut query = Query::gsi1(owner_pk(user), format!("ORDER#{portfolio}#")).limit(100);
+    let mut query = Query::gsi1(owner_pk(user), prefix).limit(100);
     loop {
         let page = table.query(query.clone()).await?;
         for item in &page.items {
@@ -188,7 +192,7 @@ pub async fn for_portfolio(
 
 /// Whether `user`'s `portfolio` should be public: some order of it is paid and not revoked.
 pub async fn publication_due(table: &dyn Table, user: &UserId, portfolio: &PortfolioId) -> Result<bool, TableError> {
-    Ok(for_portfolio(table, user, portfolio).await?.iter().any(OrderRecord::pays_for_publication))
+    Ok(of_user(table, user, Some(portfolio)).await?.iter().any(OrderRecord::pays_for_publication))
 }
 
 /// What accounting keeps of an order once its owner's account is deleted.

@@ -4,26 +4,17 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use lambda_http::{Request, service_fn};
+use r2w_payments::signature::signing_secrets;
 use r2w_payments::{STRIPE_WEBHOOK_SECRET, WebhookApi};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::{App, Config, telemetry};
-use secrecy::{ExposeSecret, SecretString};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
     let app = App::from_config(config).await?;
-    let secrets: Vec<SecretString> = app
-        .secrets
-        .get(STRIPE_WEBHOOK_SECRET)
-        .await?
-        .expose_secret()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| SecretString::from(s.to_owned()))
-        .collect();
+    let secrets = signing_secrets(&app.secrets.get(STRIPE_WEBHOOK_SECRET).await?);
     if secrets.is_empty() {
         return Err("the Stripe webhook signing secret is empty".into());
     }
