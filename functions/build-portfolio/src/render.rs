@@ -181,6 +181,38 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
     Ok(Site { files })
 }
 
+/// The store's own error page, `errors/404.html`, with its stylesheet: what the CDN answers for
+/// any path nothing is stored under. `sites_url` is where the store is served; the page's links
+/// are absolute because it answers for every path.
+pub fn error_pages(sites_url: &Url) -> Result<Site, RenderError> {
+    let theme = Theme::default();
+    let css = theme.css();
+    let css_path = format!("assets/{}.{}.css", theme.name(), short_hash(css.as_bytes()));
+    let root = sites_url.path();
+    let lang = Lang::for_primary("en");
+    let page = NotFoundPage {
+        lang: "en",
+        dir: TextDirection::Ltr.as_str(),
+        theme: theme.name(),
+        csp: CONTENT_SECURITY_POLICY,
+        title: lang.word(Word::NotFoundTitle),
+        css_href: &format!("{root}{ERROR_PAGES_FOLDER}/{css_path}"),
+        home_href: root,
+        back_label: lang.word(Word::BackHome),
+    }
+    .render()
+    .map_err(|e| RenderError(e.to_string()))?;
+    Ok(Site {
+        files: vec![
+            file("404.html", "text/html; charset=utf-8", PUBLISHED, page.into_bytes()),
+            file(&css_path, "text/css; charset=utf-8", IMMUTABLE, css.as_bytes().to_vec()),
+        ],
+    })
+}
+
+/// Where [`error_pages`] live in the sites store (the CDN serves them as they are).
+pub const ERROR_PAGES_FOLDER: &str = "errors";
+
 fn file(path: &str, content_type: &'static str, cache_control: &'static str, body: Vec<u8>) -> SiteFile {
     SiteFile { path: path.to_owned(), content_type, cache_control, body }
 }

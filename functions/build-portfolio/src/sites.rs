@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -25,7 +26,7 @@ use r2w_shared::store::{BlobKey, PutOptions};
 use r2w_shared::{App, Error};
 use url::Url;
 
-use crate::render::{Site, SiteOptions, render};
+use crate::render::{ERROR_PAGES_FOLDER, Site, SiteOptions, error_pages, render};
 use crate::themes::Theme;
 
 pub const PREVIEW_LIFETIME: Duration = Duration::from_secs(24 * 3600);
@@ -35,11 +36,13 @@ const MAX_SLUG_SUFFIX: u32 = 50;
 pub struct Sites {
     app: App,
     clock: Arc<dyn Clock>,
+    /// The store's error page is written with the first publication of each process.
+    error_pages_written: AtomicBool,
 }
 
 impl Sites {
     pub fn new(app: App, clock: Arc<dyn Clock>) -> Self {
-        Self { app, clock }
+        Self { app, clock, error_pages_written: AtomicBool::new(false) }
     }
 
     /// Where a preview is seen.
@@ -266,7 +269,24 @@ impl Sites {
                 tracing::warn!(error = %e, key = %stale.key, "could not remove a file the site no longer has");
             }
         }
+        self.write_error_pages().await;
         Ok(())
+    }
+
+    /// What the CDN answers for a path with nothing stored under it. Best effort: a visitor of a
+    /// missing page would see the CDN's plain 404 until the next publication writes it.
+    async fn write_error_pages(&self) {
+        if self.error_pages_written.load(Ordering::Relaxed) {
+            return;
+        }
+        let written = match error_pages(&self.app.config.sites_url) {
+            Ok(site) => self.write(ERROR_PAGES_FOLDER, &site).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match written {
+            Ok(()) => self.error_pages_written.store(true, Ordering::Relaxed),
+            Err(e) => tracing::warn!(error = %e, "could not write the error page"),
+        }
     }
 
     /// Every file under `prefix/`, the pages that link the others last.

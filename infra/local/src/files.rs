@@ -100,7 +100,7 @@ impl LocalFiles {
                 plain(200, "")
             }
             "GET" | "HEAD" => match store.get(&blob_key).await {
-                Ok(blob) => object(blob, request.method() == "HEAD"),
+                Ok(blob) => object(blob, 200, request.method() == "HEAD"),
                 Err(e) => problem(e.into()),
             },
             _ => plain(405, "method not allowed"),
@@ -108,28 +108,73 @@ impl LocalFiles {
     }
 
     /// The sites store, read-only, as the CDN serves it; `relative` is the path under the
-    /// sites URL.
+    /// sites URL. A path with nothing stored gets the store's error page, as from the CDN.
     async fn site(&self, relative: &str) -> Response<Body> {
-        // `/{slug}` -> `/{slug}/`; only a real slug, so the redirect can never leave the site
-        // (`/\evil.example` would be protocol-relative to a browser).
-        if let Ok(slug) = r2w_shared::model::Slug::parse(relative) {
-            let location = format!("{}{slug}/", self.app.config.sites_url.path());
-            return Response::builder()
-                .status(301)
-                .header("location", location)
-                .body(Body::Empty)
-                .unwrap_or_else(|_| Response::new(Body::Empty));
-        }
         let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy().into_owned();
-        let key =
-            if relative.ends_with('/') || relative.is_empty() { format!("{relative}index.html") } else { relative };
-        let key = if key.starts_with("previews/") { key } else { format!("sites/{key}") };
-        let Ok(key) = BlobKey::parse(key) else { return plain(404, "not found") };
+        let key = match site_path(&relative) {
+            SitePath::Redirect(to) => {
+                let location = format!("{}{to}", self.app.config.sites_url.path());
+                return Response::builder()
+                    .status(301)
+                    .header("location", location)
+                    .body(Body::Empty)
+                    .unwrap_or_else(|_| Response::new(Body::Empty));
+            }
+            SitePath::Object(key) => key,
+        };
+        let Ok(key) = BlobKey::parse(key) else { return self.not_found().await };
         match self.app.sites.get(&key).await {
-            Ok(blob) => object(blob, false),
-            Err(BlobError::NotFound(_)) => plain(404, "not found"),
+            Ok(blob) => object(blob, 200, false),
+            Err(BlobError::NotFound(_)) => self.not_found().await,
             Err(e) => problem(e.into()),
         }
+    }
+
+    async fn not_found(&self) -> Response<Body> {
+        match BlobKey::parse(NOT_FOUND_PAGE) {
+            Ok(key) => match self.app.sites.get(&key).await {
+                Ok(page) => object(page, 404, false),
+                Err(_) => plain(404, "not found"),
+            },
+            Err(_) => plain(404, "not found"),
+        }
+    }
+}
+
+/// The store's error page (build-portfolio writes it with the first publication).
+const NOT_FOUND_PAGE: &str = "errors/404.html";
+
+/// Where a path under the sites URL leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SitePath {
+    /// `ada` -> `ada/`, so a site's relative links resolve inside it.
+    Redirect(String),
+    /// The store key to answer with.
+    Object(String),
+}
+
+/// The CDN's rules (the `SitePaths` viewer-request function in template.yaml; a test runs both
+/// over the same cases): a bare site address gets its slash, a folder its `index.html`,
+/// `previews/` and `errors/` are stored as they are, anything else is a published site's file
+/// under `sites/`. A redirect never leaves the site: only a slug-shaped segment gets one
+/// (`/\evil.example` would be protocol-relative to a browser).
+pub fn site_path(relative: &str) -> SitePath {
+    let slug_shaped = (3..=40).contains(&relative.len())
+        && relative
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if slug_shaped {
+        return SitePath::Redirect(format!("{relative}/"));
+    }
+    let file = if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_owned()
+    };
+    if file.starts_with("previews/") || file.starts_with("errors/") {
+        SitePath::Object(file)
+    } else {
+        SitePath::Object(format!("sites/{file}"))
     }
 }
 
@@ -146,9 +191,9 @@ fn page(content_type: &str, body: &'static str) -> Response<Body> {
         .unwrap_or_else(|_| Response::new(Body::Empty))
 }
 
-fn object(blob: Blob, head: bool) -> Response<Body> {
+fn object(blob: Blob, status: u16, head: bool) -> Response<Body> {
     let mut builder = Response::builder()
-        .status(200)
+        .status(status)
         .header("content-type", blob.meta.content_type.as_deref().unwrap_or("application/octet-stream"))
         .header("x-content-type-options", "nosniff");
     if let Some(cache) = &blob.meta.cache_control {

@@ -1,7 +1,7 @@
 //! The HTTP routes and the function that serves each: the one table `r2w serve` dispatches by,
-//! and the one the `cargo lambda watch` router in the workspace Cargo.toml must repeat (a test
-//! holds them equal; template.yaml joins that test when it exists). Paths use `{param}`
-//! segments, as API Gateway and cargo-lambda's router both do.
+//! and the one the `cargo lambda watch` router in the workspace Cargo.toml and the HTTP API in
+//! template.yaml must repeat (tests hold them equal: below, and infra/local/tests/template.rs).
+//! Paths use `{param}` segments, as API Gateway and cargo-lambda's router both do.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {

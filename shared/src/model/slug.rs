@@ -22,6 +22,7 @@ const RESERVED: &[&str] = &[
     "contact",
     "dashboard",
     "docs",
+    "errors",
     "help",
     "home",
     "login",

@@ -1,0 +1,521 @@
+//! template.yaml, read as data: it deploys what the code is (every route, every binary, every
+//! secret the code reads, the ASL's substitutions) and holds the properties the product
+//! promises (arm64 on al2023, PITR, TTL, private versioned originals, previews that expire,
+//! sites only through the CDN with security headers, alarms, no policy on any resource).
+//! cfn-lint and `sam validate --lint` check the CloudFormation itself (scripts/test.sh).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use r2w_build_portfolio::render::CONTENT_SECURITY_POLICY;
+use r2w_extract::llm::ClaudeConfig;
+use r2w_local::files::{SitePath, site_path};
+use r2w_local::routes::ROUTES;
+use r2w_shared::config::AnthropicSettings;
+use serde_norway::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn template() -> Value {
+    let text = std::fs::read_to_string(root().join("template.yaml")).expect("template.yaml");
+    serde_norway::from_str(&text).expect("template.yaml is YAML")
+}
+
+/// The value under a short-form tag (`!Sub x` -> `x`); any other value as it is.
+fn untag(value: &Value) -> &Value {
+    match value {
+        Value::Tagged(tagged) => &tagged.value,
+        other => other,
+    }
+}
+
+fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(value, |v, key| {
+        untag(v).get(key).unwrap_or_else(|| panic!("{key} missing on the way to {}", path.join(".")))
+    })
+}
+
+fn opt<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |v, key| untag(v).get(key))
+}
+
+fn text<'a>(value: &'a Value, path: &[&str]) -> &'a str {
+    untag(at(value, path)).as_str().unwrap_or_else(|| panic!("{} is not text", path.join(".")))
+}
+
+fn list(value: &Value) -> Vec<&Value> {
+    match untag(value) {
+        Value::Sequence(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// `!Ref Name` (or `{Ref: Name}`): the name.
+fn reference(value: &Value) -> Option<&str> {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == "Ref" => tagged.value.as_str(),
+        Value::Mapping(map) => map.get("Ref").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+fn resources(template: &Value) -> BTreeMap<String, &Value> {
+    at(template, &["Resources"])
+        .as_mapping()
+        .expect("Resources")
+        .iter()
+        .map(|(name, resource)| (name.as_str().expect("name").to_owned(), resource))
+        .collect()
+}
+
+fn of_type<'a>(template: &'a Value, kind: &str) -> BTreeMap<String, &'a Value> {
+    resources(template).into_iter().filter(|(_, r)| text(r, &["Type"]) == kind).collect()
+}
+
+fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
+    at(template, &["Resources", name])
+}
+
+/// The binaries of a function crate: `src/bin/*.rs`.
+fn binaries(crate_dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(crate_dir.join("src/bin"))
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Each Lambda function of the template by the binary it runs.
+fn functions(template: &Value) -> BTreeMap<String, (String, &Value)> {
+    of_type(template, "AWS::Serverless::Function")
+        .into_iter()
+        .map(|(name, function)| {
+            let code = text(function, &["Properties", "CodeUri"]);
+            let binary = match opt(function, &["Metadata", "BuildProperties", "Binary"]) {
+                Some(binary) => untag(binary).as_str().expect("Binary").to_owned(),
+                None => {
+                    let bins = binaries(&root().join(code));
+                    assert_eq!(bins.len(), 1, "{name}: {code} has several binaries; name one in BuildProperties");
+                    bins.into_iter().next().unwrap_or_default()
+                }
+            };
+            (binary, (name, function))
+        })
+        .collect()
+}
+
+#[test]
+fn the_api_serves_every_route_with_its_function() {
+    let template = template();
+    let api = at(&template, &["Resources", "HttpApi", "Properties", "DefinitionBody"]);
+    let integrations = at(api, &["components", "x-amazon-apigateway-integrations"]);
+    let mut deployed = BTreeSet::new();
+    for (path, methods) in at(api, &["paths"]).as_mapping().expect("paths") {
+        for (method, operation) in methods.as_mapping().expect("methods") {
+            let target = text(operation, &["x-amazon-apigateway-integration", "$ref"]);
+            let function = target.rsplit('/').next().unwrap_or_default();
+            let integration = at(integrations, &[function]);
+            assert_eq!(text(integration, &["type"]), "aws_proxy");
+            assert_eq!(text(integration, &["payloadFormatVersion"]), "2.0", "lambda_http reads v2 events");
+            assert!(
+                text(integration, &["uri"]).ends_with(&format!(":function:r2w-${{Stage}}-{function}/invocations")),
+                "{function}'s integration invokes it"
+            );
+            deployed.insert((
+                method.as_str().expect("method").to_uppercase(),
+                path.as_str().expect("path").to_owned(),
+                function.to_owned(),
+            ));
+        }
+    }
+    let ours: BTreeSet<_> =
+        ROUTES.iter().map(|r| (r.method.to_owned(), r.path.to_owned(), r.function.to_owned())).collect();
+    assert_eq!(deployed, ours, "template.yaml's API and infra/local/src/routes.rs list the same routes");
+
+    // Each function behind the API exists under that name, and only the API may invoke it.
+    let functions = functions(&template);
+    let permissions = of_type(&template, "AWS::Lambda::Permission");
+    for function in ours.iter().map(|(_, _, f)| f).collect::<BTreeSet<_>>() {
+        let (name, _) = functions.get(function.as_str()).unwrap_or_else(|| panic!("no function runs {function}"));
+        let permission = permissions
+            .values()
+            .find(|p| reference(at(p, &["Properties", "FunctionName"])) == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("{name} may not be invoked by the API"));
+        assert_eq!(text(permission, &["Properties", "Principal"]), "apigateway.amazonaws.com");
+        assert!(text(permission, &["Properties", "SourceArn"]).contains("${HttpApi}/"), "scoped to this API");
+    }
+}
+
+#[test]
+fn every_binary_is_a_function_built_by_cargo_lambda() {
+    let template = template();
+    let functions = functions(&template);
+    let mut built = BTreeSet::new();
+    for crate_dir in std::fs::read_dir(root().join("functions")).expect("functions/").filter_map(|e| e.ok()) {
+        built.extend(binaries(&crate_dir.path()));
+    }
+    assert_eq!(functions.keys().cloned().collect::<BTreeSet<_>>(), built, "every function binary is deployed");
+
+    let log_groups: BTreeSet<_> = of_type(&template, "AWS::Logs::LogGroup")
+        .values()
+        .map(|g| text(g, &["Properties", "LogGroupName"]).to_owned())
+        .collect();
+    for (binary, (name, function)) in &functions {
+        assert_eq!(text(function, &["Metadata", "BuildMethod"]), "rust-cargolambda", "{name}");
+        let code = text(function, &["Properties", "CodeUri"]);
+        assert!(root().join(code).join(format!("src/bin/{binary}.rs")).is_file(), "{name}: {code} builds {binary}");
+        assert_eq!(text(function, &["Properties", "FunctionName"]), format!("r2w-${{Stage}}-{binary}"));
+        for sized in ["MemorySize", "Timeout"] {
+            assert!(at(function, &["Properties", sized]).as_u64().is_some(), "{name} sets its {sized}");
+        }
+        assert!(log_groups.contains(&format!("/aws/lambda/r2w-${{Stage}}-{binary}")), "{name}'s logs expire");
+    }
+
+    let globals = at(&template, &["Globals", "Function"]);
+    assert_eq!(text(globals, &["Runtime"]), "provided.al2023");
+    assert_eq!(list(at(globals, &["Architectures"])).iter().map(|a| a.as_str()).collect::<Vec<_>>(), [Some("arm64")]);
+    assert_eq!(text(globals, &["Handler"]), "bootstrap");
+    assert_eq!(text(globals, &["Tracing"]), "Active");
+    assert_eq!(text(globals, &["LoggingConfig", "LogFormat"]), "JSON");
+    assert_eq!(text(globals, &["Environment", "Variables", "R2W_BACKEND"]), "aws");
+}
+
+/// A Lambda timeout during Claude's retries would fail the job instead of falling back.
+#[test]
+fn extract_outlives_the_claude_client() {
+    let template = template();
+    let claude = ClaudeConfig::new(&AnthropicSettings::default());
+    let worst = claude.timeout * (claude.max_retries + 1) + claude.max_backoff * claude.max_retries;
+    let timeout = at(resource(&template, "ExtractFunction"), &["Properties", "Timeout"]).as_u64().expect("Timeout");
+    assert!(timeout > worst.as_secs(), "extract's {timeout} s must exceed the client's worst case {worst:?}");
+    assert!(timeout <= 900, "Lambda's limit");
+}
+
+#[test]
+fn every_setting_is_one_the_code_reads_and_every_secret_it_reads_exists() {
+    let template = template();
+    let documented = std::fs::read_to_string(root().join(".env.example")).expect(".env.example");
+    let documented: BTreeSet<_> =
+        documented.lines().filter_map(|l| l.split_once('=')).map(|(name, _)| name.trim().to_owned()).collect();
+    let mut environments = vec![at(&template, &["Globals", "Function", "Environment", "Variables"])];
+    environments
+        .extend(functions(&template).values().filter_map(|(_, f)| opt(f, &["Properties", "Environment", "Variables"])));
+    for variables in environments {
+        for (name, _) in untag(variables).as_mapping().expect("variables") {
+            let name = name.as_str().expect("name");
+            assert!(documented.contains(name) || name == "RUST_LOG", "{name} is not a setting (.env.example)");
+        }
+    }
+
+    let secrets: BTreeMap<String, &Value> = of_type(&template, "AWS::SecretsManager::Secret")
+        .into_values()
+        .map(|s| (text(s, &["Properties", "Name"]).trim_start_matches("r2w/${Stage}/").to_owned(), s))
+        .collect();
+    let prefix = text(&template, &["Globals", "Function", "Environment", "Variables", "R2W_SECRETS_PREFIX"]);
+    assert_eq!(prefix, "r2w/${Stage}/");
+    let read = [
+        r2w_shared::auth_token::JWT_SIGNING_SECRET,
+        r2w_extract::extractor::ANTHROPIC_KEY_SECRET,
+        r2w_payments::STRIPE_SECRET_KEY,
+        r2w_payments::STRIPE_WEBHOOK_SECRET,
+        "oauth-google-client-secret",
+        "oauth-linkedin-client-secret",
+        "oauth-github-client-secret",
+    ];
+    assert_eq!(secrets.keys().map(String::as_str).collect::<BTreeSet<_>>(), read.into_iter().collect());
+
+    // The access-token key is made at deploy, in the only form the code accepts: 64 hex digits.
+    let generated = at(secrets[r2w_shared::auth_token::JWT_SIGNING_SECRET], &["Properties", "GenerateSecretString"]);
+    assert_eq!(at(generated, &["PasswordLength"]).as_u64(), Some(64));
+    assert_eq!(at(generated, &["ExcludeUppercase"]).as_bool(), Some(true));
+    assert_eq!(at(generated, &["ExcludePunctuation"]).as_bool(), Some(true));
+    let excluded: BTreeSet<char> = text(generated, &["ExcludeCharacters"]).chars().collect();
+    let left: String = ('a'..='z').filter(|c| !excluded.contains(c)).collect();
+    assert_eq!(left, "abcdef");
+}
+
+#[test]
+fn state_is_kept_safely() {
+    let template = template();
+    let table = at(resource(&template, "Table"), &["Properties"]);
+    assert_eq!(text(table, &["BillingMode"]), "PAY_PER_REQUEST");
+    assert_eq!(at(table, &["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"]).as_bool(), Some(true));
+    assert_eq!(text(table, &["TimeToLiveSpecification", "AttributeName"]), "expires_at");
+    assert_eq!(at(table, &["TimeToLiveSpecification", "Enabled"]).as_bool(), Some(true));
+    assert_eq!(at(table, &["SSESpecification", "SSEEnabled"]).as_bool(), Some(true));
+    let indexes = list(at(table, &["GlobalSecondaryIndexes"]));
+    assert_eq!(indexes.iter().map(|i| text(i, &["IndexName"])).collect::<Vec<_>>(), [r2w_shared::store::dynamo::GSI1]);
+    for kept in ["Table", "UploadsBucket"] {
+        assert_eq!(text(resource(&template, kept), &["DeletionPolicy"]), "Retain", "{kept} outlives the stack");
+    }
+
+    for (name, bucket) in of_type(&template, "AWS::S3::Bucket") {
+        let block = at(bucket, &["Properties", "PublicAccessBlockConfiguration"]);
+        for setting in ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"] {
+            assert_eq!(at(block, &[setting]).as_bool(), Some(true), "{name}: {setting}");
+        }
+        let encryption = list(at(bucket, &["Properties", "BucketEncryption", "ServerSideEncryptionConfiguration"]));
+        assert!(!encryption.is_empty(), "{name} is encrypted");
+    }
+
+    let uploads = at(resource(&template, "UploadsBucket"), &["Properties"]);
+    assert_eq!(text(uploads, &["VersioningConfiguration", "Status"]), "Enabled", "originals are never lost");
+    let cors = list(at(uploads, &["CorsConfiguration", "CorsRules"]));
+    assert_eq!(cors.len(), 1);
+    assert_eq!(
+        list(at(cors[0], &["AllowedOrigins"])).iter().filter_map(|o| reference(o)).collect::<Vec<_>>(),
+        ["FrontendOrigin"]
+    );
+    assert!(list(at(cors[0], &["AllowedMethods"])).iter().any(|m| m.as_str() == Some("PUT")), "browsers PUT originals");
+
+    let trigger = at(resource(&template, "UploadTriggerFunction"), &["Properties", "Events", "OriginalStored"]);
+    assert_eq!(text(trigger, &["Type"]), "S3");
+    assert_eq!(reference(at(trigger, &["Properties", "Bucket"])), Some("UploadsBucket"));
+    assert_eq!(text(trigger, &["Properties", "Events"]), "s3:ObjectCreated:*");
+    let rule = list(at(trigger, &["Properties", "Filter", "S3Key", "Rules"]))[0];
+    assert_eq!((text(rule, &["Name"]), text(rule, &["Value"])), ("prefix", "uploads/"));
+
+    let rules = list(at(resource(&template, "SitesBucket"), &["Properties", "LifecycleConfiguration", "Rules"]));
+    let previews = rules
+        .iter()
+        .find(|r| opt(r, &["Prefix"]).and_then(Value::as_str) == Some("previews/"))
+        .expect("a previews rule");
+    assert_eq!(text(previews, &["Status"]), "Enabled");
+    assert_eq!(at(previews, &["ExpirationInDays"]).as_u64(), Some(1), "previews expire after a day");
+}
+
+#[test]
+fn sites_are_served_only_through_the_cdn_with_security_headers() {
+    let template = template();
+    let distribution = at(resource(&template, "SitesCdn"), &["Properties", "DistributionConfig"]);
+    let origins = list(at(distribution, &["Origins"]));
+    assert_eq!(origins.len(), 1);
+    assert!(opt(origins[0], &["OriginAccessControlId"]).is_some(), "origin access control");
+    let access = at(resource(&template, "SitesOriginAccess"), &["Properties", "OriginAccessControlConfig"]);
+    assert_eq!(text(access, &["SigningBehavior"]), "always");
+    assert_eq!(text(distribution, &["DefaultRootObject"]), "index.html");
+    let behaviour = at(distribution, &["DefaultCacheBehavior"]);
+    assert_eq!(text(behaviour, &["ViewerProtocolPolicy"]), "redirect-to-https");
+    assert_eq!(at(behaviour, &["Compress"]).as_bool(), Some(true));
+    let errors = list(at(distribution, &["CustomErrorResponses"]));
+    for code in [403, 404] {
+        let error = errors.iter().find(|e| at(e, &["ErrorCode"]).as_u64() == Some(code)).expect("error response");
+        assert_eq!(text(error, &["ResponsePagePath"]), "/errors/404.html");
+        assert_eq!(at(error, &["ResponseCode"]).as_u64(), Some(404));
+    }
+
+    let statements = list(at(resource(&template, "SitesBucketPolicy"), &["Properties", "PolicyDocument", "Statement"]));
+    let allowed: Vec<_> = statements.iter().filter(|s| text(s, &["Effect"]) == "Allow").collect();
+    assert_eq!(allowed.len(), 1, "only the CDN reads the sites bucket");
+    assert_eq!(text(allowed[0], &["Principal", "Service"]), "cloudfront.amazonaws.com");
+    assert!(text(allowed[0], &["Condition", "StringEquals", "AWS:SourceArn"]).ends_with("distribution/${SitesCdn}"));
+
+    let headers = at(
+        resource(&template, "SecurityHeaders"),
+        &["Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig"],
+    );
+    assert_eq!(
+        text(headers, &["ContentSecurityPolicy", "ContentSecurityPolicy"]),
+        format!("{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"),
+        "the sites' own policy, plus what only a header can say"
+    );
+    assert!(at(headers, &["StrictTransportSecurity", "AccessControlMaxAgeSec"]).as_u64() >= Some(31_536_000));
+    assert_eq!(at(headers, &["ContentTypeOptions", "Override"]).as_bool(), Some(true), "nosniff");
+    assert_eq!(text(headers, &["ReferrerPolicy", "ReferrerPolicy"]), "strict-origin-when-cross-origin");
+}
+
+/// The CDN's viewer-request function and the local server map public paths to store keys the
+/// same way.
+#[test]
+fn the_cdn_maps_paths_like_the_local_server() {
+    let template = template();
+    let code = text(resource(&template, "SitePaths"), &["Properties", "FunctionCode"]);
+    let cases = [
+        "/ada-lovelace",
+        "/ada-lovelace/",
+        "/ada-lovelace/assets/modern.0a1b2c3d4e.css",
+        "/ada-lovelace/resume.json",
+        "/previews/p1/token/",
+        "/previews/p1/token/index.html",
+        "/errors/404.html",
+        "/",
+        "/robots.txt",
+        "/ab",
+        "/Ada",
+        "/-ada",
+        "/a--b",
+        "/ada-",
+        "/\\evil.example",
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "/previews",
+    ];
+    let harness = format!(
+        "{code}\nconst cases = {};\nfor (const uri of cases) {{\n  const out = handler({{ request: {{ uri, headers: {{}} }} }});\n  console.log(out.statusCode ? 'redirect ' + out.headers.location.value : out.uri);\n}}\n",
+        serde_json::to_string(&cases).expect("JSON")
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("site-paths.js");
+    std::fs::write(&script, harness).expect("write");
+    let output = Command::new("node").arg(&script).output().expect("node runs (the browser tests need it too)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let cdn: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+    let local: Vec<String> = cases
+        .iter()
+        .map(|uri| match site_path(&uri[1..]) {
+            SitePath::Redirect(to) => format!("redirect /{to}"),
+            SitePath::Object(key) => format!("/{key}"),
+        })
+        .collect();
+    assert_eq!(cdn, local);
+    assert_eq!(local[0], "redirect /ada-lovelace/");
+    assert_eq!(local[1], "/sites/ada-lovelace/index.html");
+    assert_eq!(local[4], "/previews/p1/token/index.html");
+}
+
+#[test]
+fn alarms_watch_the_api_every_function_and_the_pipeline() {
+    let template = template();
+    let alarms = of_type(&template, "AWS::CloudWatch::Alarm");
+    for alarm in alarms.values() {
+        let actions = list(at(alarm, &["Properties", "AlarmActions"]));
+        assert_eq!(actions.iter().filter_map(|a| reference(a)).collect::<Vec<_>>(), ["AlarmTopic"]);
+    }
+    let watching = |namespace: &str, metric: &str, dimension: &str| -> BTreeSet<String> {
+        alarms
+            .values()
+            .filter(|a| opt(a, &["Properties", "Namespace"]).and_then(|n| untag(n).as_str()) == Some(namespace))
+            .filter(|a| text(a, &["Properties", "MetricName"]) == metric)
+            .flat_map(|a| list(at(a, &["Properties", "Dimensions"])))
+            .filter(|d| text(d, &["Name"]) == dimension)
+            .filter_map(|d| reference(at(d, &["Value"])).map(str::to_owned))
+            .collect()
+    };
+    let functions: BTreeSet<String> = functions(&template).into_values().map(|(name, _)| name).collect();
+    assert_eq!(watching("AWS/Lambda", "Errors", "FunctionName"), functions);
+    assert_eq!(watching("AWS/Lambda", "Throttles", "FunctionName"), functions);
+    assert_eq!(watching("AWS/ApiGateway", "5xx", "ApiId"), BTreeSet::from(["HttpApi".to_owned()]));
+    let latency = alarms
+        .values()
+        .find(|a| opt(a, &["Properties", "MetricName"]).and_then(Value::as_str) == Some("Latency"))
+        .expect("a latency alarm");
+    assert_eq!(text(latency, &["Properties", "ExtendedStatistic"]), "p99");
+    assert_eq!(at(latency, &["Properties", "Threshold"]).as_u64(), Some(2000), "p99 above 2 s");
+    let pipeline = at(resource(&template, "PipelineFailuresAlarm"), &["Properties", "Metrics"]);
+    let metrics: Vec<_> = list(pipeline).into_iter().filter_map(|m| opt(m, &["MetricStat", "Metric"])).collect();
+    assert!(metrics.iter().any(|m| text(m, &["MetricName"]) == "ExecutionsFailed"
+        && list(at(m, &["Dimensions"])).iter().any(|d| reference(at(d, &["Value"])) == Some("Pipeline"))));
+}
+
+#[test]
+fn the_state_machine_is_the_checked_in_definition_with_a_narrow_role() {
+    let template = template();
+    let machine = at(resource(&template, "Pipeline"), &["Properties"]);
+    let definition = text(machine, &["DefinitionUri"]);
+    assert_eq!(definition, "infra/statemachine/pipeline.asl.json", "the file the local runner reads");
+    let asl = std::fs::read_to_string(root().join(definition)).expect("ASL");
+    let placeholders: BTreeSet<String> =
+        asl.split("${").skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect();
+    let substituted: BTreeSet<String> = at(machine, &["DefinitionSubstitutions"])
+        .as_mapping()
+        .expect("substitutions")
+        .keys()
+        .filter_map(|k| k.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(placeholders, substituted);
+    assert_eq!(text(machine, &["Logging", "Level"]), "ERROR");
+    assert_eq!(at(machine, &["Logging", "IncludeExecutionData"]).as_bool(), Some(false), "inputs name people");
+
+    let mut invoked = BTreeSet::new();
+    for policy in list(at(machine, &["Policies"])) {
+        if let Some(invoke) = opt(policy, &["LambdaInvokePolicy", "FunctionName"]) {
+            invoked.insert(reference(invoke).expect("a function of this template").to_owned());
+        }
+    }
+    assert_eq!(invoked, BTreeSet::from(["ExtractFunction".to_owned(), "BuildPortfolioFunction".to_owned()]));
+    let writes: Vec<_> =
+        statements(machine).into_iter().filter(|s| actions(s).iter().any(|a| a.starts_with("dynamodb:"))).collect();
+    assert_eq!(writes.len(), 1);
+    assert_eq!(actions(writes[0]), ["dynamodb:UpdateItem"], "the Catch records a failure, nothing else");
+}
+
+fn statements(properties: &Value) -> Vec<&Value> {
+    opt(properties, &["Policies"])
+        .map(list)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| opt(p, &["Statement"]))
+        .flat_map(list)
+        .collect()
+}
+
+fn actions(statement: &Value) -> Vec<&str> {
+    list(at(statement, &["Action"])).into_iter().filter_map(|a| untag(a).as_str()).collect()
+}
+
+/// CloudWatch Logs' log-delivery actions accept no resource but `*` (IAM service authorization
+/// reference); the state machine needs them to log at all.
+const ARN_LESS_ACTIONS: &[&str] = &[
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+];
+
+#[test]
+fn no_policy_grants_anything_on_every_resource() {
+    let template = template();
+    let mut checked = 0;
+    for (name, resource) in resources(&template) {
+        let Some(properties) = opt(resource, &["Properties"]) else { continue };
+        let mut all = statements(properties);
+        if let Some(document) = opt(properties, &["PolicyDocument", "Statement"]) {
+            all.extend(list(document));
+        }
+        for statement in all {
+            checked += 1;
+            let allows = text(statement, &["Effect"]) == "Allow";
+            let resources = list(at(statement, &["Resource"]));
+            let everything =
+                resources.iter().any(|r| untag(r).as_str().is_some_and(|r| r == "*" || r.ends_with(":*:*")));
+            if allows && everything {
+                let unscoped: Vec<_> =
+                    actions(statement).into_iter().filter(|a| !ARN_LESS_ACTIONS.contains(a)).collect();
+                assert!(unscoped.is_empty(), "{name} allows {unscoped:?} on every resource");
+            }
+            if allows {
+                assert!(opt(statement, &["Principal"]).and_then(|p| untag(p).as_str()) != Some("*"), "{name}: public");
+            }
+            for action in actions(statement) {
+                assert!(!action.ends_with(":*") || !allows, "{name} allows every action of a service: {action}");
+            }
+        }
+    }
+    assert!(checked > 10, "the policies were found");
+
+    // The SAM policy templates in use are each scoped to one resource of this template.
+    for (_, (name, function)) in functions(&template) {
+        for policy in list(at(function, &["Properties", "Policies"])) {
+            let Some(map) = untag(policy).as_mapping() else { continue };
+            for (kind, parameters) in map {
+                if kind.as_str() == Some("Statement") {
+                    continue;
+                }
+                let scoped: Vec<_> = parameters.as_mapping().expect("parameters").values().collect();
+                assert!(
+                    !scoped.is_empty() && scoped.iter().all(|v| reference(v).is_some()),
+                    "{name}: {kind:?} is scoped to a resource of this template"
+                );
+            }
+        }
+    }
+}
