@@ -11,6 +11,7 @@ use r2w_payments::PaymentSettings;
 use r2w_shared::clock::SystemClock;
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::{App, Config};
+use r2w_tests::stripe_signature;
 use r2w_upload::Received;
 use serde_json::{Value, json};
 
@@ -471,23 +472,4 @@ async fn payment_publishes_the_site_at_its_address() {
     let site = running.http.get(running.url("/paying-person/")).send().await.expect("site");
     assert_eq!(site.status(), 200);
     assert!(site.text().await.expect("html").contains("Paying Person"));
-}
-
-/// The `Stripe-Signature` Stripe's own library (npm `stripe`) makes for `payload`, now.
-fn stripe_signature(payload: &str, secret: &str) -> String {
-    use std::io::Write;
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let mut node = std::process::Command::new("node")
-        .arg("functions/stripe-webhook/tests/support/sign.mjs")
-        .arg(secret)
-        .arg(time::OffsetDateTime::now_utc().unix_timestamp().to_string())
-        .current_dir(root)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("node");
-    node.stdin.take().expect("stdin").write_all(payload.as_bytes()).expect("payload");
-    let output = node.wait_with_output().expect("signed");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).expect("header")
 }

@@ -144,7 +144,14 @@ impl Server {
         context.request_id = Some(uuid::Uuid::new_v4().simple().to_string());
         let request = lambda_http::http::Request::from_parts(parts, body)
             .with_request_context(RequestContext::ApiGatewayV2(context));
-        let response = match routes::function_for(request.method().as_str(), &path) {
+        hyper_response(self.dispatch(request).await)
+    }
+
+    /// A request as API Gateway hands it to a function, to the function the route table names
+    /// (anything else is what S3 and the CDN serve in the cloud).
+    pub async fn dispatch(&self, request: lambda_http::Request) -> lambda_http::Response<Body> {
+        let path = request.uri().path().to_owned();
+        match routes::function_for(request.method().as_str(), &path) {
             Some("auth") => self.auth.handle(request).await,
             Some("portfolios") => self.portfolios.handle(request).await,
             Some("upload") => self.uploads.handle(request).await,
@@ -158,8 +165,7 @@ impl Server {
             },
             _ if path.starts_with("/v1/") => Error::NotFound("route".into()).to_response(None),
             _ => self.files.handle(request).await,
-        };
-        hyper_response(response)
+        }
     }
 }
 
