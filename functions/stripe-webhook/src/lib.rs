@@ -17,3 +17,25 @@ pub use settings::PaymentSettings;
 /// while one is being rolled).
 pub const STRIPE_SECRET_KEY: &str = "stripe-secret-key";
 pub const STRIPE_WEBHOOK_SECRET: &str = "stripe-webhook-secret";
+
+/// The answer of a payments route while its secret has no value (a fresh deployment, or a
+/// machine without Stripe): 503, instead of a function that fails to start. The detail, which
+/// secret to set, is for the operator's log, not the caller.
+pub fn not_configured(secret: &str) -> lambda_http::Response<lambda_http::Body> {
+    let variable = r2w_shared::secrets::env_var_name(secret);
+    let message = format!("payments are not configured here: the secret {secret} (locally {variable}) has no value");
+    r2w_shared::Error::Unavailable(message).to_response(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unconfigured_payments_route_is_unavailable_not_broken() {
+        let response = not_configured(STRIPE_WEBHOOK_SECRET);
+        assert_eq!(response.status(), 503, "Stripe retries a 503, so early events are not lost");
+        let body = String::from_utf8_lossy(response.body().as_ref()).into_owned();
+        assert!(body.contains("urn:r2w:problem:unavailable"), "{body}");
+    }
+}

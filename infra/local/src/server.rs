@@ -24,7 +24,7 @@ use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
 use r2w_payments::signature::signing_secrets;
 use r2w_payments::stripe::StripeApi;
-use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi};
+use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::files::MAX_UPLOAD_BYTES;
@@ -157,20 +157,16 @@ impl Server {
             Some("upload") => self.uploads.handle(request).await,
             Some("payments") => match &self.payments {
                 Some(payments) => payments.handle(request).await,
-                None => not_configured("STRIPE_SECRET_KEY"),
+                None => not_configured(STRIPE_SECRET_KEY),
             },
             Some("stripe-webhook") => match &self.webhook {
                 Some(webhook) => webhook.handle(request).await,
-                None => not_configured("STRIPE_WEBHOOK_SECRET"),
+                None => not_configured(STRIPE_WEBHOOK_SECRET),
             },
             _ if path.starts_with("/v1/") => Error::NotFound("route".into()).to_response(None),
             _ => self.files.handle(request).await,
         }
     }
-}
-
-fn not_configured(secret: &str) -> lambda_http::Response<Body> {
-    Error::Unavailable(format!("payments are not configured here: set {secret} (see .env.example)")).to_response(None)
 }
 
 fn hyper_response(response: lambda_http::Response<Body>) -> HttpResponse {

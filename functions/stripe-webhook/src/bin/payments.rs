@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use lambda_http::{Request, service_fn};
 use r2w_payments::stripe::StripeApi;
-use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY};
+use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, not_configured};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::SystemClock;
+use r2w_shared::secrets::SecretsError;
 use r2w_shared::{App, Config, telemetry};
 
 #[tokio::main]
@@ -16,7 +17,17 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init(config.log_format);
     let settings = PaymentSettings::from_vars(std::env::vars(), &config.public_url)?;
     let app = App::from_config(config).await?;
-    let secret_key = app.secrets.get(STRIPE_SECRET_KEY).await?;
+    let secret_key = match app.secrets.get(STRIPE_SECRET_KEY).await {
+        Ok(key) => key,
+        Err(SecretsError::NotFound(_)) => {
+            tracing::warn!(secret = STRIPE_SECRET_KEY, "no value: payments answer 503 until one is stored");
+            return lambda_http::run(service_fn(|_: Request| async {
+                Ok::<_, Infallible>(not_configured(STRIPE_SECRET_KEY))
+            }))
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let stripe = StripeApi::new(settings.api_base.clone(), secret_key)?;
     let tokens = Arc::new(AccessTokens::for_app(&app).await?);
     let api = PaymentsApi::new(app, tokens, stripe, settings, Arc::new(SystemClock));

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use lambda_http::{Request, service_fn};
 use r2w_payments::signature::signing_secrets;
-use r2w_payments::{STRIPE_WEBHOOK_SECRET, WebhookApi};
+use r2w_payments::{STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured};
 use r2w_shared::clock::SystemClock;
+use r2w_shared::secrets::SecretsError;
 use r2w_shared::{App, Config, telemetry};
 
 #[tokio::main]
@@ -14,9 +15,18 @@ async fn main() -> Result<(), lambda_http::Error> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
     let app = App::from_config(config).await?;
-    let secrets = signing_secrets(&app.secrets.get(STRIPE_WEBHOOK_SECRET).await?);
+    let secrets = match app.secrets.get(STRIPE_WEBHOOK_SECRET).await {
+        Ok(value) => signing_secrets(&value),
+        Err(SecretsError::NotFound(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
     if secrets.is_empty() {
-        return Err("the Stripe webhook signing secret is empty".into());
+        // Stripe retries a 503 for three days: events sent before the secret is stored still land.
+        tracing::warn!(secret = STRIPE_WEBHOOK_SECRET, "no value: the webhook answers 503 until one is stored");
+        return lambda_http::run(service_fn(|_: Request| async {
+            Ok::<_, Infallible>(not_configured(STRIPE_WEBHOOK_SECRET))
+        }))
+        .await;
     }
     let api = WebhookApi::new(app, secrets, Arc::new(SystemClock));
     let api = &api;
