@@ -2,10 +2,11 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 TOOLS := .venv-tools
+SAM := .venv-sam
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve watch site test tools schema bench clean-tools
+.PHONY: help demo serve watch site test tools schema bench package clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -31,11 +32,16 @@ site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/
 test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
 	scripts/test.sh
 
-tools: $(TOOLS)/.installed node_modules/.installed ## Install the test tools (moto, npm packages)
+tools: $(TOOLS)/.installed $(SAM)/.installed node_modules/.installed ## Install the test tools (moto, cargo-lambda, SAM CLI, cfn-lint, npm packages)
 
 $(TOOLS)/.installed: scripts/requirements-tools.txt
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-tools.txt
+	touch $@
+
+$(SAM)/.installed: scripts/requirements-sam.txt
+	$(PYTHON) -m venv $(SAM)
+	$(SAM)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-sam.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -54,5 +60,10 @@ bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftote
 	cargo build --profile bench -p r2w-local --bin r2w
 	scripts/bench-serve.py target/release/r2w
 
+package: tools ## sam build: every function for arm64 (release, stripped) into .aws-sam/, then their sizes
+	rustup target add aarch64-unknown-linux-gnu
+	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam build --beta-features
+	scripts/package-sizes.sh
+
 clean-tools:
-	rm -rf $(TOOLS) node_modules
+	rm -rf $(TOOLS) $(SAM) node_modules
