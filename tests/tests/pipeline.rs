@@ -472,4 +472,14 @@ async fn payment_publishes_the_site_at_its_address() {
     let site = running.http.get(running.url("/paying-person/")).send().await.expect("site");
     assert_eq!(site.status(), 200);
     assert!(site.text().await.expect("html").contains("Paying Person"));
+
+    // A path with nothing behind it gets the store's error page, as the CDN answers it.
+    let missing = running.http.get(running.url("/paying-person/no-such-page.html")).send().await.expect("missing");
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/html"));
+    let page = missing.text().await.expect("html");
+    assert!(page.contains("Page not found") && page.contains("/errors/assets/"), "{page}");
+    let css = page.split("href=\"").find_map(|rest| rest.split('"').next().filter(|h| h.ends_with(".css")));
+    let css = running.http.get(running.url(css.expect("a stylesheet"))).send().await.expect("css");
+    assert_eq!(css.status(), 200, "the error page's stylesheet is served");
 }

@@ -24,7 +24,9 @@ use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
 use r2w_payments::signature::signing_secrets;
 use r2w_payments::stripe::StripeApi;
-use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured};
+use r2w_payments::{
+    PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured,
+};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::files::MAX_UPLOAD_BYTES;
