@@ -91,6 +91,7 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
         filename: "cv.txt".into(),
         content_type: "text/plain".into(),
         size: 20,
+        sha256: None,
         created_at: now,
     };
     let key = upload.object_key();

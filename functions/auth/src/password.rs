@@ -4,6 +4,10 @@
 //! Storage Cheat Sheet recommends, chosen because a Lambda of 512 MB hashes in well under
 //! 100 ms with it (figures in docs/benchmarks.md). They travel inside each PHC string, so a
 //! later change applies to new hashes and to old ones as their owners next sign in.
+//!
+//! Accounts imported from the original app (docs/migration.md) may hold its bcrypt hashes
+//! (`$2b$12$…`, passlib). Those are checked as bcrypt checks them — only the first 72 bytes of
+//! the password count — and replaced by argon2id at the first successful sign-in.
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use r2w_shared::Error;
@@ -77,7 +81,13 @@ impl Passwords {
             return Ok(false);
         }
         let matched = tokio::task::spawn_blocking(move || {
-            hasher().verify_password(password.expose_secret().as_bytes(), stored.as_str()).is_ok()
+            let password = password.expose_secret().as_bytes();
+            if is_bcrypt(&stored) {
+                // Truncating, as passlib and every bcrypt did when the hash was made.
+                bcrypt::verify(password, &stored).unwrap_or(false)
+            } else {
+                hasher().verify_password(password, stored.as_str()).is_ok()
+            }
         })
         .await
         .map_err(|e| Error::Internal(format!("password check: {e}")))?;
@@ -88,6 +98,12 @@ impl Passwords {
     pub fn needs_rehash(hash: &str) -> bool {
         !hash.starts_with(&format!("$argon2id$v=19$m={MEMORY_KIB},t={PASSES},p={LANES}$"))
     }
+}
+
+/// A bcrypt hash in modular crypt form: `$2a$`, `$2b$` or `$2y$`, cost, 53 characters of salt
+/// and hash.
+fn is_bcrypt(hash: &str) -> bool {
+    hash.len() == 60 && ["$2a$", "$2b$", "$2y$"].iter().any(|prefix| hash.starts_with(prefix))
 }
 
 fn hasher() -> Argon2<'static> {

@@ -2,11 +2,15 @@
 //! the same file extracted again (a retried step, a re-upload) costs no second call. Only
 //! Claude's answers are cached; the heuristic is cheaper to run than to look up, and caching
 //! it would stand in the way of a later Claude extraction.
+//!
+//! Extractions imported from the original app (docs/migration.md) are filed under the same
+//! file hash with their own model, as `imported#{model}`: a re-upload of a file the original
+//! app had already read is answered from there, without a call.
 
 use std::sync::Arc;
 
 use r2w_shared::model::CvData;
-use r2w_shared::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_shared::store::{Expect, Item, ItemKey, Query, Table, TableError};
 use sha2::{Digest, Sha256};
 
 /// Cached CVs are personal data: they go after 30 days.
@@ -20,12 +24,26 @@ pub struct ExtractionCache {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheKey(ItemKey);
 
+const IMPORTED: &str = "imported#";
+
 impl CacheKey {
     pub fn new(original: &[u8], model: &str, prompt_version: &str) -> Self {
-        let digest = Sha256::digest(original);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Self(ItemKey::new(format!("EXTRACTION#{hex}"), format!("{model}#{prompt_version}")))
+        Self(ItemKey::new(partition(&sha256_hex(original)), format!("{model}#{prompt_version}")))
     }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn partition(sha256_hex: &str) -> String {
+    format!("EXTRACTION#{sha256_hex}")
+}
+
+/// A SHA-256 written as 64 hexadecimal digits, in lower case.
+fn digest_hex(text: &str) -> Option<String> {
+    let text = text.trim().to_ascii_lowercase();
+    (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())).then_some(text)
 }
 
 impl ExtractionCache {
@@ -48,6 +66,25 @@ impl ExtractionCache {
     pub async fn put(&self, key: &CacheKey, cv: &CvData, now: i64) -> Result<(), TableError> {
         let item = Item::with_data(key.0.clone(), cv)?.expiring_at(now + TTL_SECS);
         self.table.put(item, Expect::Anything).await
+    }
+
+    /// Files an extraction the original app made of the file with this SHA-256 (hex), unless
+    /// one is there already. `Ok(false)`: it was (an import run again), or the hash is not one.
+    pub async fn put_imported(&self, sha256: &str, model: &str, cv: &CvData, now: i64) -> Result<bool, TableError> {
+        let Some(hex) = digest_hex(sha256) else { return Ok(false) };
+        let key = ItemKey::new(partition(&hex), format!("{IMPORTED}{model}"));
+        let item = Item::with_data(key, cv)?.expiring_at(now + TTL_SECS);
+        match self.table.put(item, Expect::Absent).await {
+            Ok(()) => Ok(true),
+            Err(TableError::ConditionFailed { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An imported extraction of `original`, if the original app had read the same bytes.
+    pub async fn imported(&self, original: &[u8]) -> Result<Option<CvData>, TableError> {
+        let page = self.table.query(Query::partition(partition(&sha256_hex(original)), IMPORTED)).await?;
+        Ok(page.items.iter().find_map(|item| item.data_as::<CvData>().ok()))
     }
 }
 

@@ -105,6 +105,11 @@ impl Extractor {
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "extraction cache unreadable; calling Claude"),
         }
+        match self.cache.imported(&original).await {
+            Ok(Some(cv)) => return Ok(cv),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "imported extractions unreadable; calling Claude"),
+        }
 
         let failure = match self.breaker.permit().await {
             Permit::Refused { until } => LlmError::Unavailable(format!(

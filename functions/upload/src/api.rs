@@ -132,6 +132,7 @@ impl UploadApi {
             filename: filename.to_owned(),
             content_type: kind.content_type().to_owned(),
             size: body.size,
+            sha256: None,
             created_at: now,
         };
         let key = upload.object_key();

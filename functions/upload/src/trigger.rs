@@ -80,6 +80,9 @@ impl UploadTrigger {
             JobStatus::Failed if job.step(Step::Extract).is_none() => {
                 return Ok(Received::Rejected(job.failure.map(|f| f.message).unwrap_or_default()));
             }
+            // Done already: a repeated event, or an original imported together with its CV
+            // (docs/migration.md), whose store event must not extract it again.
+            JobStatus::Succeeded => return Ok(Received::AlreadyStarted),
             _ => {}
         }
         let run = PipelineRun {

@@ -2,6 +2,7 @@
 //! the server that puts every function behind one port. The `r2w` binary (main.rs) is its command line.
 
 pub mod files;
+pub mod legacy;
 pub mod pipeline;
 pub mod routes;
 pub mod server;

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod demo;
 use r2w_build_portfolio::{SiteOptions, Theme};
 use r2w_extract::extractor::{Extractor, Mode};
+use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
 use r2w_shared::{App, Config, telemetry};
@@ -85,6 +86,22 @@ enum Command {
         /// preview URL and exits.
         #[arg(long, conflicts_with_all = ["port", "data_dir", "once"])]
         server: Option<url::Url>,
+    },
+    /// Import the original app's SQLite database and upload folder into the configured backend
+    /// (embedded by default, AWS with R2W_BACKEND=aws). Safe to run again: what is there stays.
+    ImportLegacy {
+        /// The original's database (its default was data/resume2website.db).
+        #[arg(long)]
+        db: PathBuf,
+        /// The original's upload folder (its default was data/uploads).
+        #[arg(long)]
+        uploads: PathBuf,
+        /// Read everything and report what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also keep the uploads of anonymous visitors that no account claimed.
+        #[arg(long)]
+        include_anonymous: bool,
     },
 }
 
@@ -192,6 +209,19 @@ async fn run(cli: Cli) -> Result<String, CliError> {
         Command::Config => {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
             Ok(format!("{config:#?}"))
+        }
+        Command::ImportLegacy { db, uploads, dry_run, include_anonymous } => {
+            let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
+            telemetry::init(config.log_format);
+            let app = App::from_config(config).await.map_err(|e| CliError::Invalid(e.to_string()))?;
+            let database = LegacyDatabase::open(&db).map_err(|e| CliError::Invalid(e.to_string()))?;
+            let options = ImportOptions { dry_run, include_anonymous };
+            let report = Importer::new(app, Arc::new(SystemClock), options)
+                .run(&database, &uploads)
+                .await
+                .map_err(|e| CliError::Invalid(format!("the import stopped (run it again to continue): {e}")))?;
+            let heading = if dry_run { "dry run: nothing was written" } else { "import finished" };
+            Ok(format!("{heading}\n\n{report}"))
         }
         Command::Serve { port, data_dir } => {
             let (listener, server, base) = start_server(port, data_dir).await?;

@@ -18,6 +18,9 @@ pub struct UploadRecord {
     pub filename: String,
     pub content_type: String,
     pub size: u64,
+    /// SHA-256 of the original (hex), where it was known when recorded (an imported one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -53,6 +56,16 @@ pub async fn create(table: &dyn Table, upload: &UploadRecord, job: &crate::model
             TransactOp::Put(Item::with_data(super::jobs::key(&job.user_id, &job.id), job)?, Expect::Absent),
         ])
         .await
+}
+
+/// Stores an upload that belongs to a job already recorded (a further file of an imported
+/// multi-file upload). `Ok(false)` when it is there already.
+pub async fn add_to_job(table: &dyn Table, upload: &UploadRecord) -> Result<bool, TableError> {
+    match table.put(Item::with_data(key(&upload.user_id, &upload.id), upload)?, Expect::Absent).await {
+        Ok(()) => Ok(true),
+        Err(TableError::ConditionFailed { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn load(table: &dyn Table, user: &UserId, upload: &UploadId) -> Result<Option<UploadRecord>, TableError> {

@@ -29,6 +29,9 @@ pub struct UserRecord {
     /// Set when deletion starts: the account accepts nothing more while it is being erased.
     #[serde(default)]
     pub deleting: bool,
+    /// Where an account imported from the original app came from (docs/migration.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<ImportedAccount>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -47,10 +50,32 @@ impl UserRecord {
             identities: Vec::new(),
             session_epoch: 0,
             deleting: false,
+            imported: None,
             created_at: now,
             updated_at: now,
         }
     }
+}
+
+/// The original app's account this one was imported from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedAccount {
+    pub legacy_user_id: String,
+    pub password: ImportedPassword,
+}
+
+/// What became of the original app's password hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportedPassword {
+    /// Kept; checked as bcrypt and replaced by argon2id at the first sign-in.
+    Bcrypt,
+    /// An unsalted SHA-256 (an old scheme, or the random password of an OAuth sign-up): not
+    /// kept. The account signs in through a provider, never with that hash.
+    UnsaltedSha256Dropped,
+    /// Missing or of no known form: not kept.
+    None,
 }
 
 /// An account at a sign-in provider (`google`, `linkedin`, `github`) and its stable subject id.

@@ -193,6 +193,22 @@ fn tokens(line: &str) -> Vec<(Token, usize, usize)> {
     out
 }
 
+/// One date as a form field holds it ("Jan 2020", "03/2018", "2019-06", "2019", "Present"):
+/// `Some(None)` is "present", `None` is text that is not exactly one date.
+pub fn field_date(text: &str) -> Option<Option<PartialDate>> {
+    let text = text.trim().trim_end_matches('.');
+    if let Ok(date) = text.parse::<PartialDate>() {
+        return Some(Some(date));
+    }
+    match tokens(text).as_slice() {
+        [(token, 0, end)] if *end == text.len() => Some(match token {
+            Token::Date(date) => Some(*date),
+            Token::Present => None,
+        }),
+        _ => None,
+    }
+}
+
 /// The first date range in `line`: two dates (or a date and "present") joined by a dash or a
 /// word like "to"; or "since DATE"; or a single date standing alone next to separators.
 pub fn find_range(line: &str) -> Option<Found> {
@@ -253,6 +269,19 @@ mod tests {
         assert_eq!(range("תל אביב | ינואר 2021 – היום"), (s("2021-01"), None, true));
         assert_eq!(range("since 2019"), (s("2019"), None, true));
         assert_eq!(range("Graduated 2015"), (None, s("2015"), false));
+    }
+
+    #[test]
+    fn a_field_holding_one_date() {
+        let date = |text: &str| field_date(text).map(|d| d.map(|d| d.to_string()));
+        assert_eq!(date("Jan 2020"), Some(s("2020-01")));
+        assert_eq!(date(" 2019-06 "), Some(s("2019-06")));
+        assert_eq!(date("03/2018"), Some(s("2018-03")));
+        assert_eq!(date("2021-02-30"), None, "no such day");
+        assert_eq!(date("2015"), Some(s("2015")));
+        assert_eq!(date("Present"), Some(None));
+        assert_eq!(date("Spring 2020"), None, "a season is not a date: the text is kept elsewhere");
+        assert_eq!(date("2019 - 2020"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use r2w_shared::model::{
     Location, ProfileLink, Project, SkillCategory,
 };
 
-pub use dates::find_range;
+pub use dates::{field_date, find_range};
 pub use headings::{Section, heading};
 
 /// The CV data found in `text`.
