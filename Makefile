@@ -59,6 +59,7 @@ bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftote
 	cargo bench -p r2w-stripe-webhook --bench webhook
 	cargo build --profile bench -p r2w-local --bin r2w
 	scripts/bench-serve.py target/release/r2w
+	scripts/bench-import.sh target/release/r2w
 
 package: tools ## sam build: every function for arm64 (release, stripped) into .aws-sam/, then their sizes
 	rustup target add aarch64-unknown-linux-gnu
