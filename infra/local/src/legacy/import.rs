@@ -259,13 +259,13 @@ impl Importer {
         let uploaded_at = legacy.upload_date.as_deref().and_then(naive_utc).unwrap_or_else(|| self.clock.now());
 
         // 1. The originals, byte for byte.
-        if files.is_empty() {
-            note(report, "an upload whose original file is missing from the folder");
+        if files.is_empty() && legacy.cv_data.is_some() {
+            note(report, "an upload whose original file is missing from the folder (its CV data is imported)");
         }
         let mut stored = Vec::new();
         for (n, file) in files.iter().enumerate() {
             let upload = if n == 0 { upload_id.clone() } else { part_id(&upload_id, n) };
-            stored.push(self.store_original(&user, &upload, file, legacy, report).await?);
+            stored.push(self.store_original(&user, &upload, &job_id, file, legacy, report).await?);
         }
 
         // 2. The old JSON, kept as it was, beside the original.
@@ -316,7 +316,7 @@ impl Importer {
             if record.is_none() {
                 skip(report, "an upload with neither an original nor CV data");
             }
-            return self.record_job(&user, &job_id, None, record.as_ref(), portfolio, legacy, uploaded_at).await;
+            return self.record_job(&user, &job_id, record.as_ref(), portfolio, legacy, uploaded_at).await;
         };
         let job = self.job(&user, &job_id, Some(&first), record.as_ref(), portfolio, legacy, uploaded_at);
         if self.options.dry_run {
@@ -336,6 +336,7 @@ impl Importer {
         &self,
         user: &UserId,
         upload: &UploadId,
+        job: &JobId,
         file: &OriginalFile,
         legacy: &LegacyUpload,
         report: &mut Report,
@@ -375,7 +376,7 @@ impl Importer {
         Ok(UploadRecord {
             id: upload.clone(),
             user_id: user.clone(),
-            job_id: id_from::<JobId>(&legacy.job_id).unwrap_or_else(JobId::random),
+            job_id: job.clone(),
             filename,
             content_type,
             size: bytes.len() as u64,
@@ -385,12 +386,10 @@ impl Importer {
     }
 
     /// A job with no original to hang on (its file is lost): recorded on its own.
-    #[allow(clippy::too_many_arguments)]
     async fn record_job(
         &self,
         user: &UserId,
         job_id: &JobId,
-        upload: Option<&UploadRecord>,
         cv: Option<&CvRecord>,
         portfolio: Option<PortfolioId>,
         legacy: &LegacyUpload,
@@ -399,7 +398,7 @@ impl Importer {
         if self.options.dry_run || cv.is_none() {
             return Ok(());
         }
-        let job = self.job(user, job_id, upload, cv, portfolio, legacy, at);
+        let job = self.job(user, job_id, None, cv, portfolio, legacy, at);
         match jobs::create(self.app.table.as_ref(), &job).await {
             Ok(()) | Err(TableError::ConditionFailed { .. }) => Ok(()),
             Err(e) => Err(e.into()),
