@@ -3,13 +3,14 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// The `Stripe-Signature` Stripe's own library (npm `stripe`) makes for `payload`, now.
-pub fn stripe_signature(payload: &str, secret: &str) -> String {
+/// The `Stripe-Signature` Stripe's own library (npm `stripe`) makes for `payload` at `timestamp`
+/// (unix seconds), as Stripe would deliver it.
+pub fn stripe_signature(payload: &str, secret: &str, timestamp: i64) -> String {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let mut node = Command::new("node")
         .arg("functions/stripe-webhook/tests/support/sign.mjs")
         .arg(secret)
-        .arg(time::OffsetDateTime::now_utc().unix_timestamp().to_string())
+        .arg(timestamp.to_string())
         .current_dir(root)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -19,4 +20,9 @@ pub fn stripe_signature(payload: &str, secret: &str) -> String {
     let output = node.wait_with_output().expect("signed");
     assert!(output.status.success(), "sign.mjs failed");
     String::from_utf8(output.stdout).expect("header")
+}
+
+/// Now, in unix seconds (what a fresh delivery is signed with).
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }

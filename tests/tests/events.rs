@@ -23,7 +23,7 @@ use r2w_shared::clock::{Clock, SystemClock};
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::store::{BlobKey, PutOptions};
 use r2w_shared::{App, Config};
-use r2w_tests::stripe_signature;
+use r2w_tests::{now, stripe_signature};
 use r2w_upload::UploadTrigger;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, path_regex};
@@ -162,6 +162,11 @@ impl World {
         (status, json)
     }
 
+    fn extract_task(&self) -> ExtractTask {
+        let extractor = Extractor::for_app(&self.app, Arc::clone(&self.clock)).expect("extractor");
+        ExtractTask::new(self.app.clone(), extractor, Arc::clone(&self.clock))
+    }
+
     async fn settled(&self, token: &str, job: &str) -> Value {
         for _ in 0..200 {
             let (status, view) = self.call("GET", &format!("/v1/jobs/{job}"), Some(token), None).await;
@@ -186,7 +191,7 @@ impl World {
     async fn http(&self, file: &str) -> (u16, Value) {
         let mut event: Value = serde_json::from_str(&self.event(file)).expect("JSON");
         if let Some(payload) = event["headers"].get("stripe-signature").and(event["body"].as_str()) {
-            let signature = stripe_signature(payload, WEBHOOK_SECRET);
+            let signature = stripe_signature(payload, WEBHOOK_SECRET, now());
             event["headers"]["stripe-signature"] = Value::String(signature);
         }
         let request = lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event");
@@ -245,11 +250,7 @@ async fn the_s3_sample_starts_the_pipeline_for_the_stored_original() {
     let world = World::new(false).await;
     let event: aws_lambda_events::s3::S3Event =
         serde_json::from_str(&world.event("upload-trigger/original-stored.json")).expect("an S3 event");
-    let extract = ExtractTask::new(
-        world.app.clone(),
-        Extractor::for_app(&world.app, Arc::clone(&world.clock)).expect("extractor"),
-        Arc::clone(&world.clock),
-    );
+    let extract = world.extract_task();
     let pipeline = Arc::new(local_pipeline(&world.app, extract, Arc::clone(&world.clock)).expect("pipeline"));
     let trigger = UploadTrigger::new(world.app.clone(), pipeline, Arc::clone(&world.clock));
     let received = trigger.handle(event).await.expect("handled");
@@ -264,11 +265,7 @@ async fn the_task_samples_run_the_pipeline_steps() {
     let world = World::new(false).await;
     let input: r2w_extract::task::TaskInput =
         serde_json::from_str(&world.event("extract/task-input.json")).expect("extract input");
-    let extract = ExtractTask::new(
-        world.app.clone(),
-        Extractor::for_app(&world.app, Arc::clone(&world.clock)).expect("extractor"),
-        Arc::clone(&world.clock),
-    );
+    let extract = world.extract_task();
     let extracted = extract.run(input).await.expect("extracted");
 
     let mut world = world;

@@ -11,7 +11,7 @@ use r2w_payments::PaymentSettings;
 use r2w_shared::clock::SystemClock;
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::{App, Config};
-use r2w_tests::stripe_signature;
+use r2w_tests::{now, stripe_signature};
 use r2w_upload::Received;
 use serde_json::{Value, json};
 
@@ -458,7 +458,7 @@ async fn payment_publishes_the_site_at_its_address() {
         "data": {"object": {"id": "cs_test_e2e", "object": "checkout.session", "client_reference_id": order,
                             "metadata": {"order_id": order}, "payment_status": "paid", "payment_intent": "pi_e2e"}}})
     .to_string();
-    let signature = stripe_signature(&event, webhook_secret);
+    let signature = stripe_signature(&event, webhook_secret, now());
     let delivered = running
         .http
         .post(running.url("/v1/payments/webhook"))

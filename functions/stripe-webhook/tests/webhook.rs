@@ -12,9 +12,10 @@ use r2w_shared::clock::{Clock, SystemClock};
 use r2w_shared::model::{OrderId, PortfolioId, UserId};
 use r2w_shared::records::orders::{self, OrderRecord, OrderStatus};
 use r2w_shared::store::BlobKey;
+use r2w_tests::{now, stripe_signature};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use support::{World, now, stripe_signature};
+use support::World;
 
 const SECRET: &str = "whsec_test_current";
 const OLD_SECRET: &str = "whsec_test_previous";

@@ -2,8 +2,6 @@
 //! start.
 #![allow(dead_code)] // each test binary uses its own subset
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use r2w_build_portfolio::task::{BuildTask, TaskInput};
@@ -86,27 +84,4 @@ impl World {
             portfolios::load(self.app.table.as_ref(), user, portfolio).await.expect("load").expect("portfolio");
         record.published.map(|p| p.slug.to_string())
     }
-}
-
-/// The `Stripe-Signature` header Stripe's own library (npm `stripe`) makes for `payload`.
-pub fn stripe_signature(payload: &str, secret: &str, timestamp: i64) -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/sign.mjs");
-    let mut child = Command::new("node")
-        .arg(script)
-        .arg(secret)
-        .arg(timestamp.to_string())
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("node (npm ci installs the stripe package)");
-    child.stdin.take().expect("stdin").write_all(payload.as_bytes()).expect("payload");
-    let output = child.wait_with_output().expect("node ran");
-    assert!(output.status.success(), "signing with the stripe package failed");
-    String::from_utf8(output.stdout).expect("header")
-}
-
-pub fn now() -> i64 {
-    SystemClock.unix_now()
 }
