@@ -156,14 +156,10 @@ pub enum SitePath {
 /// The CDN's rules (the `SitePaths` viewer-request function in template.yaml; a test runs both
 /// over the same cases): a bare site address gets its slash, a folder its `index.html`,
 /// `previews/` and `errors/` are stored as they are, anything else is a published site's file
-/// under `sites/`. A redirect never leaves the site: only a slug-shaped segment gets one
+/// under `sites/`. A redirect never leaves the site: only a slug gets one
 /// (`/\evil.example` would be protocol-relative to a browser).
 pub fn site_path(relative: &str) -> SitePath {
-    let slug_shaped = (3..=40).contains(&relative.len())
-        && relative
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
-    if slug_shaped {
+    if r2w_shared::model::Slug::parse(relative).is_ok() {
         return SitePath::Redirect(format!("{relative}/"));
     }
     let file = if relative.is_empty() || relative.ends_with('/') {

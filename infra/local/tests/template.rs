@@ -354,6 +354,8 @@ fn the_cdn_maps_paths_like_the_local_server() {
         "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "/previews",
+        "/uploads",
+        "/dana-levi",
     ];
     let harness = format!(
         "{code}\nconst cases = {};\nfor (const uri of cases) {{\n  const out = handler({{ request: {{ uri, headers: {{}} }} }});\n  console.log(out.statusCode ? 'redirect ' + out.headers.location.value : out.uri);\n}}\n",
@@ -373,6 +375,16 @@ fn the_cdn_maps_paths_like_the_local_server() {
         })
         .collect();
     assert_eq!(cdn, local);
+    let reserved: Vec<String> = code
+        .split("var RESERVED = [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("the reserved list")
+        .split(',')
+        .map(|w| w.trim().trim_matches('"').to_owned())
+        .filter(|w| !w.is_empty())
+        .collect();
+    assert_eq!(reserved, r2w_shared::model::RESERVED_SLUGS, "the CDN knows the reserved slugs");
     assert_eq!(local[0], "redirect /ada-lovelace/");
     assert_eq!(local[1], "/sites/ada-lovelace/index.html");
     assert_eq!(local[4], "/previews/p1/token/index.html");

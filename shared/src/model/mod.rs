@@ -15,7 +15,7 @@ pub use email::{Email, EmailError};
 pub use ids::{CvId, IdError, JobId, OrderId, PortfolioId, UploadId, UserId};
 pub use job::{Job, JobFailure, JobStatus, JobStep, Step, StepStatus};
 pub use language::{LanguageTag, TextDirection};
-pub use slug::{Slug, SlugError};
+pub use slug::{RESERVED_SLUGS, Slug, SlugError};
 
 /// The JSON Schema of [`CvData`], as checked in at `shared/schema/cv-data.schema.json`.
 pub fn cv_json_schema() -> serde_json::Value {

@@ -7,8 +7,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub const MIN_SLUG_LEN: usize = 3;
 pub const MAX_SLUG_LEN: usize = 40;
 
-/// Paths the product uses itself, or that would mislead a visitor.
-const RESERVED: &[&str] = &[
+/// Paths the product uses itself, or that would mislead a visitor. The CDN's path function in
+/// template.yaml repeats the list (a test holds them equal).
+pub const RESERVED_SLUGS: &[&str] = &[
     "about",
     "account",
     "admin",
@@ -87,7 +88,7 @@ impl Slug {
         if !well_formed {
             return Err(SlugError::Invalid);
         }
-        if RESERVED.contains(&value.as_str()) {
+        if RESERVED_SLUGS.contains(&value.as_str()) {
             return Err(SlugError::Reserved(value));
         }
         Ok(Self(value))
