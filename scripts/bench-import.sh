@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 r2w=${1:-target/release/r2w}
 users=${2:-10000}
 cvs=${3:-20000}
-python=${R2W_TOOLS_PYTHON:-.venv-tools/bin/python}
+python=${R2W_TOOLS_VENV:-.venv-tools}/bin/python
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -38,9 +38,8 @@ struct Legacy {
 impl Legacy {
     fn make() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let python = std::env::var("R2W_TOOLS_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| root().join(".venv-tools/bin/python"));
+        let venv = std::env::var("R2W_TOOLS_VENV").map(PathBuf::from).unwrap_or_else(|_| root().join(".venv-tools"));
+        let python = venv.join("bin/python");
         let output = Command::new(&python)
             .arg(root().join("scripts/legacy-fixture.py"))
             .arg(dir.path())
