@@ -148,9 +148,15 @@ pub struct OriginalFile {
 /// `{job_id}{ext}`, `{owner}/{job_id}{ext}` (anonymous uploads) and `{job_id}/{NN}_{name}`
 /// (several files). `{job_id}_extracted.json` beside them is a stale snapshot, not an original.
 pub fn originals(uploads: &Path, owner: &str, job_id: &str) -> Result<Vec<OriginalFile>, SourceError> {
+    // Ids from the database name files here, so they may not name anything outside the folder.
+    let plain = |name: &str| !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
+    if !plain(job_id) {
+        return Ok(Vec::new());
+    }
+    let owner_folder = plain(owner).then(|| uploads.join(owner));
     let folder_error = |path: &Path, error| SourceError::Folder { path: path.display().to_string(), error };
     let mut found = Vec::new();
-    for folder in [uploads.to_path_buf(), uploads.join(owner)] {
+    for folder in std::iter::once(uploads.to_path_buf()).chain(owner_folder) {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -167,6 +173,8 @@ pub fn originals(uploads: &Path, owner: &str, job_id: &str) -> Result<Vec<Origin
             }
         }
     }
+    // The same order every run: the first file is the upload's original.
+    found.sort_by(|a, b| a.path.cmp(&b.path));
     let several = uploads.join(job_id);
     if several.is_dir() {
         let mut parts: Vec<OriginalFile> = Vec::new();
@@ -182,4 +190,27 @@ pub fn originals(uploads: &Path, owner: &str, job_id: &str) -> Result<Vec<Origin
         found.extend(parts);
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_cannot_reach_outside_the_upload_folder() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let uploads = root.path().join("uploads");
+        std::fs::create_dir_all(uploads.join("job-1")).expect("dirs");
+        std::fs::write(root.path().join("secret.txt"), b"not an upload").expect("outside");
+        std::fs::write(uploads.join("job-1.pdf"), b"%PDF").expect("original");
+        std::fs::write(uploads.join("job-1").join("01_cv.pdf"), b"%PDF").expect("part");
+        std::fs::write(uploads.join("job-1_extracted.json"), b"{}").expect("snapshot");
+        assert!(originals(&uploads, "u", "../secret").expect("read").is_empty());
+        assert!(originals(&uploads, "..", "secret").expect("read").is_empty());
+        let found = originals(&uploads, "u", "job-1").expect("read");
+        let names: Vec<_> =
+            found.iter().map(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+        assert_eq!(names, [Some("job-1.pdf".to_owned()), Some("01_cv.pdf".to_owned())], "no snapshot");
+        assert_eq!(found[1].name.as_deref(), Some("cv.pdf"));
+    }
 }
