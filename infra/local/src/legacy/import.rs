@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::cv::convert;
-use super::source::{LegacyDatabase, LegacyUpload, LegacyUser, OriginalFile, SourceError, originals};
+use super::source::{LegacyDatabase, LegacyUpload, LegacyUser, OriginalFile, SourceError, UploadFolder};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {
@@ -129,6 +129,7 @@ impl Importer {
             cached_extractions: cache_rows.len(),
         };
 
+        let folder = UploadFolder::scan(uploads_dir)?;
         let accounts = self.import_users(&legacy_users, &mut report).await?;
         let latest = latest_upload_per_owner(&legacy_uploads);
         for upload in &legacy_uploads {
@@ -141,7 +142,7 @@ impl Importer {
                 None => Owner::Unclaimed,
             };
             let is_latest = latest.get(upload.user_id.as_str()) == Some(&upload.job_id.as_str());
-            self.import_upload(upload, owner, is_latest, uploads_dir, &mut report).await?;
+            self.import_upload(upload, owner, is_latest, &folder, &mut report).await?;
         }
         for row in &cache_rows {
             let cv = match serde_json::from_str::<Value>(&row.cv_data) {
@@ -236,7 +237,7 @@ impl Importer {
         legacy: &LegacyUpload,
         owner: Owner,
         is_latest: bool,
-        uploads_dir: &Path,
+        folder: &UploadFolder,
         report: &mut Report,
     ) -> Result<(), ImportError> {
         let (Ok(user), Some(job_id), Some(upload_id)) = (
@@ -248,7 +249,7 @@ impl Importer {
             return Ok(());
         };
         let table = self.app.table.as_ref();
-        let files = originals(uploads_dir, &legacy.user_id, &legacy.job_id)?;
+        let files = folder.originals(&legacy.user_id, &legacy.job_id);
         report.read.originals += files.len();
         // The job is written last: when it is there, so is everything before it.
         if let Some(done) = jobs::load(table, &user, &job_id).await? {

@@ -4,6 +4,7 @@
 //! and an old one may lack some: every column is read by name, and a missing one reads as
 //! empty.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::ValueRef;
@@ -144,52 +145,86 @@ pub struct OriginalFile {
     pub name: Option<String>,
 }
 
-/// The originals of `job_id` under `uploads`, in the three layouts the original app used:
-/// `{job_id}{ext}`, `{owner}/{job_id}{ext}` (anonymous uploads) and `{job_id}/{NN}_{name}`
-/// (several files). `{job_id}_extracted.json` beside them is a stale snapshot, not an original.
-pub fn originals(uploads: &Path, owner: &str, job_id: &str) -> Result<Vec<OriginalFile>, SourceError> {
-    // Ids from the database name files here, so they may not name anything outside the folder.
-    let plain = |name: &str| !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
-    if !plain(job_id) {
-        return Ok(Vec::new());
-    }
-    let owner_folder = plain(owner).then(|| uploads.join(owner));
-    let folder_error = |path: &Path, error| SourceError::Folder { path: path.display().to_string(), error };
-    let mut found = Vec::new();
-    for folder in std::iter::once(uploads.to_path_buf()).chain(owner_folder) {
-        let entries = match std::fs::read_dir(&folder) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(folder_error(&folder, e)),
-        };
-        for entry in entries {
-            let entry = entry.map_err(|e| folder_error(&folder, e))?;
+/// The upload folder, listed once: which files are whose. The original app kept its files in
+/// three layouts, all found by job id: `{job_id}{ext}`, `{owner}/{job_id}{ext}` (anonymous
+/// uploads) and `{job_id}/{NN}_{name}` (several files). `{job_id}_extracted.json` beside them is
+/// a stale snapshot, not an original. Looking files up in this index (rather than the folder)
+/// keeps the import linear, and a database id can only ever name a file that is in the folder.
+#[derive(Debug, Default)]
+pub struct UploadFolder {
+    /// `{job}{ext}` at the top, by job id.
+    top: HashMap<String, Vec<PathBuf>>,
+    /// `{owner}/{job}{ext}`, by (owner, job id).
+    owned: HashMap<(String, String), Vec<PathBuf>>,
+    /// `{job}/{NN}_{name}`, by job id, in file order.
+    parts: HashMap<String, Vec<OriginalFile>>,
+}
+
+impl UploadFolder {
+    pub fn scan(uploads: &Path) -> Result<Self, SourceError> {
+        let mut folder = Self::default();
+        for entry in list(uploads)? {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let is_original = name
-                .strip_prefix(job_id)
-                .is_some_and(|ext| ext.starts_with('.') && !ext[1..].contains(['.', '/']) && ext.len() <= 6);
-            if is_original && entry.path().is_file() {
-                found.push(OriginalFile { path: entry.path(), name: None });
+            let path = entry.path();
+            if path.is_file() {
+                if let Some(job) = job_of(&name) {
+                    folder.top.entry(job.to_owned()).or_default().push(path);
+                }
+                continue;
+            }
+            if !path.is_dir() {
+                continue;
+            }
+            for inner in list(&path)? {
+                let inner_name = inner.file_name().to_string_lossy().into_owned();
+                if !inner.path().is_file() {
+                    continue;
+                }
+                if let Some((number, given)) = inner_name.split_once('_')
+                    && !number.is_empty()
+                    && number.chars().all(|c| c.is_ascii_digit())
+                    && !given.is_empty()
+                {
+                    let part = OriginalFile { path: inner.path(), name: Some(given.to_owned()) };
+                    folder.parts.entry(name.clone()).or_default().push(part);
+                } else if let Some(job) = job_of(&inner_name) {
+                    folder.owned.entry((name.clone(), job.to_owned())).or_default().push(inner.path());
+                }
             }
         }
-    }
-    // The same order every run: the first file is the upload's original.
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    let several = uploads.join(job_id);
-    if several.is_dir() {
-        let mut parts: Vec<OriginalFile> = Vec::new();
-        for entry in std::fs::read_dir(&several).map_err(|e| folder_error(&several, e))? {
-            let entry = entry.map_err(|e| folder_error(&several, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some((number, given)) = name.split_once('_') else { continue };
-            if number.chars().all(|c| c.is_ascii_digit()) && !given.is_empty() && entry.path().is_file() {
-                parts.push(OriginalFile { path: entry.path(), name: Some(given.to_owned()) });
-            }
+        for files in folder.top.values_mut().chain(folder.owned.values_mut()) {
+            files.sort();
         }
-        parts.sort_by(|a, b| a.path.cmp(&b.path));
-        found.extend(parts);
+        for parts in folder.parts.values_mut() {
+            parts.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        Ok(folder)
     }
-    Ok(found)
+
+    /// The originals of `job_id`, the upload's own first, the same order every run.
+    pub fn originals(&self, owner: &str, job_id: &str) -> Vec<OriginalFile> {
+        let single = |path: &PathBuf| OriginalFile { path: path.clone(), name: None };
+        let mut found: Vec<OriginalFile> = self.top.get(job_id).into_iter().flatten().map(single).collect();
+        found.extend(self.owned.get(&(owner.to_owned(), job_id.to_owned())).into_iter().flatten().map(single));
+        found.extend(self.parts.get(job_id).into_iter().flatten().cloned());
+        found
+    }
+}
+
+fn list(folder: &Path) -> Result<Vec<std::fs::DirEntry>, SourceError> {
+    let error = |error| SourceError::Folder { path: folder.display().to_string(), error };
+    match std::fs::read_dir(folder) {
+        Ok(entries) => entries.map(|e| e.map_err(error)).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(error(e)),
+    }
+}
+
+/// `abc.pdf` -> `abc`: a file named by a job id and one extension (never `abc_extracted.json`,
+/// whose stem is not a job id the database holds).
+fn job_of(name: &str) -> Option<&str> {
+    let (stem, ext) = name.split_once('.')?;
+    (!stem.is_empty() && !ext.is_empty() && ext.len() <= 5 && !ext.contains('.')).then_some(stem)
 }
 
 #[cfg(test)]
@@ -197,17 +232,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_cannot_reach_outside_the_upload_folder() {
+    fn files_are_found_by_job_id_in_the_three_layouts_and_nowhere_else() {
         let root = tempfile::tempdir().expect("tempdir");
         let uploads = root.path().join("uploads");
         std::fs::create_dir_all(uploads.join("job-1")).expect("dirs");
+        std::fs::create_dir_all(uploads.join("anonymous_ab")).expect("dirs");
         std::fs::write(root.path().join("secret.txt"), b"not an upload").expect("outside");
         std::fs::write(uploads.join("job-1.pdf"), b"%PDF").expect("original");
         std::fs::write(uploads.join("job-1").join("01_cv.pdf"), b"%PDF").expect("part");
         std::fs::write(uploads.join("job-1_extracted.json"), b"{}").expect("snapshot");
-        assert!(originals(&uploads, "u", "../secret").expect("read").is_empty());
-        assert!(originals(&uploads, "..", "secret").expect("read").is_empty());
-        let found = originals(&uploads, "u", "job-1").expect("read");
+        std::fs::write(uploads.join("anonymous_ab").join("job-2.txt"), b"cv").expect("owned");
+        let folder = UploadFolder::scan(&uploads).expect("scan");
+        assert!(folder.originals("u", "../secret").is_empty());
+        assert!(folder.originals("..", "secret").is_empty());
+        assert!(folder.originals("someone-else", "job-2").is_empty(), "only in its owner's folder");
+        assert_eq!(folder.originals("anonymous_ab", "job-2").len(), 1);
+        let found = folder.originals("u", "job-1");
         let names: Vec<_> =
             found.iter().map(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
         assert_eq!(names, [Some("job-1.pdf".to_owned()), Some("01_cv.pdf".to_owned())], "no snapshot");
