@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::StreamExt;
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::themes::Theme;
 use r2w_extract::cache::ExtractionCache;
@@ -132,17 +133,40 @@ impl Importer {
         let folder = UploadFolder::scan(uploads_dir)?;
         let accounts = self.import_users(&legacy_users, &mut report).await?;
         let latest = latest_upload_per_owner(&legacy_uploads);
+        // One owner's uploads in order (the preview goes with the latest), owners side by side:
+        // against DynamoDB and S3 each write is a round trip, and they overlap.
+        let mut by_owner: Vec<(&str, Vec<&LegacyUpload>)> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
         for upload in &legacy_uploads {
-            let owner = match accounts.get(upload.user_id.as_str()) {
-                Some(owner) => *owner,
-                None if upload.user_id.starts_with("anonymous_") && !self.options.include_anonymous => {
-                    skip(&mut report, "an anonymous upload nobody claimed (--include-anonymous keeps it)");
-                    continue;
+            let at = *position.entry(upload.user_id.as_str()).or_insert_with(|| {
+                by_owner.push((upload.user_id.as_str(), Vec::new()));
+                by_owner.len() - 1
+            });
+            by_owner[at].1.push(upload);
+        }
+        let (folder, accounts, latest) = (&folder, &accounts, &latest);
+        let mut owners = futures::stream::iter(by_owner)
+            .map(|(owner_id, uploads)| async move {
+                let mut part = Report::default();
+                let owner = match accounts.get(owner_id) {
+                    Some(owner) => *owner,
+                    None if owner_id.starts_with("anonymous_") && !self.options.include_anonymous => {
+                        for _ in &uploads {
+                            skip(&mut part, "an anonymous upload nobody claimed (--include-anonymous keeps it)");
+                        }
+                        return Ok::<_, ImportError>(part);
+                    }
+                    None => Owner::Unclaimed,
+                };
+                for upload in uploads {
+                    let is_latest = latest.get(owner_id) == Some(&upload.job_id.as_str());
+                    self.import_upload(upload, owner, is_latest, folder, &mut part).await?;
                 }
-                None => Owner::Unclaimed,
-            };
-            let is_latest = latest.get(upload.user_id.as_str()) == Some(&upload.job_id.as_str());
-            self.import_upload(upload, owner, is_latest, &folder, &mut report).await?;
+                Ok(part)
+            })
+            .buffer_unordered(OWNERS_AT_ONCE);
+        while let Some(part) = owners.next().await {
+            report.absorb(part?);
         }
         for row in &cache_rows {
             let cv = match serde_json::from_str::<Value>(&row.cv_data) {
@@ -453,6 +477,9 @@ impl Importer {
 
 const IMPORTED_NOTE: &str = "Imported from the original Resume2Website.";
 
+/// How many owners' uploads are imported at once.
+const OWNERS_AT_ONCE: usize = 16;
+
 /// What the original app's hash becomes: bcrypt is kept, the rest is not.
 fn password(hash: Option<&str>) -> (Option<String>, ImportedPassword) {
     match hash.map(str::trim) {
@@ -528,6 +555,32 @@ fn skip(report: &mut Report, reason: &str) {
 
 fn note(report: &mut Report, remark: &str) {
     *report.notes.entry(remark.to_owned()).or_default() += 1;
+}
+
+impl Report {
+    /// Adds what another part of the run found.
+    fn absorb(&mut self, other: Report) {
+        self.read.absorb(other.read);
+        self.imported.absorb(other.imported);
+        self.unchanged.absorb(other.unchanged);
+        for (reason, n) in other.skipped {
+            *self.skipped.entry(reason).or_default() += n;
+        }
+        for (remark, n) in other.notes {
+            *self.notes.entry(remark).or_default() += n;
+        }
+        self.conflicts.extend(other.conflicts);
+    }
+}
+
+impl Counts {
+    fn absorb(&mut self, other: Counts) {
+        self.users += other.users;
+        self.cvs += other.cvs;
+        self.originals += other.originals;
+        self.previews += other.previews;
+        self.cached_extractions += other.cached_extractions;
+    }
 }
 
 impl fmt::Display for Report {
