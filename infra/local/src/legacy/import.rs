@@ -630,3 +630,38 @@ impl fmt::Display for Report {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_originals_timestamps_are_naive_utc() {
+        let at = |text: &str| naive_utc(text).map(|t| (t.unix_timestamp(), t.nanosecond()));
+        assert_eq!(at("2025-01-05T09:15:00.123456"), Some((1_736_068_500, 123_456_000)));
+        assert_eq!(at("2025-01-05 09:15:00"), Some((1_736_068_500, 0)), "isoformat(' ') as well");
+        assert_eq!(at("2025-01-05"), Some((1_736_035_200, 0)));
+        assert_eq!(at("yesterday"), None);
+    }
+
+    #[test]
+    fn only_bcrypt_hashes_are_kept() {
+        let bcrypt = "$2b$12$KIXQJtq5Lw0uQ3u0m4H9Ue4o3L7lKc5mYJrX6Q0b7e1k2m3n4o5p6";
+        assert_eq!(bcrypt.len(), 60);
+        assert_eq!(password(Some(bcrypt)), (Some(bcrypt.to_owned()), ImportedPassword::Bcrypt));
+        let sha = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+        assert_eq!(password(Some(sha)), (None, ImportedPassword::UnsaltedSha256Dropped));
+        assert_eq!(password(Some("plaintext?")), (None, ImportedPassword::None));
+        assert_eq!(password(None), (None, ImportedPassword::None));
+    }
+
+    #[test]
+    fn an_id_that_is_not_one_here_becomes_the_same_one_every_run() {
+        let job = "8f0c9a51-2f0e-4d7e-9b61-5a1d0c3e7a01";
+        assert_eq!(id_from::<JobId>(job).map(|j| j.to_string()).as_deref(), Some(job), "kept when usable");
+        let odd = "job with spaces/and slashes";
+        let first = id_from::<JobId>(odd).expect("made");
+        assert_eq!(id_from::<JobId>(odd), Some(first.clone()));
+        assert!(first.as_str().starts_with("legacy"));
+    }
+}
