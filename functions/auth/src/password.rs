@@ -102,7 +102,7 @@ impl Passwords {
 
 /// A bcrypt hash in modular crypt form: `$2a$`, `$2b$` or `$2y$`, cost, 53 characters of salt
 /// and hash.
-fn is_bcrypt(hash: &str) -> bool {
+pub fn is_bcrypt(hash: &str) -> bool {
     hash.len() == 60 && ["$2a$", "$2b$", "$2y$"].iter().any(|prefix| hash.starts_with(prefix))
 }
 

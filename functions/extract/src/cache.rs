@@ -32,7 +32,8 @@ impl CacheKey {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// A file's SHA-256 as the cache files it: 64 lower-case hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 

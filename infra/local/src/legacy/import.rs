@@ -17,7 +17,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::themes::Theme;
-use r2w_extract::cache::ExtractionCache;
+use r2w_extract::cache::{ExtractionCache, sha256_hex};
 use r2w_shared::clock::Clock;
 use r2w_shared::files::{self, FileKind};
 use r2w_shared::model::{CvData, CvId, Email, Job, JobId, JobStatus, PortfolioId, Step, UploadId, UserId};
@@ -368,7 +368,7 @@ impl Importer {
     ) -> Result<UploadRecord, ImportError> {
         let bytes = std::fs::read(&file.path)
             .map_err(|error| SourceError::Folder { path: file.path.display().to_string(), error })?;
-        let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = sha256_hex(&bytes);
         if legacy.file_hash.as_deref().is_some_and(|h| !h.eq_ignore_ascii_case(&sha256)) && file.name.is_none() {
             note(report, "an original whose bytes differ from the hash the original app recorded");
         }
@@ -483,9 +483,7 @@ const OWNERS_AT_ONCE: usize = 16;
 /// What the original app's hash becomes: bcrypt is kept, the rest is not.
 fn password(hash: Option<&str>) -> (Option<String>, ImportedPassword) {
     match hash.map(str::trim) {
-        Some(h) if h.len() == 60 && ["$2a$", "$2b$", "$2y$"].iter().any(|p| h.starts_with(p)) => {
-            (Some(h.to_owned()), ImportedPassword::Bcrypt)
-        }
+        Some(h) if r2w_auth::password::is_bcrypt(h) => (Some(h.to_owned()), ImportedPassword::Bcrypt),
         Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
             (None, ImportedPassword::UnsaltedSha256Dropped)
         }
@@ -501,8 +499,7 @@ fn naive_utc(text: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     let at = time::PrimitiveDateTime::parse(whole, format)
         .or_else(|_| {
-            time::Date::parse(whole, time::macros::format_description!("[year]-[month]-[day]"))
-                .map(|d| d.with_hms(0, 0, 0).unwrap_or_else(|_| d.midnight()))
+            time::Date::parse(whole, time::macros::format_description!("[year]-[month]-[day]")).map(|d| d.midnight())
         })
         .ok()?;
     let nanos = format!("{fraction:0<9}").get(..9).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
