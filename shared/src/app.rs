@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret, SecretSlice};
 
 use crate::config::{AwsSettings, Backend, Config};
 use crate::error::Error;
+use crate::faults::{Faults, FaultyBlobs, FaultyTable};
 use crate::secrets::{EnvSecrets, Secrets, SecretsError, SecretsManagerSecrets};
 use crate::store::{Blobs, DynamoTable, FolderBlobs, S3Blobs, SqliteTable, Table, UrlSigner};
 
@@ -25,6 +26,8 @@ pub struct App {
     pub secrets: Arc<dyn Secrets>,
     /// Verifies local presigned blob URLs; `None` in the cloud, where S3 does that.
     pub url_signer: Option<Arc<UrlSigner>>,
+    /// Set only by [`App::with_faults`]: what also fails the pipeline a process wires.
+    pub faults: Option<Arc<Faults>>,
 }
 
 impl App {
@@ -55,6 +58,7 @@ impl App {
             sites: Arc::new(FolderBlobs::new(blobs.join("sites"), "sites", Some(Arc::clone(&signer)))),
             secrets: Arc::new(secrets),
             url_signer: Some(signer),
+            faults: None,
             config: Arc::new(config),
         })
     }
@@ -74,7 +78,20 @@ impl App {
                 config.secrets_cache_ttl,
             )),
             url_signer: None,
+            faults: None,
             config: Arc::new(config),
+        }
+    }
+
+    /// The same app with its table and stores failing as `faults` says (and the pipeline a
+    /// process builds on it, see `r2w_local::server`): for resilience tests, never configured.
+    pub fn with_faults(&self, faults: Arc<Faults>) -> Self {
+        Self {
+            table: Arc::new(FaultyTable::new(Arc::clone(&self.table), Arc::clone(&faults))),
+            uploads: Arc::new(FaultyBlobs::new(Arc::clone(&self.uploads), Arc::clone(&faults))),
+            sites: Arc::new(FaultyBlobs::new(Arc::clone(&self.sites), Arc::clone(&faults))),
+            faults: Some(faults),
+            ..self.clone()
         }
     }
 }

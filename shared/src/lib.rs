@@ -7,6 +7,7 @@ pub mod auth_token;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod files;
 pub mod http;
 pub mod model;

@@ -62,6 +62,7 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
         sites: Arc::new(S3Blobs::new(s3, unique("sites"))),
         secrets: Arc::new(EnvSecrets::from_vars([])),
         url_signer: None,
+        faults: None,
     };
 
     // The task functions are not deployed in moto, so Extract fails for good: the Catch path.

@@ -16,7 +16,7 @@ use lambda_http::{Body, Request, Response};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::files::{self, FileKind};
-use r2w_shared::model::{Job, JobId, UploadId, UserId};
+use r2w_shared::model::{Job, JobId, JobStatus, UploadId, UserId};
 use r2w_shared::pipeline::Pipeline;
 use r2w_shared::records::uploads::{self, UploadRecord};
 use r2w_shared::records::{jobs, portfolios, user_pk};
@@ -83,7 +83,7 @@ impl UploadApi {
             ("GET", ["v1", "uploads", id, "original"]) => self.original(&user, id).await,
             ("GET", ["v1", "jobs", id]) => {
                 let job = self.owned_job(&user, id).await?;
-                http::json(200, &self.view(&job).await?)
+                http::json(200, &self.view(job).await?)
             }
             ("POST", ["v1", "cvs", "import"]) => self.cvs.import(&user, &request).await,
             ("GET", ["v1", "cvs", id]) => self.cvs.get(&user, id, &request).await,
@@ -184,7 +184,7 @@ impl UploadApi {
         let page = self.app.table.query(query).await?;
         let mut items = Vec::with_capacity(page.items.len());
         for item in &page.items {
-            items.push(self.view(&item.data_as()?).await?);
+            items.push(self.view(item.data_as()?).await?);
         }
         http::json(200, &JobPage { items, next_cursor: page.next.map(|c| c.to_string()) })
     }
@@ -194,12 +194,47 @@ impl UploadApi {
         jobs::load(self.app.table.as_ref(), user, &id).await?.ok_or_else(|| Error::NotFound("job".into()))
     }
 
-    async fn view(&self, job: &Job) -> Result<JobView, Error> {
+    async fn view(&self, job: Job) -> Result<JobView, Error> {
+        let job = self.settle_if_stalled(job).await;
         let portfolio = match &job.portfolio_id {
             Some(id) => portfolios::load(self.app.table.as_ref(), &job.user_id, id).await?,
             None => None,
         };
-        Ok(view(job, portfolio.as_ref(), &self.app.config.sites_url))
+        Ok(view(&job, portfolio.as_ref(), &self.app.config.sites_url))
+    }
+
+    /// A stalled job is failed where its owner looks at it (see [`Job::fail_if_stalled`]), and
+    /// the failure recorded; shown failed even when recording it must wait for the next look.
+    async fn settle_if_stalled(&self, job: Job) -> Job {
+        let now = self.clock.now();
+        if !job.clone().fail_if_stalled(now, false) {
+            return job;
+        }
+        // A file that did arrive, whose event was lost, did not "never arrive".
+        let arrived = match (&job.status, &job.upload_key) {
+            (JobStatus::AwaitingUpload, Some(key)) => match BlobKey::parse(key.as_str()) {
+                Ok(key) => self.app.uploads.head(&key).await.is_ok(),
+                Err(_) => false,
+            },
+            _ => false,
+        };
+        let mut settled = job.clone();
+        settled.fail_if_stalled(now, arrived);
+        match jobs::update(self.app.table.as_ref(), &job.user_id, &job.id, now, |stored| {
+            stored.fail_if_stalled(now, arrived);
+        })
+        .await
+        {
+            Ok(Some(recorded)) => {
+                tracing::warn!(job = %job.id, status = ?job.status, "stalled job failed");
+                recorded
+            }
+            Ok(None) => settled,
+            Err(e) => {
+                tracing::warn!(job = %job.id, error = %e, "could not record a stalled job's failure yet");
+                settled
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! `/`. `r2w serve` serves it, and so does the `local-files` function under `cargo lambda watch`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
@@ -15,6 +16,21 @@ use r2w_shared::{App, Error};
 #[async_trait]
 pub trait ObjectCreated: Send + Sync {
     async fn object_created(&self, key: &str) -> Result<(), Error>;
+}
+
+/// Lambda retries a failed asynchronous invocation (an S3 event) twice, about 1 and 2 minutes
+/// later; locally the waits are seconds, so a run under injected faults settles quickly.
+const EVENT_RETRY_WAITS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(2)];
+
+async fn redeliver(events: Arc<dyn ObjectCreated>, key: String) {
+    for wait in EVENT_RETRY_WAITS {
+        tokio::time::sleep(wait).await;
+        match events.object_created(&key).await {
+            Ok(()) => return,
+            Err(e) => tracing::warn!(key, error = %e, "the upload trigger failed again"),
+        }
+    }
+    tracing::error!(key, "the upload event was dropped after Lambda's retries; the job will be failed as stalled");
 }
 
 pub struct LocalFiles {
@@ -95,7 +111,8 @@ impl LocalFiles {
                 if store_name == "uploads"
                     && let Err(e) = self.events.object_created(&key).await
                 {
-                    tracing::error!(key, error = %e, "the upload trigger failed");
+                    tracing::warn!(key, error = %e, "the upload trigger failed; retrying as Lambda does");
+                    tokio::spawn(redeliver(Arc::clone(&self.events), key.clone()));
                 }
                 plain(200, "")
             }

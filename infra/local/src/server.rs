@@ -29,6 +29,7 @@ use r2w_payments::{
 };
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
+use r2w_shared::faults::FaultyPipeline;
 use r2w_shared::files::MAX_UPLOAD_BYTES;
 use r2w_shared::pipeline::Pipeline;
 use r2w_shared::secrets::SecretsError;
@@ -69,7 +70,10 @@ impl Server {
         let extractor =
             Extractor::for_app(&app, Arc::clone(&clock)).map_err(|e| Error::Internal(format!("extractor: {e}")))?;
         let extract = ExtractTask::new(app.clone(), extractor, Arc::clone(&clock));
-        let pipeline: Arc<dyn Pipeline> = Arc::new(local_pipeline(&app, extract, Arc::clone(&clock))?);
+        let mut pipeline: Arc<dyn Pipeline> = Arc::new(local_pipeline(&app, extract, Arc::clone(&clock))?);
+        if let Some(faults) = &app.faults {
+            pipeline = Arc::new(FaultyPipeline::new(pipeline, Arc::clone(faults)));
+        }
         let trigger = Arc::new(UploadTrigger::new(app.clone(), Arc::clone(&pipeline), Arc::clone(&clock)));
         let payments = match app.secrets.get(STRIPE_SECRET_KEY).await {
             Ok(key) => {

@@ -6,6 +6,10 @@ use time::OffsetDateTime;
 
 use super::ids::{CvId, JobId, PortfolioId, UserId};
 
+/// How long an unfinished job may go untouched before it is failed as stalled.
+pub const STALLED_AFTER: time::Duration = time::Duration::hours(1);
+const STALLED_MESSAGE: &str = "Making your site stopped part-way on our side. Please upload the CV again.";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Job {
@@ -157,6 +161,34 @@ impl Job {
         self.failure = Some(JobFailure { step, error: error.into(), message });
     }
 
+    /// Fails a job that is neither finished nor touched for [`STALLED_AFTER`]: its file never
+    /// arrived, or an event or a step was lost for good (retries exhausted, a failure that could
+    /// not be recorded). Every live step touches the job well within that time (an Extract
+    /// attempt ends within the function's 10 minutes), so only a dead job is failed.
+    /// `arrived` says whether the awaited file is in the store (its event was what got lost).
+    /// Returns whether it failed the job.
+    pub fn fail_if_stalled(&mut self, now: OffsetDateTime, arrived: bool) -> bool {
+        let finished = matches!(self.status, JobStatus::Succeeded | JobStatus::Failed);
+        if finished || now - self.updated_at < STALLED_AFTER {
+            return false;
+        }
+        let (step, error, message) = match self.status {
+            JobStatus::AwaitingUpload if !arrived => {
+                (Step::Upload, "Upload.NeverArrived", "The file never arrived. Please upload the CV again.")
+            }
+            _ => {
+                let running = self.steps.iter().rev().find(|s| s.status == StepStatus::Running).map(|s| s.step);
+                if self.status == JobStatus::AwaitingUpload {
+                    self.mark_received(self.updated_at);
+                }
+                let next = if self.cv_id.is_some() { Step::BuildPortfolio } else { Step::Extract };
+                (running.unwrap_or(next), "Pipeline.Stalled", STALLED_MESSAGE)
+            }
+        };
+        self.fail_step(step, error, message, now);
+        true
+    }
+
     pub fn step(&self, step: Step) -> Option<&JobStep> {
         self.steps.iter().find(|s| s.step == step)
     }
@@ -180,6 +212,36 @@ mod tests {
 
     fn at(seconds: i64) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_790_000_000 + seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn a_job_untouched_for_an_hour_fails_with_what_stopped() {
+        let hour = STALLED_AFTER.whole_seconds();
+        let waiting = || Job::awaiting_upload(JobId::random(), UserId::random(), "uploads/u/j/original", at(0));
+        let mut never = waiting();
+        assert!(!never.fail_if_stalled(at(hour - 60), false), "still within the hour");
+        assert!(never.fail_if_stalled(at(hour), false));
+        assert_eq!(never.failure.as_ref().map(|f| f.error.as_str()), Some("Upload.NeverArrived"));
+
+        let mut lost_event = waiting();
+        assert!(lost_event.fail_if_stalled(at(hour), true));
+        let failure = lost_event.failure.clone().expect("failed");
+        assert_eq!((failure.step, failure.error.as_str()), (Step::Extract, "Pipeline.Stalled"));
+        assert_eq!(lost_event.step(Step::Upload).map(|s| s.status), Some(StepStatus::Succeeded), "the file came");
+
+        let mut building = waiting();
+        building.mark_received(at(1));
+        building.start_step(Step::Extract, at(2));
+        building.cv_id = Some(CvId::random());
+        building.finish_step(Step::Extract, Vec::new(), false, at(3));
+        building.start_step(Step::BuildPortfolio, at(4));
+        assert!(!building.fail_if_stalled(at(hour), false), "touched 4 s after the start");
+        assert!(building.fail_if_stalled(at(hour + 4), false));
+        assert_eq!(building.failure.map(|f| f.step), Some(Step::BuildPortfolio));
+
+        let mut done = waiting();
+        done.finish_step(Step::BuildPortfolio, Vec::new(), true, at(1));
+        assert!(!done.fail_if_stalled(at(hour * 10), false), "a finished job stays as it is");
     }
 
     #[test]

@@ -23,6 +23,8 @@ use crate::{App, Error};
 pub const DEFINITION: &str = include_str!("../../../infra/statemachine/pipeline.asl.json");
 /// Step Functions keeps an execution's name taken for 90 days.
 const RUN_NAME_LIFETIME: Duration = Duration::from_secs(90 * 24 * 3600);
+/// Attempts at recording a run's failure on its job.
+const RECORD_ATTEMPTS: u32 = 4;
 const GENERIC_FAILURE: &str = "Something went wrong on our side while making your site. Please upload the CV again.";
 
 /// The two task states. An error is its name as Step Functions sees it (`Extract.Transient`,
@@ -119,6 +121,12 @@ impl Policy {
     }
 }
 
+/// The record of a run's name: which start call took it.
+#[derive(Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
+struct RunClaim {
+    start: String,
+}
+
 /// The Pipeline adapter that runs the state machine itself, over `T`'s tasks.
 pub struct Runner<T> {
     app: App,
@@ -167,15 +175,23 @@ impl<T: Tasks> Runner<T> {
     async fn record_failure(&self, input: &PipelineInput, step: Step, error: String) {
         let job = &input.job_id;
         tracing::warn!(job = %job, error, "pipeline run failed");
-        let now = self.clock.now();
-        let recorded = jobs::update(self.app.table.as_ref(), &input.user_id, job, now, |job| {
-            if job.status != JobStatus::Failed {
-                job.fail_step(step, error.clone(), GENERIC_FAILURE, now);
+        // What Step Functions' Catch does is itself retried (a DynamoDB task with its Retry);
+        // past that the job is left to be failed as stalled.
+        for attempt in 0..RECORD_ATTEMPTS {
+            let now = self.clock.now();
+            let recorded = jobs::update(self.app.table.as_ref(), &input.user_id, job, now, |job| {
+                if job.status != JobStatus::Failed {
+                    job.fail_step(step, error.clone(), GENERIC_FAILURE, now);
+                }
+            })
+            .await;
+            match recorded {
+                Ok(_) => return,
+                Err(e) if attempt + 1 == RECORD_ATTEMPTS => {
+                    tracing::error!(job = %job, error = %e, "could not record a failed run");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200 << attempt)).await,
             }
-        })
-        .await;
-        if let Err(e) = recorded {
-            tracing::error!(job = %job, error = %e, "could not record a failed run");
         }
     }
 }
@@ -204,10 +220,18 @@ where
 impl<T: Tasks> Pipeline for Runner<T> {
     async fn start(&self, run: PipelineRun) -> Result<bool, Error> {
         let expires_at = self.clock.unix_now() + RUN_NAME_LIFETIME.as_secs() as i64;
-        let name = Item::new(ItemKey::new(format!("EXECUTION#{}", run.name), "EXECUTION")).expiring_at(expires_at);
-        match self.app.table.put(name, Expect::Absent).await {
+        let key = ItemKey::new(format!("EXECUTION#{}", run.name), "EXECUTION");
+        // Which start took the name: a retried write whose first reply was lost finds the name
+        // taken by itself, and must still run.
+        let claim = RunClaim { start: uuid::Uuid::new_v4().simple().to_string() };
+        match self.app.table.put(Item::with_data(key.clone(), &claim)?.expiring_at(expires_at), Expect::Absent).await {
             Ok(()) => {}
-            Err(TableError::ConditionFailed { .. }) => return Ok(false),
+            Err(TableError::ConditionFailed { .. }) => {
+                let holder = self.app.table.get(&key).await?.map(|item| item.data_as::<RunClaim>()).transpose();
+                if !matches!(holder, Ok(Some(held)) if held == claim) {
+                    return Ok(false);
+                }
+            }
             Err(e) => return Err(e.into()),
         }
         let runner = self.clone();

@@ -48,14 +48,22 @@ pub fn key(user: &UserId, upload: &UploadId) -> ItemKey {
     ItemKey::new(user_pk(user), format!("UPLOAD#{upload}"))
 }
 
-/// Stores the upload and its job together.
+/// Stores the upload and its job together. The ids are new, so finding them taken means a
+/// retried attempt met its own first one (whose reply was lost): that is success.
 pub async fn create(table: &dyn Table, upload: &UploadRecord, job: &crate::model::Job) -> Result<(), TableError> {
-    table
+    let written = table
         .transact(vec![
             TransactOp::Put(Item::with_data(key(&upload.user_id, &upload.id), upload)?, Expect::Absent),
             TransactOp::Put(Item::with_data(super::jobs::key(&job.user_id, &job.id), job)?, Expect::Absent),
         ])
-        .await
+        .await;
+    match written {
+        Err(TableError::ConditionFailed { .. }) => match load(table, &upload.user_id, &upload.id).await? {
+            Some(stored) if stored.job_id == upload.job_id && stored.created_at == upload.created_at => Ok(()),
+            _ => Err(TableError::ConditionFailed { op: None }),
+        },
+        other => other,
+    }
 }
 
 /// Stores an upload that belongs to a job already recorded (a further file of an imported

@@ -95,7 +95,12 @@ impl From<FileRejection> for TextError {
 /// The text of a CV file.
 pub fn extract(bytes: &[u8]) -> Result<ExtractedText, TextError> {
     check_size(bytes.len() as u64)?;
-    let format = detect(bytes)?;
+    read_as(detect(bytes)?, bytes)
+}
+
+/// The text of `bytes` read as `format`, whatever their signature says: what [`extract`] does
+/// once it knows the format, and the entry point of each format's fuzz target (fuzz/).
+pub fn read_as(format: SourceFormat, bytes: &[u8]) -> Result<ExtractedText, TextError> {
     let (raw, pages) = match format {
         SourceFormat::Pdf => pdf::text(bytes)?,
         SourceFormat::Docx => (docx::text(bytes)?, 1),

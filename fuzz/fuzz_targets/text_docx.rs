@@ -1,0 +1,11 @@
+//! DOCX (a zip of XML) over arbitrary bytes, zip bombs included: text or a classified error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use r2w_extract::text::{SourceFormat, read_as};
+
+fuzz_target!(|bytes: &[u8]| {
+    if let Ok(text) = read_as(SourceFormat::Docx, bytes) {
+        assert!(!text.text.is_empty(), "text is returned only when there is some");
+    }
+});
