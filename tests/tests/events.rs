@@ -181,15 +181,34 @@ impl World {
 
     /// The sample file with this world's ids in place of the `sample-*` ones.
     fn event(&self, file: &str) -> String {
+        self.event_with(file, &self.ids)
+    }
+
+    fn event_with(&self, file: &str, ids: &[(&'static str, String)]) -> String {
         let text = std::fs::read_to_string(events_dir().join(file)).expect("event file");
         // Longest first: `sample-user` must not eat into another placeholder.
-        let mut ids = self.ids.clone();
+        let mut ids = ids.to_vec();
         ids.sort_by_key(|(placeholder, _)| std::cmp::Reverse(placeholder.len()));
         ids.iter().fold(text, |text, (placeholder, real)| text.replace(placeholder, real))
     }
 
     async fn http(&self, file: &str) -> (u16, Value) {
-        let mut event: Value = serde_json::from_str(&self.event(file)).expect("JSON");
+        self.http_with(file, &self.ids).await
+    }
+
+    /// The sample sent by whoever holds `token`, about this world's person's things.
+    async fn http_as(&self, file: &str, token: &str) -> (u16, Value) {
+        let mut ids = self.ids.clone();
+        for (placeholder, value) in &mut ids {
+            if *placeholder == "sample-access-token" {
+                *value = token.to_owned();
+            }
+        }
+        self.http_with(file, &ids).await
+    }
+
+    async fn http_with(&self, file: &str, ids: &[(&'static str, String)]) -> (u16, Value) {
+        let mut event: Value = serde_json::from_str(&self.event_with(file, ids)).expect("JSON");
         if let Some(payload) = event["headers"].get("stripe-signature").and(event["body"].as_str()) {
             let signature = stripe_signature(payload, WEBHOOK_SECRET, now());
             event["headers"]["stripe-signature"] = Value::String(signature);
@@ -275,6 +294,57 @@ async fn the_task_samples_run_the_pipeline_steps() {
     let built = BuildTask::new(world.app.clone(), Arc::clone(&world.clock)).run(input).await.expect("built");
     assert_eq!(built.portfolio_id.as_str(), extracted.cv_id.as_str(), "a portfolio per CV");
     assert!(built.preview_url.contains("/previews/"), "{}", built.preview_url);
+}
+
+/// The security sweep's ownership half: every route that names a person's thing (an `{id}` in
+/// its path, or a portfolio in its body), called by someone else with that person's ids, says
+/// 404 — the thing's existence is not revealed — and changes nothing; the lists of someone else
+/// never show the person's things.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_elses_ids_are_not_found_on_every_route_and_nothing_changes() {
+    let world = World::new(true).await;
+    let (status, eve) = world
+        .call(
+            "POST",
+            "/v1/auth/register",
+            None,
+            Some(json!({"email": "eve@example.com", "password": PASSWORD, "full_name": "Eve Mallory"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{eve}");
+    let eve = eve["access_token"].as_str().expect("token").to_owned();
+    let dana = world.ids[0].1.clone();
+    let (_, before) = world.call("GET", &format!("/v1/cvs/{}", world.ids[6].1), Some(&dana), None).await;
+
+    let mut named = 0;
+    for (file, _) in HTTP_EVENTS {
+        let event: Value =
+            serde_json::from_str(&std::fs::read_to_string(events_dir().join(file)).expect("file")).expect("JSON");
+        let route = event["routeKey"].as_str().expect("routeKey");
+        // A person's call (Stripe's webhook names a portfolio too, but is no person's call).
+        let as_person = event["headers"].get("authorization").is_some();
+        let names_a_thing =
+            as_person && (route.contains("{id}") || event["body"].as_str().is_some_and(|b| b.contains("sample-cv")));
+        if names_a_thing {
+            named += 1;
+            let (status, body) = world.http_as(file, &eve).await;
+            assert_eq!(status, 404, "{route} with someone else's id: {body}");
+        } else if matches!(route, "GET /v1/jobs" | "GET /v1/portfolios") {
+            let (status, body) = world.http_as(file, &eve).await;
+            assert_eq!(status, 200, "{route}");
+            let listed = body.to_string();
+            for (placeholder, id) in &world.ids[2..] {
+                assert!(!listed.contains(id.as_str()), "{route} shows someone else's {placeholder}");
+            }
+        }
+    }
+    let with_ids = ROUTES.iter().filter(|r| r.path.contains("{id}")).count();
+    assert_eq!(named, with_ids + 1, "every route with an id, and checkout");
+
+    let (status, after) = world.call("GET", &format!("/v1/cvs/{}", world.ids[6].1), Some(&dana), None).await;
+    assert_eq!((status, after), (200, before), "the owner's CV is as it was");
+    let (status, portfolio) = world.call("GET", &format!("/v1/portfolios/{}", world.ids[6].1), Some(&dana), None).await;
+    assert_eq!(status, 200, "the owner's portfolio is still there: {portfolio}");
 }
 
 #[test]

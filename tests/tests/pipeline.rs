@@ -483,3 +483,54 @@ async fn payment_publishes_the_site_at_its_address() {
     let css = running.http.get(running.url(css.expect("a stylesheet"))).send().await.expect("css");
     assert_eq!(css.status(), 200, "the error page's stylesheet is served");
 }
+
+/// Security sweep: an uploaded file is kept and offered back only as a download — whatever it
+/// contains, it is never served as a page or run — and what it says reaches the site escaped;
+/// the site is served with the CDN's security headers; other origins get no CORS grant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_is_never_rendered_and_sites_carry_security_headers() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let hostile = "Dana Levi\n<script>alert(document.cookie)</script>\n<img src=x onerror=alert(1)>\nData engineer\n\n\
+                   Experience\nAcme, Data engineer, 2019 - present\n";
+    let ticket = running.ticket(&token, "cv.txt", "text/plain", hostile.len()).await;
+    assert_eq!(running.put(&ticket, hostile.as_bytes().to_vec()).await, 200);
+    let job = running.settled(&token, ticket["job_id"].as_str().expect("job id")).await;
+    assert_eq!(job["status"], "ready", "{job}");
+
+    let original: Value = running
+        .http
+        .get(running.url(&format!("/v1/uploads/{}/original", ticket["upload_id"].as_str().expect("id"))))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("original")
+        .json()
+        .await
+        .expect("json");
+    let download = running.http.get(original["url"].as_str().expect("url")).send().await.expect("download");
+    let header = |name: &str| download.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(header("content-disposition"), "attachment", "a download, not a page");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(header("content-security-policy").starts_with("sandbox"), "nothing in it may run");
+    assert!(header("content-type").starts_with("text/plain"), "{}", header("content-type"));
+
+    let preview = running.http.get(job["links"]["preview"].as_str().expect("preview")).send().await.expect("preview");
+    for (name, value) in r2w_local::files::SITE_HEADERS {
+        assert_eq!(preview.headers().get(name).and_then(|v| v.to_str().ok()), Some(value), "{name}");
+    }
+    let html = preview.text().await.expect("html");
+    assert!(html.contains("Dana Levi"), "the site was made from the file");
+    assert!(!html.contains("<script>alert") && !html.contains("onerror=alert"), "what the file says is escaped");
+
+    let cross_origin = running
+        .http
+        .get(running.url("/v1/auth/me"))
+        .bearer_auth(&token)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(cross_origin.status(), 200);
+    assert!(cross_origin.headers().get("access-control-allow-origin").is_none(), "no CORS grant to other origins");
+}

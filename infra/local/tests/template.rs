@@ -327,6 +327,36 @@ fn sites_are_served_only_through_the_cdn_with_security_headers() {
     assert!(at(headers, &["StrictTransportSecurity", "AccessControlMaxAgeSec"]).as_u64() >= Some(31_536_000));
     assert_eq!(at(headers, &["ContentTypeOptions", "Override"]).as_bool(), Some(true), "nosniff");
     assert_eq!(text(headers, &["ReferrerPolicy", "ReferrerPolicy"]), "strict-origin-when-cross-origin");
+    assert_eq!(text(headers, &["FrameOptions", "FrameOption"]), "DENY");
+
+    // `r2w serve` sends the sites with the same headers as the CDN.
+    let local: std::collections::BTreeMap<_, _> = r2w_local::files::SITE_HEADERS.into_iter().collect();
+    assert_eq!(local["content-security-policy"], text(headers, &["ContentSecurityPolicy", "ContentSecurityPolicy"]));
+    assert_eq!(local["referrer-policy"], text(headers, &["ReferrerPolicy", "ReferrerPolicy"]));
+    assert_eq!(local["x-frame-options"], text(headers, &["FrameOptions", "FrameOption"]));
+    assert_eq!(local["x-content-type-options"], "nosniff");
+}
+
+/// CORS: the API and the originals bucket answer the configured frontend's origin only — no
+/// wildcard, no list an operator could widen by mistake — and the origin must be one origin.
+#[test]
+fn cors_allows_only_the_configured_frontend() {
+    let template = template();
+    let cors = at(resource(&template, "HttpApi"), &["Properties", "CorsConfiguration"]);
+    let origins = list(at(cors, &["AllowOrigins"]));
+    assert_eq!(origins.iter().filter_map(|o| reference(o)).collect::<Vec<_>>(), ["FrontendOrigin"]);
+    assert_eq!(origins.len(), 1, "nothing but the frontend");
+    assert_ne!(
+        cors.get("AllowCredentials").and_then(|v| v.as_bool()),
+        Some(true),
+        "bearer tokens, no cookies across origins"
+    );
+    let pattern = text(&template["Parameters"]["FrontendOrigin"], &["AllowedPattern"]);
+    let pattern = regex::Regex::new(pattern).expect("a regex");
+    for refused in ["*", "https://*.example.com", "https://a.example.com,https://b.example.com", "null", ""] {
+        assert!(!pattern.is_match(refused), "{refused:?} is not one origin");
+    }
+    assert!(pattern.is_match("https://app.example.com"));
 }
 
 /// The CDN's viewer-request function and the local server map public paths to store keys the

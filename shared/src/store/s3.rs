@@ -211,6 +211,8 @@ impl Blobs for S3Blobs {
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())
+            // A presigned GET is a download (an original): never rendered by the browser.
+            .response_content_disposition("attachment")
             .presigned(presigning(expires_in)?)
             .await
             .map_err(|e| BlobError::Presign(DisplayErrorContext(&e).to_string()))?;
