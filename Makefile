@@ -6,7 +6,7 @@ SAM := .venv-sam
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve watch site test tools schema bench package clean-tools
+.PHONY: help demo serve watch site test tools schema openapi bench package clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ node_modules/.installed: package.json package-lock.json
 
 schema: ## Regenerate shared/schema/cv-data.schema.json after changing the CV types
 	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-shared --test cv_schema checked_in_schema_is_current
+
+openapi: ## Regenerate docs/openapi.json after changing a route or an API type
+	R2W_UPDATE_OPENAPI=1 cargo test -p r2w-local --test openapi the_checked_in_document_is_current
 
 bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftotext)
 	cargo bench -p r2w-shared --bench table

@@ -13,6 +13,11 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+# Licences, banned crates and sources (advisories need the RustSec database from GitHub,
+# which this network cannot reach: docs/security.md).
+echo "== cargo deny (licences, bans, sources)"
+"$tools/bin/cargo-deny" check --hide-inclusion-graph licenses bans sources
+
 # Offline: no credentials, a dummy region. No rule is suppressed; warnings fail too.
 echo "== template.yaml: cfn-lint and sam validate --lint"
 sam=${R2W_SAM_VENV:-.venv-sam}
@@ -39,10 +44,13 @@ export R2W_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 
 echo "== tests (contract suites run on both adapters; each test name says which)"
+# What the scenarios log goes to target/test-logs (r2w_tests::record_logs), for the secrets scan.
+rm -rf target/test-logs && mkdir -p target/test-logs
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast --status-level pass --final-status-level fail
+  cargo nextest run --workspace --no-fail-fast --status-level pass --final-status-level fail 2>&1 \
+    | tee target/test-logs/nextest.log
 else
-  cargo test --workspace --no-fail-fast
+  cargo test --workspace --no-fail-fast 2>&1 | tee target/test-logs/cargo-test.log
 fi
 
 echo "== browser tests (headless Chromium: axe-core, layout, hostile CV, html-validate)"
@@ -51,3 +59,10 @@ R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/
 
 echo "== cargo lambda watch end to end (the functions behind the emulator, pipeline included)"
 scripts/watch-e2e.sh
+
+echo "== secrets scan (the repository, and the logs of this run)"
+"$python" scripts/secrets-scan.py --self-test
+"$python" scripts/secrets-scan.py target/test-logs/* target/watch.log target/moto.log
+
+echo "== fuzz smoke run (every target, ${R2W_FUZZ_SECONDS:-10} s each; long runs: scripts/fuzz.sh 600)"
+scripts/fuzz.sh "${R2W_FUZZ_SECONDS:-10}"

@@ -40,14 +40,16 @@ pub enum Error {
 }
 
 /// An RFC 9457 problem document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// `urn:r2w:problem:{name}`, stable for each kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
     pub request_id: Option<String>,
 }
 

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod files;
 pub mod http;
 pub mod model;
+pub mod openapi;
 pub mod pipeline;
 pub mod records;
 pub mod secrets;

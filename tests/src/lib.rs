@@ -26,3 +26,25 @@ pub fn stripe_signature(payload: &str, secret: &str, timestamp: i64) -> String {
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// Sends what the handlers log in this test process, as JSON lines the way Lambda logs them, to
+/// `target/test-logs/{test binary}-{pid}.jsonl`: the secrets scan (scripts/secrets-scan.py, run
+/// by scripts/test.sh) reads them for keys, tokens and passwords that must never be logged.
+/// Once per process; later calls do nothing.
+pub fn record_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-logs");
+        let binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "tests".into());
+        let file = std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::File::create(dir.join(format!("{binary}-{}.jsonl", std::process::id()))));
+        if let Ok(file) = file {
+            let subscriber =
+                r2w_shared::telemetry::subscriber(r2w_shared::config::LogFormat::Json, std::sync::Mutex::new(file));
+            let _ = tracing::subscriber::set_global_default(subscriber);
+        }
+    });
+}

@@ -36,6 +36,7 @@ fn json_of(response: &Response<Body>) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_account_takes_its_originals_cvs_and_sites_with_it() {
+    r2w_tests::record_logs();
     let dir = tempfile::tempdir().expect("tempdir");
     let config = Config::embedded(dir.path());
     let settings = AuthSettings::from_vars([], &config.public_url).expect("settings");

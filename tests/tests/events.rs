@@ -49,6 +49,7 @@ struct World {
 impl World {
     /// `processed`: the original went through the pipeline (else it is stored, with no event yet).
     async fn new(processed: bool) -> Self {
+        r2w_tests::record_logs();
         let stripe = MockServer::start().await;
         let session = json!({"id": "cs_test_sample", "object": "checkout.session", "client_secret": "cs_test_sample_secret",
                              "status": "open", "payment_status": "unpaid", "amount_total": 1900, "currency": "eur"});

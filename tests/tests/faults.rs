@@ -104,6 +104,7 @@ async fn with_every_fault_exposed_failures_are_reported_and_nothing_is_lost_or_d
 /// Runs the 200 uploads under `faults` at [`FAULT_RATE`]; checks the invariants; returns how
 /// many ended ready.
 async fn scenario(faults: Arc<Faults>) -> usize {
+    r2w_tests::record_logs();
     let claude = MockServer::start().await;
     Mock::given(wiremock::matchers::method("POST"))
         .and(wiremock::matchers::path("/v1/messages"))

@@ -33,6 +33,7 @@ impl Running {
 
     /// With more settings and secrets (`KEY=value` as in `.env`).
     async fn start_with(extra: &[(&str, String)]) -> Self {
+        r2w_tests::record_logs();
         let dir = tempfile::tempdir().expect("tempdir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));

@@ -16,7 +16,7 @@ use crate::password::Passwords;
 pub const MAX_NAME_LENGTH: usize = 200;
 
 /// An account as its owner sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: UserId,
     pub email: Email,

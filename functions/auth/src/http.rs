@@ -23,6 +23,7 @@ use r2w_shared::records::users;
 use r2w_shared::{App, Error, account, http};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::accounts::{Accounts, UserView};
 use crate::oauth::{CallbackError, OAuth};
@@ -40,35 +41,39 @@ pub struct AuthApi {
     oauth: OAuth,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RegisterBody {
+pub(crate) struct RegisterBody {
+    #[schema(format = Email)]
     email: String,
+    /// At least 10 characters, and not easily guessed (zxcvbn score 3 or more).
+    #[schema(value_type = String, format = Password)]
     password: SecretString,
     full_name: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LoginBody {
+pub(crate) struct LoginBody {
     email: String,
+    #[schema(value_type = String, format = Password)]
     password: SecretString,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RefreshBody {
+pub(crate) struct RefreshBody {
     refresh_token: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ExchangeBody {
+pub(crate) struct ExchangeBody {
     login_code: String,
 }
 
 /// What register, login, refresh and the OAuth exchange answer.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SignedIn {
     pub user: UserView,
     #[serde(flatten)]

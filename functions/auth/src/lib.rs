@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod http;
 pub mod oauth;
+pub mod openapi;
 pub mod password;
 pub mod rate_limit;
 pub mod sessions;

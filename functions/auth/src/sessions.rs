@@ -26,7 +26,7 @@ pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 const REFRESH_TOKEN_PREFIX: &str = "r2w_rt_";
 
 /// What a successful sign-in or refresh answers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,

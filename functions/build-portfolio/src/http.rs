@@ -32,7 +32,7 @@ pub struct PortfolioApi {
 }
 
 /// A portfolio as its owner sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PortfolioView {
     pub id: PortfolioId,
@@ -51,16 +51,18 @@ pub struct PortfolioView {
     pub updated_at: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RebuildBody {
+pub(crate) struct RebuildBody {
+    /// classic, modern or minimal; the current theme when absent.
     #[serde(default)]
     theme: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PatchBody {
+pub(crate) struct PatchBody {
+    /// The public address: `{sites URL}/{slug}/`.
     slug: String,
 }
 

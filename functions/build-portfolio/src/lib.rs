@@ -11,6 +11,7 @@
 
 pub mod http;
 pub mod i18n;
+pub mod openapi;
 pub mod render;
 pub mod sites;
 pub mod task;

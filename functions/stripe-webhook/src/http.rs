@@ -36,21 +36,21 @@ pub struct PaymentsApi {
     clock: Arc<dyn Clock>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewCheckoutBody {
+pub(crate) struct NewCheckoutBody {
     portfolio_id: String,
     plan: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckoutStarted {
     pub client_secret: String,
     pub session_id: String,
     pub order_id: OrderId,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
     pub session_id: String,
     /// Stripe's: `open`, `complete`, `expired`.
@@ -175,7 +175,7 @@ pub struct WebhookApi {
     clock: Arc<dyn Clock>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Received {
     pub received: bool,
     pub duplicate: bool,

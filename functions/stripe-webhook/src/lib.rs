@@ -6,6 +6,7 @@
 
 pub mod events;
 pub mod http;
+pub mod openapi;
 pub mod settings;
 pub mod signature;
 pub mod stripe;

@@ -39,15 +39,19 @@ pub struct UploadApi {
     cvs: CvApi,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewUpload {
+pub(crate) struct NewUpload {
+    /// The file's name on the person's machine (kept for their download).
     filename: String,
+    /// application/pdf, the Word (.docx) type, or text/plain.
     content_type: String,
+    /// The exact size in bytes (up to 10 MB); the upload URL accepts only this.
     size: u64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// Where and how to PUT the file.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UploadTicket {
     pub upload_id: UploadId,
     pub job_id: JobId,
@@ -58,7 +62,7 @@ pub struct UploadTicket {
     pub expires_at: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobPage {
     pub items: Vec<JobView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,10 +19,11 @@ use r2w_shared::records::jobs;
 use r2w_shared::{App, Error, http};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CvView {
     pub id: CvId,
     pub version: u64,
+    #[schema(schema_with = r2w_shared::openapi::cv_data_ref)]
     pub cv: CvData,
     pub updated_at: String,
     /// The job rebuilding the site, after an edit or import.

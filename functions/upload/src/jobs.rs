@@ -6,7 +6,7 @@ use r2w_shared::records::portfolios::PortfolioRecord;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobView {
     pub id: String,
     /// `awaiting_upload`, `queued`, `extracting`, `building`, `ready` or `failed`.
@@ -19,7 +19,7 @@ pub struct JobView {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StepView {
     /// `upload`, `extract` or `build_portfolio`.
     pub step: String,
@@ -33,7 +33,7 @@ pub struct StepView {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorView {
     /// A stable name such as `Extract.NeedsOcr`.
     pub code: String,
@@ -41,7 +41,7 @@ pub struct ErrorView {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Links {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cv: Option<String>,

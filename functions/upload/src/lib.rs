@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cvs;
 pub mod jobs;
+pub mod openapi;
 pub mod trigger;
 
 pub use api::UploadApi;

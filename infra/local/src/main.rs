@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Print the JSON Schema of CV data (the 18 sections).
     Schema,
+    /// Print the OpenAPI 3.1 document of the HTTP API (as docs/openapi.json).
+    Openapi,
     /// Convert CV data to JSON Resume or back; the input format is detected.
     Convert {
         /// A JSON file, or - for standard input.
@@ -165,6 +167,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Schema => pretty(&cv_json_schema()),
+        Command::Openapi => pretty(&r2w_local::openapi::document()),
         Command::Convert { input, to } => render(&read_cv(&input)?, to),
         Command::Build { input, out, theme, url } => {
             let cv = read_cv(&input)?;

@@ -14,8 +14,9 @@ const MAX_LEN: usize = 254;
 #[error("{0}")]
 pub struct EmailError(&'static str);
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
+#[schema(value_type = String, format = Email)]
 pub struct Email(String);
 
 impl Email {

@@ -43,6 +43,15 @@ macro_rules! id_type {
             }
         }
 
+        // In the OpenAPI document: a string of the id alphabet.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::id_schema($kind)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 Self::parse(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)

@@ -73,8 +73,9 @@ pub enum SlugError {
     Reserved(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
+#[schema(value_type = String, pattern = "^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])?$")]
 pub struct Slug(String);
 
 impl Slug {

@@ -1,0 +1,67 @@
+//! The portfolios API's operations in the OpenAPI document (docs/openapi.json). Each function
+//! below stands for one route of `PortfolioApi::route`; only its attribute is read.
+#![allow(dead_code)]
+
+use r2w_shared::error::Problem;
+use utoipa::OpenApi;
+
+use crate::http::{PatchBody, PortfolioView, RebuildBody};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(portfolios, portfolio, choose_address, delete_portfolio, rebuild),
+    components(schemas(PortfolioView, PortfolioList))
+)]
+pub struct PortfolioDoc;
+
+/// Every portfolio of yours.
+#[derive(utoipa::ToSchema)]
+pub struct PortfolioList {
+    pub items: Vec<PortfolioView>,
+}
+
+/// Your portfolios: one per CV.
+#[utoipa::path(get, path = "/v1/portfolios", tag = "portfolios", security(("bearer" = [])),
+    responses((status = 200, description = "Every portfolio of yours.", body = PortfolioList)))]
+fn portfolios() {}
+
+/// One portfolio: its theme, its preview, its public address once published.
+#[utoipa::path(get, path = "/v1/portfolios/{id}", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    responses(
+        (status = 200, description = "The portfolio.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn portfolio() {}
+
+/// Chooses the public address (`slug`); a published site moves there.
+#[utoipa::path(patch, path = "/v1/portfolios/{id}", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    request_body = PatchBody,
+    responses(
+        (status = 200, description = "The portfolio at its address.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The address is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid address (3-40 of a-z, 0-9 and inner hyphens; not reserved).", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn choose_address() {}
+
+/// Deletes the portfolio: its preview, and its public site if published.
+#[utoipa::path(delete, path = "/v1/portfolios/{id}", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn delete_portfolio() {}
+
+/// Builds the preview again, in another theme if asked (and the public site, if published).
+#[utoipa::path(post, path = "/v1/portfolios/{id}/rebuild", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    request_body(content = Option<RebuildBody>, description = "Optional: the theme."),
+    responses(
+        (status = 200, description = "The rebuilt portfolio.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown theme.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn rebuild() {}
