@@ -250,6 +250,8 @@ const HTTP_EVENTS: &[(&str, u16)] = &[
     ("payments/checkout.json", 201),
     ("payments/session.json", 200),
     ("stripe-webhook/checkout-completed.json", 200),
+    ("status/health.json", 200),
+    ("status/openapi.json", 200),
 ];
 
 const TASK_EVENTS: &[&str] =

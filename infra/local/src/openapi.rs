@@ -27,6 +27,7 @@ pub fn document() -> Value {
     api.merge(r2w_upload::openapi::UploadDoc::openapi());
     api.merge(r2w_build_portfolio::openapi::PortfolioDoc::openapi());
     api.merge(r2w_payments::openapi::PaymentsDoc::openapi());
+    api.merge(r2w_status::openapi::StatusDoc::openapi());
     r2w_shared::openapi::finish(api)
 }
 

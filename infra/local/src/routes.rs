@@ -41,6 +41,8 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/v1/payments/checkout", "payments"),
     route("GET", "/v1/payments/sessions/{id}", "payments"),
     route("POST", "/v1/payments/webhook", "stripe-webhook"),
+    route("GET", "/v1/health", "status"),
+    route("GET", "/v1/openapi.json", "status"),
 ];
 
 /// Under `cargo lambda watch` only: what S3 and the CDN serve in the cloud, served by the

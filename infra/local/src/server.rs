@@ -41,6 +41,7 @@ use tokio::net::TcpListener;
 use crate::files::{LocalFiles, ObjectCreated};
 use crate::pipeline::local_pipeline;
 use crate::routes;
+use r2w_status::StatusApi;
 
 /// API request bodies are small; only blob uploads may be large.
 const MAX_API_BODY: usize = 1024 * 1024;
@@ -55,6 +56,7 @@ pub struct Server {
     uploads: UploadApi,
     portfolios: PortfolioApi,
     files: LocalFiles,
+    status: StatusApi,
     trigger: Arc<UploadTrigger>,
 }
 
@@ -97,6 +99,7 @@ impl Server {
             auth: AuthApi::new(app.clone(), Arc::clone(&tokens), settings, Arc::clone(&clock)).await?,
             uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), pipeline, Arc::clone(&clock)),
             portfolios: PortfolioApi::new(app.clone(), tokens, Arc::clone(&clock)),
+            status: StatusApi::new(app.clone()),
             files: LocalFiles::new(app, Arc::clone(&trigger) as Arc<dyn ObjectCreated>, clock),
             trigger,
         }))
@@ -161,6 +164,7 @@ impl Server {
             Some("auth") => self.auth.handle(request).await,
             Some("portfolios") => self.portfolios.handle(request).await,
             Some("upload") => self.uploads.handle(request).await,
+            Some("status") => self.status.handle(request).await,
             Some("payments") => match &self.payments {
                 Some(payments) => payments.handle(request).await,
                 None => not_configured(STRIPE_SECRET_KEY),
