@@ -60,6 +60,9 @@ R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/
 echo "== cargo lambda watch end to end (the functions behind the emulator, pipeline included)"
 scripts/watch-e2e.sh
 
+echo "== schemathesis against r2w serve (docs/openapi.json; no 5xx, no answer off the document)"
+scripts/api-fuzz.sh
+
 echo "== secrets scan (the repository, and the logs of this run)"
 "$python" scripts/secrets-scan.py --self-test
 "$python" scripts/secrets-scan.py target/test-logs/* target/watch.log target/moto.log

@@ -47,8 +47,9 @@ pub(crate) struct RegisterBody {
     #[schema(format = Email)]
     email: String,
     /// At least 10 characters, and not easily guessed (zxcvbn score 3 or more).
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 10)]
     password: SecretString,
+    #[schema(min_length = 1, max_length = 200)]
     full_name: String,
 }
 

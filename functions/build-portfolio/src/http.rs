@@ -63,6 +63,7 @@ pub(crate) struct RebuildBody {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PatchBody {
     /// The public address: `{sites URL}/{slug}/`.
+    #[schema(pattern = "^(?!.*--)[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
     slug: String,
 }
 

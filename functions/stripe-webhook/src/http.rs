@@ -40,6 +40,8 @@ pub struct PaymentsApi {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewCheckoutBody {
     portfolio_id: String,
+    /// A plan the deployment offers: `one_time` or `yearly`.
+    #[schema(value_type = crate::openapi::Plan)]
     plan: String,
 }
 

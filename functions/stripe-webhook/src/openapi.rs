@@ -12,6 +12,14 @@ use crate::http::{CheckoutStarted, NewCheckoutBody, Received, SessionView};
 #[openapi(paths(checkout, session, webhook), components(schemas(CheckoutStarted, SessionView, Received)))]
 pub struct PaymentsDoc;
 
+/// The plans a deployment may offer (each needs its Stripe price configured).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    OneTime,
+    Yearly,
+}
+
 /// Starts paying for one of your portfolios: an embedded Stripe Checkout session.
 #[utoipa::path(post, path = "/v1/payments/checkout", tag = "payments", security(("bearer" = [])),
     request_body = NewCheckoutBody,

@@ -43,10 +43,12 @@ pub struct UploadApi {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewUpload {
     /// The file's name on the person's machine (kept for their download).
+    #[schema(min_length = 1, max_length = 255)]
     filename: String,
-    /// application/pdf, the Word (.docx) type, or text/plain.
+    #[schema(value_type = crate::openapi::AcceptedType)]
     content_type: String,
     /// The exact size in bytes (up to 10 MB); the upload URL accepts only this.
+    #[schema(minimum = 1, maximum = 10485760)]
     size: u64,
 }
 

@@ -16,13 +16,31 @@ use crate::jobs::JobView;
 )]
 pub struct UploadDoc;
 
-/// What `GET /v1/cvs/{id}` answers: the CV, or the JSON Resume document it exports to.
+/// What `GET /v1/cvs/{id}` answers: the CV, or the JSON Resume document it exports to (any of
+/// the two: a JSON Resume document is an object too, so not "one of").
+pub struct CvAnswer;
+
+impl utoipa::PartialSchema for CvAnswer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name("CvView"))
+            .item(r2w_shared::openapi::any_object())
+            .description(Some("The CV, or with format=json-resume its JSON Resume export."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CvAnswer {}
+
+/// The kinds of file a CV may be.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum CvAnswer {
-    Cv(CvView),
-    #[schema(value_type = Object)]
-    JsonResume(serde_json::Value),
+pub enum AcceptedType {
+    #[serde(rename = "application/pdf")]
+    Pdf,
+    #[serde(rename = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    Docx,
+    #[serde(rename = "text/plain")]
+    Text,
 }
 
 /// A request body of CV data: the `CvData` schema.

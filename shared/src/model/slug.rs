@@ -75,7 +75,7 @@ pub enum SlugError {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = String, pattern = "^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])?$")]
+#[schema(value_type = String, pattern = "^(?!.*--)[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
 pub struct Slug(String);
 
 impl Slug {
