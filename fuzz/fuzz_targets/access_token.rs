@@ -17,7 +17,10 @@ const KEY: [u8; 32] = [7; 32];
 enum Token<'a> {
     Raw(&'a str),
     /// Header and claims as the fuzzer writes them, signed with our key.
-    Signed { header: &'a [u8], claims: &'a [u8] },
+    Signed {
+        header: &'a [u8],
+        claims: &'a [u8],
+    },
 }
 
 fuzz_target!(|token: Token<'_>| {

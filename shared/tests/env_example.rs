@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const TEST_ONLY: &[&str] = &["R2W_TEST_AWS_ENDPOINT", "R2W_UPDATE_SCHEMA", "R2W_JSON_RESUME_PACKAGE", "R2W_TOOLS_VENV"];
+const TEST_ONLY: &[&str] =
+    &["R2W_TEST_AWS_ENDPOINT", "R2W_UPDATE_SCHEMA", "R2W_UPDATE_OPENAPI", "R2W_JSON_RESUME_PACKAGE", "R2W_TOOLS_VENV"];
 
 fn names_in(dir: &Path, found: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).expect("read dir") {

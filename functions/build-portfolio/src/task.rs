@@ -5,6 +5,7 @@
 //! `BuildPortfolio.Validation` (an unknown theme). The portfolio id is the CV id, so a retried
 //! step rebuilds the same portfolio rather than making a second one.
 
+use r2w_shared::metrics::{self, Unit};
 use std::sync::Arc;
 
 use r2w_shared::clock::Clock;
@@ -50,8 +51,15 @@ impl BuildTask {
         // Someone else's job, or a CV that is not this job's, is simply not found.
         job.filter(|job| job.cv_id.as_ref() == Some(&input.cv_id)).ok_or_else(|| Error::NotFound("job".into()))?;
         self.update_job(&input, |job, now| job.start_step(Step::BuildPortfolio, now)).await?;
+        let started = std::time::Instant::now();
         match self.build(&input).await {
-            Ok(output) => Ok(output),
+            Ok(output) => {
+                let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+                tracing::info!(portfolio = %output.portfolio_id, duration_ms = elapsed as u64, "portfolio built");
+                metrics::emit("BuildDuration", elapsed, Unit::Milliseconds, &[]);
+                metrics::emit("PipelineOutcome", 1.0, Unit::Count, &[("Outcome", "ready"), ("Step", STEP_NAME)]);
+                Ok(output)
+            }
             Err(e) if e.is_transient() => Err(e),
             Err(e) => {
                 let name = e.task_error(STEP_NAME).error_type;
@@ -64,6 +72,7 @@ impl BuildTask {
                     job.fail_step(Step::BuildPortfolio, name.clone(), message.clone(), now)
                 })
                 .await?;
+                metrics::emit("PipelineOutcome", 1.0, Unit::Count, &[("Outcome", "failed"), ("Step", STEP_NAME)]);
                 Err(e)
             }
         }

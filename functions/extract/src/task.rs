@@ -9,6 +9,7 @@
 //! Retries are safe: the CV id is the job id, the CV is written once, and a job whose
 //! extraction already succeeded answers with what it stored.
 
+use r2w_shared::metrics::{self, Unit};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -100,8 +101,15 @@ impl ExtractTask {
         }
 
         self.update_job(&input, |job, now| job.start_step(Step::Extract, now)).await?;
+        let started = std::time::Instant::now();
         match self.extract(&input).await {
-            Ok(output) => Ok(output),
+            Ok(output) => {
+                let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+                let method = output.method.as_str();
+                tracing::info!(cv = %output.cv_id, method, duration_ms = elapsed as u64, "CV extracted");
+                metrics::emit("ExtractionDuration", elapsed, Unit::Milliseconds, &[("Method", method)]);
+                Ok(output)
+            }
             Err(e) if e.is_transient() => Err(e),
             Err(e) => {
                 let name = e.diagnostic().error_type;
@@ -112,6 +120,7 @@ impl ExtractTask {
                 };
                 self.update_job(&input, |job, now| job.fail_step(Step::Extract, name.clone(), message.clone(), now))
                     .await?;
+                metrics::emit("PipelineOutcome", 1.0, Unit::Count, &[("Outcome", "failed"), ("Step", STEP_NAME)]);
                 Err(e)
             }
         }

@@ -6,6 +6,7 @@
 //! | `GET /v1/payments/sessions/{id}` | for the return page: the session's and the order's status, and the portfolio's address once public |
 //! | `POST /v1/payments/webhook` | Stripe's events, signature-verified (binary `stripe-webhook`) |
 
+use r2w_shared::metrics::{self, Unit};
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
@@ -209,12 +210,19 @@ impl WebhookApi {
         let header = request.headers().get("stripe-signature").and_then(|v| v.to_str().ok());
         signature::verify(header, body, &self.secrets, self.clock.unix_now()).map_err(|e| {
             tracing::warn!(error = %e, "a webhook call with a bad signature");
+            metrics::emit("WebhookOutcome", 1.0, Unit::Count, &[("Outcome", "rejected")]);
             Error::BadRequest(format!("the Stripe signature does not verify: {e}"))
         })?;
         let event: Event = serde_json::from_slice(body)
             .map_err(|e| Error::BadRequest(format!("the body is not a Stripe event: {e}")))?;
         let outcome = self.events.handle(&event).await?;
         tracing::info!(event = event.id, kind = event.kind, ?outcome, "Stripe event");
+        let name = match outcome {
+            Outcome::Applied => "applied",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Ignored => "ignored",
+        };
+        metrics::emit("WebhookOutcome", 1.0, Unit::Count, &[("Outcome", name)]);
         http::json(200, &Received { received: true, duplicate: outcome == Outcome::Duplicate })
     }
 }

@@ -158,6 +158,7 @@ async fn a_secret_being_rolled_still_verifies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_same_event_delivered_a_hundred_times_publishes_once() {
+    r2w_shared::metrics::capture();
     let world = World::new().await;
     let person = world.person("dana@example.com").await;
     let portfolio = world.portfolio(&person.user, "Dana Levi").await;
@@ -183,6 +184,14 @@ async fn the_same_event_delivered_a_hundred_times_publishes_once() {
         }
     }
     assert_eq!(acted, 1, "exactly one delivery acted");
+    // And so the webhook's metric says (other tests in this process may add their own).
+    let outcomes: Vec<String> = r2w_shared::metrics::captured()
+        .iter()
+        .filter(|m| m.get("WebhookOutcome").is_some())
+        .filter_map(|m| m["Outcome"].as_str().map(String::from))
+        .collect();
+    assert!(outcomes.iter().filter(|o| *o == "applied").count() >= 1, "{outcomes:?}");
+    assert!(outcomes.iter().filter(|o| *o == "duplicate").count() >= 99, "{outcomes:?}");
     let record = r2w_shared::records::portfolios::load(world.app.table.as_ref(), &person.user, &portfolio)
         .await
         .expect("load")

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use aws_lambda_events::s3::S3Event;
 use r2w_shared::clock::Clock;
 use r2w_shared::files;
-use r2w_shared::model::{JobStatus, Step};
+use r2w_shared::model::{JobStatus, Step, UserId};
 use r2w_shared::pipeline::{Pipeline, PipelineInput, PipelineRun};
 use r2w_shared::records::{jobs, uploads};
 use r2w_shared::store::BlobKey;
@@ -59,6 +59,13 @@ impl UploadTrigger {
             tracing::warn!(key, "an original nobody asked to upload; ignored");
             return Ok(Received::Ignored);
         };
+        let span = r2w_shared::telemetry::job_span(upload.job_id.as_str());
+        tracing::Instrument::instrument(self.received_for(key, user, upload), span).await
+    }
+
+    /// The rest of [`Self::received`], in the job's span: every line it logs names the job.
+    async fn received_for(&self, key: &str, user: UserId, upload: uploads::UploadRecord) -> Result<Received, Error> {
+        let table = self.app.table.as_ref();
         let job = jobs::load(table, &user, &upload.job_id).await?.ok_or_else(|| Error::NotFound("job".into()))?;
         match job.status {
             JobStatus::AwaitingUpload => {

@@ -86,6 +86,19 @@ pub enum ExtractionMethod {
     Legacy,
 }
 
+impl ExtractionMethod {
+    /// The name it has in the JSON (`llm`, `heuristic`...), for logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Llm => "llm",
+            Self::Heuristic => "heuristic",
+            Self::Import => "import",
+            Self::Manual => "manual",
+            Self::Legacy => "legacy",
+        }
+    }
+}
+
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]

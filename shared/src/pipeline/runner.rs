@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{Pipeline, PipelineInput, PipelineRun};
 use crate::clock::Clock;
+use crate::metrics::{self, Unit};
 use crate::model::{CvId, JobId, JobStatus, Step, UserId};
 use crate::records::jobs;
 use crate::store::{Expect, Item, ItemKey, TableError};
@@ -179,14 +180,23 @@ impl<T: Tasks> Runner<T> {
         // past that the job is left to be failed as stalled.
         for attempt in 0..RECORD_ATTEMPTS {
             let now = self.clock.now();
+            let mut caught = false;
             let recorded = jobs::update(self.app.table.as_ref(), &input.user_id, job, now, |job| {
-                if job.status != JobStatus::Failed {
+                caught = job.status != JobStatus::Failed;
+                if caught {
                     job.fail_step(step, error.clone(), GENERIC_FAILURE, now);
                 }
             })
             .await;
             match recorded {
-                Ok(_) => return,
+                Ok(_) => {
+                    // A task that failed for good counted its own outcome.
+                    if caught {
+                        let step = if step == Step::Extract { "Extract" } else { "BuildPortfolio" };
+                        metrics::emit("PipelineOutcome", 1.0, Unit::Count, &[("Outcome", "failed"), ("Step", step)]);
+                    }
+                    return;
+                }
                 Err(e) if attempt + 1 == RECORD_ATTEMPTS => {
                     tracing::error!(job = %job, error = %e, "could not record a failed run");
                 }
@@ -235,7 +245,8 @@ impl<T: Tasks> Pipeline for Runner<T> {
             Err(e) => return Err(e.into()),
         }
         let runner = self.clone();
-        tokio::spawn(async move { runner.execute(run).await });
+        let span = crate::telemetry::job_span(run.input.job_id.as_str());
+        tokio::spawn(tracing::Instrument::instrument(async move { runner.execute(run).await }, span));
         Ok(true)
     }
 }
