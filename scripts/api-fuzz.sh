@@ -23,7 +23,7 @@ R2W_PUBLIC_URL="$base" R2W_LOG_FORMAT=json STRIPE_SECRET_KEY=sk_test_api_fuzz_un
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do
-  curl -fsS "$base/v1/health" >/dev/null 2>&1 && break
+  "$python" -c "import urllib.request; urllib.request.urlopen('$base/v1/health', timeout=1)" 2>/dev/null && break
   kill -0 "$server" 2>/dev/null || { echo "r2w serve did not start:"; cat "$log"; exit 1; }
   sleep 0.1
 done

@@ -2,6 +2,9 @@
 //! fields), readable lines locally. Request and job ids travel as span fields, so every line
 //! logged while handling them carries the id.
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
 use tracing::Span;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
@@ -41,42 +44,47 @@ pub fn job_span(job_id: &str) -> Span {
     tracing::info_span!("job", job_id)
 }
 
+/// A writer that keeps what is logged, for tests that read the lines ([`subscriber`] over it).
+#[derive(Clone, Default)]
+pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
     use super::*;
 
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> MakeWriter<'a> for Captured {
-        type Writer = Captured;
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
-
     fn logged_lines(format: LogFormat) -> String {
-        let captured = Captured::default();
+        let captured = CapturedLogs::default();
         tracing::subscriber::with_default(subscriber(format, captured.clone()), || {
             let _job = job_span("job-42").entered();
             let _request = request_span("req-7", "GET", "/v1/jobs/job-42").entered();
             tracing::info!(step = "extract", "step finished");
         });
-        let bytes = captured.0.lock().map(|b| b.clone()).unwrap_or_default();
-        String::from_utf8(bytes).expect("utf-8 log")
+        captured.text()
     }
 
     #[test]

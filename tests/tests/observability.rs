@@ -2,8 +2,7 @@
 //! trigger, Extract and BuildPortfolio carries the job's id (the `job` span), and the tasks
 //! measure themselves in CloudWatch Embedded Metric Format.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2w_extract::extractor::Extractor;
@@ -20,31 +19,11 @@ use r2w_shared::{App, Config, metrics, telemetry};
 use r2w_upload::UploadTrigger;
 use serde_json::Value;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// One thread runs everything (the runner's spawned run too), so the subscriber set for this
 /// thread sees every line.
 #[tokio::test(flavor = "current_thread")]
 async fn one_jobs_lines_all_carry_its_id_and_its_steps_are_measured() {
-    let captured = Captured::default();
+    let captured = telemetry::CapturedLogs::default();
     let _logs = tracing::subscriber::set_default(telemetry::subscriber(LogFormat::Json, captured.clone()));
     metrics::capture();
 
@@ -87,7 +66,7 @@ async fn one_jobs_lines_all_carry_its_id_and_its_steps_are_measured() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
-    let text = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("utf-8");
+    let text = captured.text();
     let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
     for message in ["pipeline start", "CV extracted", "portfolio built"] {
         let line =
