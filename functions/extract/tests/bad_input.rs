@@ -48,6 +48,9 @@ fn every_bad_file_gets_a_classified_error_within_the_memory_budget() {
         ("random bytes named .pdf", random, "UnsupportedFile"),
         ("truncated PDF", sample_pdf[..sample_pdf.len() / 3].to_vec(), "Corrupt"),
         ("encrypted PDF", fixture("bad/encrypted.pdf"), "UnsupportedFile"),
+        // Found by the text_pdf fuzz target: pdf_oxide 0.3.78 panics on it (a string sliced
+        // inside a character); the reader's panic is a refused file.
+        ("fuzzed PDF that panics the parser", fixture("bad/fuzz-pdf-char-boundary.pdf"), "Corrupt"),
         ("500-page PDF", pdf_with_pages(500, Some("Page of a very long document")), "TooLarge"),
         ("image-only PDF", pdf_with_pages(2, None), "NeedsOcr"),
         ("DOCX zip bomb", zip_bomb(200), "TooLarge"),
