@@ -4,6 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use r2w_extract::text::{SourceFormat, read_as};
+use r2w_fuzz::quiet_caught_panics;
 
 fuzz_target!(|bytes: &[u8]| {
     quiet_caught_panics();
@@ -15,11 +16,3 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(!text.text.contains("\n\n\n"), "at most one blank line in a row");
     }
 });
-
-/// `read_as` refuses a file whose reader panics (a third-party parser), as the product does;
-/// libfuzzer-sys' hook would abort even on a caught panic, so it is replaced by one that only
-/// reports. A panic that escapes still fails the run (libfuzzer-sys aborts on it).
-fn quiet_caught_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("caught: {info}"))));
-}
