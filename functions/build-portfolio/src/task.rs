@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::sites::Sites;
 use crate::themes::Theme;
 
-pub const STEP_NAME: &str = "BuildPortfolio";
+pub const STEP_NAME: &str = Step::BuildPortfolio.state_name();
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskInput {

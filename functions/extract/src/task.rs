@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::extractor::{ExtractError, Extractor, Mode};
 use crate::text::{TextError, check_size};
 
-pub const STEP_NAME: &str = "Extract";
+pub const STEP_NAME: &str = Step::Extract.state_name();
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskInput {

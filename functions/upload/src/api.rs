@@ -213,7 +213,7 @@ impl UploadApi {
     /// the failure recorded; shown failed even when recording it must wait for the next look.
     async fn settle_if_stalled(&self, job: Job) -> Job {
         let now = self.clock.now();
-        if !job.clone().fail_if_stalled(now, false) {
+        if !job.is_stalled(now) {
             return job;
         }
         // A file that did arrive, whose event was lost, did not "never arrive".

@@ -54,6 +54,18 @@ pub enum Step {
     BuildPortfolio,
 }
 
+impl Step {
+    /// The step's state in the state machine, which also prefixes its error names
+    /// (`Extract.Transient`).
+    pub const fn state_name(self) -> &'static str {
+        match self {
+            Self::Upload => "Upload",
+            Self::Extract => "Extract",
+            Self::BuildPortfolio => "BuildPortfolio",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum StepStatus {
@@ -168,8 +180,7 @@ impl Job {
     /// `arrived` says whether the awaited file is in the store (its event was what got lost).
     /// Returns whether it failed the job.
     pub fn fail_if_stalled(&mut self, now: OffsetDateTime, arrived: bool) -> bool {
-        let finished = matches!(self.status, JobStatus::Succeeded | JobStatus::Failed);
-        if finished || now - self.updated_at < STALLED_AFTER {
+        if !self.is_stalled(now) {
             return false;
         }
         let (step, error, message) = match self.status {
@@ -187,6 +198,11 @@ impl Job {
         };
         self.fail_step(step, error, message, now);
         true
+    }
+
+    /// Neither finished nor touched for [`STALLED_AFTER`].
+    pub fn is_stalled(&self, now: OffsetDateTime) -> bool {
+        !matches!(self.status, JobStatus::Succeeded | JobStatus::Failed) && now - self.updated_at >= STALLED_AFTER
     }
 
     pub fn step(&self, step: Step) -> Option<&JobStep> {

@@ -118,7 +118,10 @@ impl Policy {
                 serde_json::from_value(state.clone()).map_err(|e| Error::Internal(format!("{name}: {e}")))?;
             Ok(state.retry)
         };
-        Ok(Self { extract: retries("Extract")?, build_portfolio: retries("BuildPortfolio")? })
+        Ok(Self {
+            extract: retries(Step::Extract.state_name())?,
+            build_portfolio: retries(Step::BuildPortfolio.state_name())?,
+        })
     }
 }
 
@@ -192,8 +195,8 @@ impl<T: Tasks> Runner<T> {
                 Ok(_) => {
                     // A task that failed for good counted its own outcome.
                     if caught {
-                        let step = if step == Step::Extract { "Extract" } else { "BuildPortfolio" };
-                        metrics::emit("PipelineOutcome", 1.0, Unit::Count, &[("Outcome", "failed"), ("Step", step)]);
+                        let outcome = [("Outcome", "failed"), ("Step", step.state_name())];
+                        metrics::emit("PipelineOutcome", 1.0, Unit::Count, &outcome);
                     }
                     return;
                 }
