@@ -8,7 +8,11 @@
 //! - every item elsewhere that carries `gsi1 = OWNER#{user}` (the e-mail and identity claims,
 //!   refresh tokens) is deleted, except orders: accounting keeps them, without the link to the
 //!   person or their portfolio (and so out of the owner index);
-//! - every object under `uploads/{user}/` is deleted.
+//! - every object under `uploads/{user}/` is erased with all its earlier versions, and the
+//!   extractions the original app made of those files go with them (Claude's extractions for
+//!   the person are theirs in the owner index, above);
+//! - the table is then told to forget what was deleted (SQLite overwrites the freed pages and
+//!   empties its write-ahead log), so the bytes are gone too, not only the items.
 //!
 //! A feature that stores something new follows one of those conventions and is covered. The
 //! routine is idempotent: the profile is marked `deleting` first (the account then accepts
@@ -18,8 +22,8 @@ use crate::App;
 use crate::error::Error;
 use crate::model::{CvId, Job, UserId};
 use crate::records::portfolios::{self, PortfolioRecord, SlugClaim};
-use crate::records::{orders, owner_pk, user_pk, users};
-use crate::store::{BlobKey, Blobs, Expect, Item, ItemKey, Query, Table};
+use crate::records::{extractions, orders, owner_pk, user_pk, users};
+use crate::store::{BlobError, BlobKey, Expect, Item, ItemKey, Query, Table};
 
 /// How much was removed, for the log line an operator reads after a deletion request.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -52,8 +56,13 @@ pub async fn delete_everything(app: &App, user: &UserId) -> Result<Erased, Error
         }
         erased.items += 1;
     }
-    erased.objects += remove_folder(app.uploads.as_ref(), &format!("uploads/{user}/")).await?;
+    let originals = format!("uploads/{user}/");
+    for object in app.uploads.list(&originals).await? {
+        erased.items += forget_extractions_of(app, &object.key).await?;
+    }
+    erased.objects += app.uploads.erase(&originals).await?;
     table.delete(&profile_key, Expect::Anything).await?;
+    table.forget_deleted().await?;
     tracing::info!(user = %user, items = erased.items, objects = erased.objects, "account deleted");
     Ok(erased)
 }
@@ -71,14 +80,15 @@ async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> R
     } else if item.key.sk.starts_with("JOB#") {
         let job: Job = item.data_as()?;
         if let Some(key) = job.upload_key.and_then(|k| BlobKey::parse(k).ok()) {
-            erased.objects += delete_object(app.uploads.as_ref(), &key).await?;
+            erased.items += forget_extractions_of(app, &key).await?;
+            erased.objects += app.uploads.erase(key.as_str()).await?;
         }
     } else if item.key.sk.starts_with("PORTFOLIO#") {
         let portfolio: PortfolioRecord = item.data_as()?;
-        erased.objects += remove_folder(app.sites.as_ref(), &format!("previews/{}/", portfolio.id)).await?;
+        erased.objects += app.sites.erase(&format!("previews/{}/", portfolio.id)).await?;
         let claim = SlugClaim { portfolio_id: portfolio.id.clone(), user_id: user.clone() };
         for slug in portfolio.published.map(|p| p.slug).into_iter().chain(portfolio.slug) {
-            erased.objects += remove_folder(app.sites.as_ref(), &format!("sites/{slug}/")).await?;
+            erased.objects += app.sites.erase(&format!("sites/{slug}/")).await?;
             portfolios::release_slug(table, &slug, &claim).await?;
         }
     }
@@ -98,18 +108,11 @@ async fn all(table: &dyn Table, query: Query) -> Result<Vec<Item>, Error> {
     }
 }
 
-async fn remove_folder(blobs: &dyn Blobs, prefix: &str) -> Result<usize, Error> {
-    let mut removed = 0;
-    for object in blobs.list(prefix).await? {
-        removed += delete_object(blobs, &object.key).await?;
-    }
-    Ok(removed)
-}
-
-async fn delete_object(blobs: &dyn Blobs, key: &BlobKey) -> Result<usize, Error> {
-    match blobs.delete(key).await {
-        Ok(()) => Ok(1),
-        Err(crate::store::BlobError::NotFound(_)) => Ok(0),
+/// Deletes the original app's extractions of the file at `key`, read to learn its hash.
+async fn forget_extractions_of(app: &App, key: &BlobKey) -> Result<usize, Error> {
+    match app.uploads.get(key).await {
+        Ok(original) => Ok(extractions::forget_imported(app.table.as_ref(), &original.body).await?),
+        Err(BlobError::NotFound(_)) => Ok(0),
         Err(e) => Err(e.into()),
     }
 }
@@ -134,7 +137,7 @@ mod tests {
     use crate::records::portfolios::{PreviewSite, PublishedSite};
     use crate::records::{cvs, jobs, owner_index};
     use crate::secrets::EnvSecrets;
-    use crate::store::PutOptions;
+    use crate::store::{Blobs, PutOptions};
 
     async fn put(blobs: &dyn Blobs, key: &str) {
         let key = BlobKey::parse(key).expect("key");

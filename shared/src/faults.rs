@@ -180,6 +180,9 @@ impl Table for FaultyTable {
     async fn transact(&self, ops: Vec<TransactOp>) -> Result<(), TableError> {
         self.faults.around(|| self.inner.transact(ops.clone()), TableError::Unavailable).await
     }
+    async fn forget_deleted(&self) -> Result<(), TableError> {
+        self.inner.forget_deleted().await
+    }
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }
@@ -214,6 +217,9 @@ impl Blobs for FaultyBlobs {
     }
     async fn list(&self, prefix: &str) -> Result<Vec<BlobSummary>, BlobError> {
         self.faults.around(|| self.inner.list(prefix), BlobError::Unavailable).await
+    }
+    async fn erase(&self, prefix: &str) -> Result<usize, BlobError> {
+        self.faults.around(|| self.inner.erase(prefix), BlobError::Unavailable).await
     }
     async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), BlobError> {
         self.faults.around(|| self.inner.copy(from, to), BlobError::Unavailable).await

@@ -117,7 +117,62 @@ contract!(
     a_presigned_put_uploads_exactly_what_was_signed,
     a_presigned_put_refuses_other_content,
     a_presigned_get_reads_the_object,
+    erasing_takes_every_object_under_the_prefix_and_nothing_else,
 );
+
+async fn erasing_takes_every_object_under_the_prefix_and_nothing_else(s: &Subject) {
+    for (k, body) in [
+        ("uploads/u1/a/original", "first"),
+        ("uploads/u1/a/original", "second"),
+        ("uploads/u1/b/original", "x"),
+        ("uploads/u10/a/original", "neighbour"),
+        ("uploads/u2/a/original", "someone else"),
+    ] {
+        s.blobs.put(&key(k), Bytes::from(body), PutOptions::new("text/plain")).await.expect("put");
+    }
+    assert_eq!(s.blobs.erase("uploads/u1/").await.expect("erase"), 2, "two keys, one of them written twice");
+    assert!(s.blobs.list("uploads/u1/").await.expect("list").is_empty());
+    let left: Vec<String> =
+        s.blobs.list("uploads/").await.expect("list").into_iter().map(|o| o.key.to_string()).collect();
+    assert_eq!(left, ["uploads/u10/a/original", "uploads/u2/a/original"]);
+    assert_eq!(s.blobs.erase("uploads/u1/").await.expect("again"), 0, "erasing is idempotent");
+    // A key written again after the erasure is a new object, not an old version coming back.
+    s.blobs.put(&key("uploads/u1/a/original"), Bytes::from("new"), PutOptions::new("text/plain")).await.expect("put");
+    assert_eq!(s.blobs.get(&key("uploads/u1/a/original")).await.expect("get").body.as_ref(), b"new");
+}
+
+/// In a versioned bucket (as the uploads bucket is deployed) a delete only hides an object;
+/// erasing removes every version and delete marker.
+#[tokio::test]
+async fn s3_erasing_in_a_versioned_bucket_leaves_no_version() {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let sdk = support::sdk_config().await;
+    let client = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+    let bucket = support::unique("versioned");
+    let blobs = S3Blobs::new(client.clone(), &bucket);
+    blobs.ensure_bucket().await.expect("bucket");
+    let enabled = VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build();
+    client.put_bucket_versioning().bucket(&bucket).versioning_configuration(enabled).send().await.expect("versioning");
+    for body in ["one", "two", "three"] {
+        blobs.put(&key("uploads/u1/a/original"), Bytes::from(body), PutOptions::new("text/plain")).await.expect("put");
+    }
+    blobs.put(&key("uploads/u1/b/original"), Bytes::from("x"), PutOptions::new("text/plain")).await.expect("put");
+    blobs.delete(&key("uploads/u1/b/original")).await.expect("a plain delete leaves a marker and the version");
+    blobs.put(&key("uploads/u2/a/original"), Bytes::from("kept"), PutOptions::new("text/plain")).await.expect("put");
+    let versions = |prefix: &'static str| {
+        let client = client.clone();
+        let bucket = bucket.clone();
+        async move {
+            let listed = client.list_object_versions().bucket(bucket).prefix(prefix).send().await.expect("versions");
+            listed.versions().len() + listed.delete_markers().len()
+        }
+    };
+    assert_eq!(versions("uploads/u1/").await, 5);
+
+    assert_eq!(blobs.erase("uploads/u1/").await.expect("erase"), 2);
+    assert_eq!(versions("uploads/u1/").await, 0, "no version and no delete marker is left");
+    assert_eq!(versions("uploads/u2/").await, 1, "someone else's object is untouched");
+}
 
 fn key(k: &str) -> BlobKey {
     BlobKey::parse(k).expect("valid key")

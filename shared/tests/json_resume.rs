@@ -107,6 +107,26 @@ fn cv_to_json_resume_to_cv_is_lossless() {
 }
 
 #[test]
+fn what_the_person_hid_travels_in_their_export_and_stale_pointers_are_dropped_on_import() {
+    let (_, mut cv) = cv_fixtures().into_iter().find(|(n, _)| n == "full-every-field.json").expect("fixture");
+    cv.hidden = vec!["/contact/phone".into(), "/experience/1".into()];
+    let doc = json_resume::export(&cv);
+    assert_eq!(doc[EXTENSION_KEY]["hidden"], json!(["/contact/phone", "/experience/1"]));
+    assert_eq!(json_resume::import(&doc).expect("import"), cv, "the person's own export keeps it");
+
+    let public = json_resume::export_public(&cv);
+    for internal in ["hidden", "metadata", "unclassifiedText", "schemaVersion"] {
+        assert!(public[EXTENSION_KEY].get(internal).is_none(), "x-r2w.{internal} in the public export");
+    }
+
+    let mut edited = doc.clone();
+    edited["work"] = json!([]);
+    let back = json_resume::import(&edited).expect("import");
+    assert!(back.hidden.is_empty(), "a pointer into a list edited elsewhere could hide the wrong entry");
+    assert!(back.metadata.warnings.iter().any(|w| w.contains("hidden")), "{:?}", back.metadata.warnings);
+}
+
+#[test]
 fn sections_without_a_json_resume_home_travel_under_the_extension() {
     let (_, cv) = cv_fixtures().into_iter().find(|(n, _)| n == "full-every-field.json").expect("fixture");
     let doc = json_resume::export(&cv);

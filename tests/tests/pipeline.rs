@@ -334,6 +334,45 @@ async fn an_edited_cv_gets_a_new_version_and_a_rebuilt_preview() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_sees_what_stays_private_and_hides_what_they_choose() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let ticket = upload(&running, &token, "txt/01-en-classic.txt", "text/plain").await;
+    let job = running.settled(&token, ticket["job_id"].as_str().expect("job id")).await;
+    let cv_path = job["links"]["cv"].as_str().expect("cv link").to_owned();
+    let get = || async {
+        let answer = running.http.get(running.url(&cv_path)).bearer_auth(&token).send().await.expect("cv");
+        answer.json::<Value>().await.expect("json")
+    };
+    let mut cv = get().await;
+    assert!(cv["not_on_site"]["warnings"].is_array() && cv["not_on_site"]["hidden"] == json!([]), "{cv}");
+    let email = cv["cv"]["contact"]["email"].as_str().expect("the fixture states an e-mail address").to_owned();
+
+    cv["cv"]["unclassifiedText"] = json!("passport P-PRIVATE-7731");
+    cv["cv"]["hidden"] = json!(["/contact/email"]);
+    let saved = running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&cv["cv"]).send().await.expect("put");
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.expect("json");
+    assert_eq!(saved["not_on_site"]["hidden"], json!(["/contact/email"]));
+    assert_eq!(saved["not_on_site"]["unclassified_text"], "passport P-PRIVATE-7731");
+    let rebuilt = running.settled(&token, saved["job_id"].as_str().expect("rebuild job")).await;
+    let preview = rebuilt["links"]["preview"].as_str().expect("preview").to_owned();
+    for file in ["index.html", "resume.json", "contact.vcf"] {
+        let url = preview.replace("index.html", file);
+        let body = running.http.get(&url).send().await.expect("file").text().await.expect("text");
+        assert!(!body.contains(&email) && !body.contains("P-PRIVATE-7731"), "{file} serves what is private");
+    }
+    assert_eq!(get().await["cv"]["contact"]["email"], json!(email), "hidden, not deleted");
+
+    cv["cv"]["hidden"] = json!(["/experience/99"]);
+    let refused =
+        running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&cv["cv"]).send().await.expect("put");
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.expect("problem");
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("/experience/99")), "{problem}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_json_resume_document_becomes_a_site_without_extraction() {
     let running = Running::start().await;
     let token = running.register("dana@example.com").await;

@@ -3,6 +3,8 @@
 //!
 //! - [`render`]: CV data -> the site's files (HTML, CSS, JSON Resume, vCard, robots, sitemap).
 //! - [`themes`]: the looks a person chooses from.
+//! - [`public`]: the public view of a CV — exactly what its page shows — that every file of
+//!   a site is made from.
 //! - [`view`]: what the page shows, cleaned and checked (every CV string is untrusted).
 //! - [`sites`]: previews and published sites in the sites store, switched without a visitor
 //!   ever seeing half of one.
@@ -12,6 +14,7 @@
 pub mod http;
 pub mod i18n;
 pub mod openapi;
+pub mod public;
 pub mod render;
 pub mod sites;
 pub mod task;

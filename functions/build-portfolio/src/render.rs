@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::i18n::{Lang, Word};
+use crate::public::public_cv;
 use crate::themes::Theme;
 use crate::vcard::vcard;
 use crate::view::{Profile, clean, mailto_href, tel_href, web_href};
@@ -102,7 +103,11 @@ struct NotFoundPage<'a> {
     back_label: &'a str,
 }
 
+/// The site of `cv`: every file is made from its public view ([`public_cv`]), so nothing the
+/// page does not show can be downloaded from the site.
 pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
+    let public = public_cv(cv).map_err(|e| RenderError(e.to_string()))?;
+    let cv = &public;
     let (lang_tag, dir) = match &cv.metadata.source_language {
         Some(tag) => (tag.as_str().to_owned(), tag.direction()),
         None => ("en".to_owned(), TextDirection::Ltr),
@@ -166,7 +171,7 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
     .map_err(|e| RenderError(e.to_string()))?;
 
     let pages = if options.indexable() { PUBLISHED } else { PREVIEW };
-    let resume = serde_json::to_vec_pretty(&json_resume::export(cv)).map_err(|e| RenderError(e.to_string()))?;
+    let resume = serde_json::to_vec_pretty(&json_resume::export_public(cv)).map_err(|e| RenderError(e.to_string()))?;
     let mut files = vec![
         file("index.html", "text/html; charset=utf-8", pages, index.into_bytes()),
         file("404.html", "text/html; charset=utf-8", pages, not_found.into_bytes()),

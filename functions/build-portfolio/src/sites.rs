@@ -240,10 +240,9 @@ impl Sites {
         claim: &SlugClaim,
     ) -> Result<Slug, Error> {
         let fallback = format!("portfolio-{}", portfolio.as_str().chars().take(8).collect::<String>().to_lowercase());
-        let base = cv
-            .cv
-            .hero
-            .full_name
+        // The address is public: made from the name only while the page shows it.
+        let shown_name = cv.cv.without_hidden().ok().and_then(|shown| shown.hero.full_name);
+        let base = shown_name
             .as_deref()
             .and_then(Slug::from_name)
             .or_else(|| Slug::parse(fallback).ok())

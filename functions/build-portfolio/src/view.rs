@@ -194,7 +194,10 @@ impl Profile {
                 contacts.push(Link { label, href, kind: "profile" });
             }
         }
-        let location = contact.location.as_ref().and_then(|l| join_clean(&[&l.city, &l.region, &l.country_code], ", "));
+        let location = contact
+            .location
+            .as_ref()
+            .and_then(|l| join_clean(&[&l.city, &l.region, &l.country_code], ", ").or_else(|| clean_opt(&l.address)));
 
         let mut main = Vec::new();
         let mut aside = Vec::new();

@@ -1,5 +1,7 @@
-//! Claude's extractions, kept in the Table by (sha256 of the original, model, prompt version):
-//! the same file extracted again (a retried step, a re-upload) costs no second call. Only
+//! Claude's extractions, kept in the Table by (sha256 of the original, its owner, model, prompt
+//! version): the same file extracted again for the same person (a retried step, a re-upload)
+//! costs no second call. Each entry is the owner's (in their owner index), so deleting the
+//! account deletes it, and no one learns from a fast answer that someone else sent a file. Only
 //! Claude's answers are cached; the heuristic is cheaper to run than to look up, and caching
 //! it would stand in the way of a later Claude extraction.
 //!
@@ -9,9 +11,11 @@
 
 use std::sync::Arc;
 
-use r2w_shared::model::CvData;
+use r2w_shared::model::{CvData, UserId};
+pub use r2w_shared::records::extractions::sha256_hex;
+use r2w_shared::records::extractions::{IMPORTED_PREFIX as IMPORTED, partition};
+use r2w_shared::records::owner_index;
 use r2w_shared::store::{Expect, Item, ItemKey, Query, Table, TableError};
-use sha2::{Digest, Sha256};
 
 /// Cached CVs are personal data: they go after 30 days.
 const TTL_SECS: i64 = 30 * 24 * 3600;
@@ -22,23 +26,16 @@ pub struct ExtractionCache {
 
 /// What a cached extraction is filed under.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheKey(ItemKey);
-
-const IMPORTED: &str = "imported#";
+pub struct CacheKey {
+    key: ItemKey,
+    owner: UserId,
+}
 
 impl CacheKey {
-    pub fn new(original: &[u8], model: &str, prompt_version: &str) -> Self {
-        Self(ItemKey::new(partition(&sha256_hex(original)), format!("{model}#{prompt_version}")))
+    pub fn new(owner: &UserId, original: &[u8], model: &str, prompt_version: &str) -> Self {
+        let key = ItemKey::new(partition(&sha256_hex(original)), format!("{owner}#{model}#{prompt_version}"));
+        Self { key, owner: owner.clone() }
     }
-}
-
-/// A file's SHA-256 as the cache files it: 64 lower-case hexadecimal digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn partition(sha256_hex: &str) -> String {
-    format!("EXTRACTION#{sha256_hex}")
 }
 
 /// A SHA-256 written as 64 hexadecimal digits, in lower case.
@@ -54,7 +51,7 @@ impl ExtractionCache {
 
     /// A stored extraction; one that no longer parses (an older schema) counts as a miss.
     pub async fn get(&self, key: &CacheKey) -> Result<Option<CvData>, TableError> {
-        let Some(item) = self.table.get(&key.0).await? else { return Ok(None) };
+        let Some(item) = self.table.get(&key.key).await? else { return Ok(None) };
         match item.data_as::<CvData>() {
             Ok(cv) => Ok(Some(cv)),
             Err(e) => {
@@ -65,7 +62,9 @@ impl ExtractionCache {
     }
 
     pub async fn put(&self, key: &CacheKey, cv: &CvData, now: i64) -> Result<(), TableError> {
-        let item = Item::with_data(key.0.clone(), cv)?.expiring_at(now + TTL_SECS);
+        let item = Item::with_data(key.key.clone(), cv)?
+            .in_index(owner_index(&key.owner, &key.key.pk))
+            .expiring_at(now + TTL_SECS);
         self.table.put(item, Expect::Anything).await
     }
 
@@ -94,16 +93,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_key_changes_with_the_file_the_model_and_the_prompt() {
-        let base = CacheKey::new(b"cv", "claude-opus-5", "v1");
-        assert_eq!(base, CacheKey::new(b"cv", "claude-opus-5", "v1"));
-        assert_ne!(base, CacheKey::new(b"cv2", "claude-opus-5", "v1"));
-        assert_ne!(base, CacheKey::new(b"cv", "claude-sonnet-5", "v1"));
-        assert_ne!(base, CacheKey::new(b"cv", "claude-opus-5", "v2"));
+    fn the_key_changes_with_the_file_the_owner_the_model_and_the_prompt() {
+        let (ada, grace) = (UserId::random(), UserId::random());
+        let base = CacheKey::new(&ada, b"cv", "claude-opus-5", "v1");
+        assert_eq!(base, CacheKey::new(&ada, b"cv", "claude-opus-5", "v1"));
+        assert_ne!(base, CacheKey::new(&grace, b"cv", "claude-opus-5", "v1"));
+        assert_ne!(base, CacheKey::new(&ada, b"cv2", "claude-opus-5", "v1"));
+        assert_ne!(base, CacheKey::new(&ada, b"cv", "claude-sonnet-5", "v1"));
+        assert_ne!(base, CacheKey::new(&ada, b"cv", "claude-opus-5", "v2"));
         assert_eq!(
-            base.0.pk, "EXTRACTION#29cdee48e28d8104186513c96be32955f6203cffa61833e36a88a37ecbff7989",
+            base.key.pk, "EXTRACTION#29cdee48e28d8104186513c96be32955f6203cffa61833e36a88a37ecbff7989",
             "sha256 of the bytes"
         );
-        assert_eq!(base.0.sk, "claude-opus-5#v1");
+        assert_eq!(base.key.sk, format!("{ada}#claude-opus-5#v1"));
     }
 }

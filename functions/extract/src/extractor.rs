@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use r2w_shared::App;
 use r2w_shared::clock::Clock;
-use r2w_shared::model::CvData;
+use r2w_shared::model::{CvData, UserId};
 use r2w_shared::secrets::{SecretString, Secrets, SecretsError};
 use r2w_shared::store::Table;
 
@@ -82,7 +82,9 @@ impl Extractor {
         }
     }
 
-    pub async fn extract(&self, original: Bytes, mode: Mode) -> Result<CvData, ExtractError> {
+    /// The CV in `original`, which `owner` uploaded: Claude's answers are cached as theirs.
+    /// `None` (the command line reading a file) caches nothing.
+    pub async fn extract(&self, owner: Option<&UserId>, original: Bytes, mode: Mode) -> Result<CvData, ExtractError> {
         let text = {
             let bytes = original.clone();
             blocking(move || text::extract(&bytes)).await?
@@ -99,11 +101,13 @@ impl Extractor {
             Err(e) => return Err(e.into()),
         };
 
-        let cache_key = CacheKey::new(&original, self.claude.model(), PROMPT_VERSION);
-        match self.cache.get(&cache_key).await {
-            Ok(Some(cv)) => return Ok(cv),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "extraction cache unreadable; calling Claude"),
+        let cache_key = owner.map(|owner| CacheKey::new(owner, &original, self.claude.model(), PROMPT_VERSION));
+        if let Some(cache_key) = &cache_key {
+            match self.cache.get(cache_key).await {
+                Ok(Some(cv)) => return Ok(cv),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "extraction cache unreadable; calling Claude"),
+            }
         }
         match self.cache.imported(&original).await {
             Ok(Some(cv)) => return Ok(cv),
@@ -124,7 +128,9 @@ impl Extractor {
                 match self.claude.extract(&api_key, source).await {
                     Ok(cv) => {
                         self.breaker.succeeded().await;
-                        if let Err(e) = self.cache.put(&cache_key, &cv, self.clock.unix_now()).await {
+                        if let Some(cache_key) = &cache_key
+                            && let Err(e) = self.cache.put(cache_key, &cv, self.clock.unix_now()).await
+                        {
                             tracing::warn!(error = %e, "could not cache the extraction");
                         }
                         return Ok(cv);

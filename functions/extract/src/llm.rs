@@ -91,7 +91,15 @@ pub struct Claude {
     config: ClaudeConfig,
 }
 
-static CV_SCHEMA: LazyLock<Value> = LazyLock::new(cv_json_schema);
+/// The CV schema less `hidden`: what to keep off a site is the person's choice, never the
+/// extractor's (and the tool stays what it was before the field existed).
+static CV_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    let mut schema = cv_json_schema();
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.remove("hidden");
+    }
+    schema
+});
 /// Compiled once per container; `None` would mean our own schema does not compile (a bug that
 /// every answer then reports as invalid output instead of a panic).
 static CV_VALIDATOR: LazyLock<Option<jsonschema::Validator>> =

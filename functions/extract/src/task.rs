@@ -132,7 +132,7 @@ impl ExtractTask {
         let meta = self.app.uploads.head(&key).await.map_err(Error::from)?;
         check_size(meta.size)?;
         let original: Bytes = self.app.uploads.get(&key).await.map_err(Error::from)?.body;
-        let cv = self.extractor.extract(original, Mode::Auto).await?;
+        let cv = self.extractor.extract(Some(&input.user_id), original, Mode::Auto).await?;
 
         let now = self.clock.now();
         let cv_id = CvId::parse(input.job_id.as_str()).map_err(|e| Error::Internal(e.to_string()))?;

@@ -84,7 +84,10 @@ async fn a_valid_tool_answer_becomes_checked_cv_data() {
 
     let requests = server.received_requests().await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json body");
-    assert_eq!(body["tools"][0]["input_schema"], cv_json_schema(), "the tool schema is the CV schema");
+    let mut schema = cv_json_schema();
+    let hidden = schema["properties"].as_object_mut().and_then(|p| p.remove("hidden"));
+    assert!(hidden.is_some(), "the CV schema has `hidden`");
+    assert_eq!(body["tools"][0]["input_schema"], schema, "the tool schema is the CV schema less what the person hides");
     assert!(body.get("thinking").is_none(), "extended thinking stays off so temperature 0 applies");
     assert!(body["messages"][0]["content"][0]["text"].as_str().is_some_and(|t| t.contains("Dana Levi")));
 }
@@ -113,6 +116,8 @@ async fn malformed_tool_input_is_refused() {
         json!({ "experience": [{ "dates": { "start": "last spring" } }] }),
         json!({ "hero": "Dana" }),
         json!({ "nickname": "D" }),
+        // Hiding is the person's choice: an answer that hides anything is not a CV reading.
+        json!({ "hero": { "fullName": "Dana Levi" }, "hidden": ["/hero/fullName"] }),
     ] {
         let server = MockServer::start().await;
         expect_request(&server, tool_answer(input.clone())).await;

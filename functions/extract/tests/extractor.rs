@@ -30,6 +30,8 @@ const MODEL: &str = "claude-opus-5";
 
 struct World {
     app: App,
+    /// Who uploaded the files these tests extract.
+    owner: UserId,
     clock: Arc<ManualClock>,
     server: MockServer,
     _dir: tempfile::TempDir,
@@ -45,7 +47,7 @@ impl World {
             .await
             .expect("embedded app");
         let clock = Arc::new(ManualClock::at(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)));
-        Self { app, clock, server: MockServer::start().await, _dir: dir }
+        Self { app, owner: UserId::random(), clock, server: MockServer::start().await, _dir: dir }
     }
 
     fn extractor(&self) -> Extractor {
@@ -116,13 +118,13 @@ fn overloaded() -> ResponseTemplate {
 async fn without_a_key_the_heuristic_extracts_and_claude_is_never_called() {
     let world = World::new(None).await;
     world.claude_answers(claude_cv()).await;
-    let cv = world.extractor().extract(cv_text(), Mode::Auto).await.expect("extraction");
+    let cv = world.extractor().extract(Some(&world.owner), cv_text(), Mode::Auto).await.expect("extraction");
     assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Heuristic));
     assert_eq!(cv.hero.full_name.as_deref(), Some("Olivia Bennett"));
     assert!(cv.metadata.warnings.is_empty(), "no key is the offline default, not a failure");
     assert_eq!(world.calls().await, 0);
 
-    let forced = world.extractor().extract(cv_text(), Mode::Anthropic).await;
+    let forced = world.extractor().extract(Some(&world.owner), cv_text(), Mode::Anthropic).await;
     assert!(matches!(forced, Err(ExtractError::NoApiKey)), "{forced:?}");
 }
 
@@ -131,16 +133,20 @@ async fn the_same_file_costs_one_claude_call() {
     let world = World::new(Some("test-key")).await;
     world.claude_answers(claude_cv()).await;
     let extractor = world.extractor();
-    let first = extractor.extract(cv_text(), Mode::Auto).await.expect("first");
+    let first = extractor.extract(Some(&world.owner), cv_text(), Mode::Auto).await.expect("first");
     assert_eq!(first.metadata.extraction_method, Some(ExtractionMethod::Llm));
-    let again = world.extractor().extract(cv_text(), Mode::Auto).await.expect("again");
+    let again = world.extractor().extract(Some(&world.owner), cv_text(), Mode::Auto).await.expect("again");
     assert_eq!(again, first, "served from the cache");
     assert_eq!(world.calls().await, 1, "a hit skips the call");
 
     let other_file = Bytes::from(fixture("txt/03-en-compact.txt"));
     world.claude_answers(claude_cv()).await;
-    let _ = extractor.extract(other_file, Mode::Auto).await;
+    let _ = extractor.extract(Some(&world.owner), other_file, Mode::Auto).await;
     assert_eq!(world.calls().await, 1, "another file is another call");
+
+    world.claude_answers(claude_cv()).await;
+    let _ = extractor.extract(Some(&UserId::random()), cv_text(), Mode::Auto).await;
+    assert_eq!(world.calls().await, 1, "someone else's copy of the file is read for them, not served from this cache");
 }
 
 #[tokio::test]
@@ -149,29 +155,32 @@ async fn five_failures_open_the_breaker_and_the_heuristic_answers_until_the_prob
     world.claude_answers(overloaded()).await;
     let extractor = world.extractor();
     for attempt in 1..=5 {
-        let cv = extractor.extract(cv_text(), Mode::Auto).await.expect("falls back");
+        let cv = extractor.extract(Some(&world.owner), cv_text(), Mode::Auto).await.expect("falls back");
         assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Heuristic));
         assert!(cv.metadata.warnings.iter().any(|w| w.contains("unavailable")), "{:?}", cv.metadata.warnings);
         assert_eq!(world.calls().await, attempt);
     }
 
     for _ in 0..3 {
-        let cv = extractor.extract(cv_text(), Mode::Auto).await.expect("heuristic");
+        let cv = extractor.extract(Some(&world.owner), cv_text(), Mode::Auto).await.expect("heuristic");
         assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Heuristic));
-        let forced = extractor.extract(cv_text(), Mode::Anthropic).await;
+        let forced = extractor.extract(Some(&world.owner), cv_text(), Mode::Anthropic).await;
         assert!(matches!(forced, Err(ExtractError::Llm(_))), "{forced:?}");
     }
     assert_eq!(world.calls().await, 5, "an open breaker lets no call through");
 
     world.clock.advance(Duration::from_secs(59));
-    let _ = extractor.extract(cv_text(), Mode::Auto).await;
+    let _ = extractor.extract(Some(&world.owner), cv_text(), Mode::Auto).await;
     assert_eq!(world.calls().await, 5, "still open at 59 s");
     world.claude_answers(claude_cv()).await;
     world.clock.advance(Duration::from_secs(1));
-    let probe = extractor.extract(cv_text(), Mode::Auto).await.expect("probe");
+    let probe = extractor.extract(Some(&world.owner), cv_text(), Mode::Auto).await.expect("probe");
     assert_eq!(world.calls().await, 1, "after 60 s one probe reaches Claude");
     assert_eq!(probe.metadata.extraction_method, Some(ExtractionMethod::Llm));
-    let next = extractor.extract(Bytes::from(fixture("txt/06-es-classic.txt")), Mode::Auto).await.expect("closed");
+    let next = extractor
+        .extract(Some(&world.owner), Bytes::from(fixture("txt/06-es-classic.txt")), Mode::Auto)
+        .await
+        .expect("closed");
     assert_eq!(next.metadata.extraction_method, Some(ExtractionMethod::Llm), "the good probe closed it");
 }
 
@@ -179,12 +188,16 @@ async fn five_failures_open_the_breaker_and_the_heuristic_answers_until_the_prob
 async fn a_scan_goes_to_claude_as_a_pdf_or_fails_as_needing_ocr() {
     let scan = Bytes::from(pdf_with_pages(1, None));
     let offline = World::new(None).await;
-    let err = offline.extractor().extract(scan.clone(), Mode::Auto).await.expect_err("no text, no Claude");
+    let err = offline
+        .extractor()
+        .extract(Some(&offline.owner), scan.clone(), Mode::Auto)
+        .await
+        .expect_err("no text, no Claude");
     assert!(matches!(err, ExtractError::Text(TextError::NeedsOcr)), "{err:?}");
 
     let online = World::new(Some("test-key")).await;
     online.claude_answers(claude_cv()).await;
-    let cv = online.extractor().extract(scan, Mode::Auto).await.expect("Claude reads the PDF");
+    let cv = online.extractor().extract(Some(&online.owner), scan, Mode::Auto).await.expect("Claude reads the PDF");
     assert_eq!(cv.hero.full_name.as_deref(), Some("Olivia Bennett"));
     let requests = online.server.received_requests().await.unwrap_or_default();
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).expect("json");

@@ -26,9 +26,25 @@ pub struct CvView {
     #[schema(schema_with = r2w_shared::openapi::cv_data_ref)]
     pub cv: CvData,
     pub updated_at: String,
+    /// What this CV holds that its site never shows.
+    pub not_on_site: NotOnSite,
     /// The job rebuilding the site, after an edit or import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<JobId>,
+}
+
+/// The parts of a CV that stay private: what the extractor could not place and what it warns
+/// about, for the person to place in a section, fix or discard, and what they chose to hide.
+/// (Also in `cv`; gathered here so a client cannot overlook them.)
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NotOnSite {
+    /// Text from the CV that fits no section (`cv.unclassifiedText`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unclassified_text: Option<String>,
+    /// What extraction noticed: a contact it could not verify, a date it could not read...
+    pub warnings: Vec<String>,
+    /// JSON Pointers to the fields and entries the person hid (`cv.hidden`).
+    pub hidden: Vec<String>,
 }
 
 pub struct CvApi {
@@ -120,6 +136,11 @@ fn view(record: &CvRecord, job_id: Option<JobId>) -> CvView {
         version: record.version,
         cv: record.cv.clone(),
         updated_at: record.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        not_on_site: NotOnSite {
+            unclassified_text: record.cv.unclassified_text.clone(),
+            warnings: record.cv.metadata.warnings.clone(),
+            hidden: record.cv.hidden.clone(),
+        },
         job_id,
     }
 }

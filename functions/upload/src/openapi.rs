@@ -6,13 +6,13 @@ use r2w_shared::error::Problem;
 use utoipa::OpenApi;
 
 use crate::api::{JobPage, NewUpload, UploadTicket};
-use crate::cvs::CvView;
+use crate::cvs::{CvView, NotOnSite};
 use crate::jobs::JobView;
 
 #[derive(OpenApi)]
 #[openapi(
     paths(create_upload, original, jobs, job, import_cv, cv, edit_cv),
-    components(schemas(UploadTicket, JobPage, JobView, CvView, OriginalDownload, CvAnswer))
+    components(schemas(UploadTicket, JobPage, JobView, CvView, NotOnSite, OriginalDownload, CvAnswer))
 )]
 pub struct UploadDoc;
 

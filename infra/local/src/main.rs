@@ -204,7 +204,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             let extractor =
                 Extractor::for_app(&app, Arc::new(SystemClock)).map_err(|e| CliError::Invalid(e.to_string()))?;
             let cv = extractor
-                .extract(bytes::Bytes::from(original), choice.into())
+                .extract(None, bytes::Bytes::from(original), choice.into())
                 .await
                 .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
             render(&cv, format)

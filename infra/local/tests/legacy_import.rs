@@ -415,7 +415,7 @@ async fn a_known_file_uploaded_again_costs_no_claude_call() {
 
     let extractor = r2w_extract::extractor::Extractor::for_app(&app, clock).expect("extractor");
     let original = std::fs::read(legacy.uploads().join("job-ada-1.pdf")).expect("pdf");
-    let cv = extractor.extract(original.into(), r2w_extract::extractor::Mode::Auto).await.expect("extracted");
+    let cv = extractor.extract(None, original.into(), r2w_extract::extractor::Mode::Auto).await.expect("extracted");
     assert_eq!(cv.hero.full_name.as_deref(), Some("Ada Lovelace"), "the imported extraction");
     claude.verify().await;
 }

@@ -41,6 +41,11 @@ pub struct CvData {
     pub testimonials: Vec<Testimonial>,
     /// Text from the CV that fits no section, kept so nothing is silently dropped.
     pub unclassified_text: Option<String>,
+    /// What the person keeps off their site, as JSON Pointers (RFC 6901) into the sections:
+    /// "/contact/phone", "/experience/2", "/education/0/grade". It stays in the CV and in the
+    /// person's own exports; the site is built without it. The extractor never sets this.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
 }
 
 impl Default for CvData {
@@ -67,6 +72,7 @@ impl Default for CvData {
             patents: Vec::new(),
             testimonials: Vec::new(),
             unclassified_text: None,
+            hidden: Vec::new(),
         }
     }
 }
@@ -370,6 +376,7 @@ impl CvData {
         if cv.schema_version != CV_SCHEMA_VERSION {
             return Err(CvDataError::UnknownSchemaVersion(cv.schema_version));
         }
+        cv.without_hidden()?;
         Ok(cv)
     }
 }

@@ -43,6 +43,7 @@ pub fn export(cv: &CvData) -> Value {
         memberships: cv.memberships.clone(),
         patents: cv.patents.clone(),
         unclassified_text: cv.unclassified_text.clone(),
+        hidden: cv.hidden.clone(),
         ..Extension::default()
     };
 
@@ -251,6 +252,26 @@ pub fn export(cv: &CvData) -> Value {
     Value::Object(doc)
 }
 
+/// CV -> the JSON Resume document a public site serves: without what only the CV's owner and
+/// this product read (the CV's metadata, its unclassified text, what is hidden, the schema
+/// version). `cv` is expected to be what the page shows already; this only leaves out the
+/// record-keeping.
+pub fn export_public(cv: &CvData) -> Value {
+    let mut doc = export(cv);
+    let extension = doc.as_object_mut().and_then(|d| d.get_mut(EXTENSION_KEY)).and_then(Value::as_object_mut);
+    if let Some(extension) = extension {
+        for internal in ["schemaVersion", "metadata", "unclassifiedText", "hidden"] {
+            extension.remove(internal);
+        }
+    }
+    if let Some(d) = doc.as_object_mut()
+        && d.get(EXTENSION_KEY).and_then(Value::as_object).is_some_and(Map::is_empty)
+    {
+        d.remove(EXTENSION_KEY);
+    }
+    doc
+}
+
 /// JSON Resume document -> CV. Values that do not fit the CV model (a date written as "Spring
 /// 2019") are not dropped: they go to `unclassified_text` with a warning.
 pub fn import(doc: &Value) -> Result<CvData, JsonResumeError> {
@@ -422,7 +443,7 @@ pub fn import(doc: &Value) -> Result<CvData, JsonResumeError> {
         (Some(text), false) => Some(format!("{text}\n{}", leftovers.text.join("\n"))),
     };
 
-    Ok(CvData {
+    let mut cv = CvData {
         schema_version: CV_SCHEMA_VERSION,
         metadata,
         hero: Hero {
@@ -474,7 +495,14 @@ pub fn import(doc: &Value) -> Result<CvData, JsonResumeError> {
         patents: ext.patents,
         testimonials,
         unclassified_text,
-    })
+        hidden: ext.hidden,
+    };
+    // Pointers that no longer fit (the lists were edited outside) would hide the wrong things.
+    if let Err(e) = cv.without_hidden() {
+        cv.metadata.warnings.push(format!("{EXTENSION_KEY}.hidden was ignored: {e}"));
+        cv.hidden.clear();
+    }
+    Ok(cv)
 }
 
 /// Text from the document that the CV model cannot hold as typed data.
@@ -629,6 +657,8 @@ struct Extension {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     patents: Vec<Patent>,
     unclassified_text: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hidden: Vec<String>,
 }
 
 /// Details of one JSON Resume array item that the item itself cannot hold.

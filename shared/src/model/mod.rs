@@ -3,6 +3,7 @@
 pub mod cv;
 pub mod dates;
 pub mod email;
+mod hidden;
 pub mod ids;
 pub mod job;
 pub mod json_resume;

@@ -14,6 +14,8 @@
 //! | order | `ORDER#{order}` | `ORDER` |
 //! | payment -> order | `PAYMENT#{payment}` | `PAYMENT` |
 //! | Stripe event seen | `STRIPE_EVENT#{event}` | `STRIPE_EVENT` |
+//! | Claude's extraction of a file | `EXTRACTION#{sha256}` | `{user}#{model}#{prompt version}` |
+//! | the original app's extraction | `EXTRACTION#{sha256}` | `imported#{model}` |
 //!
 //! Everything a person owns sits under their own partition, so a lookup with someone else's
 //! id finds nothing rather than their data. What must live elsewhere (an address, an identity,
@@ -21,6 +23,7 @@
 //! secondary index, gsi1 = `OWNER#{user}`, so [`crate::account::delete_everything`] finds it.
 
 pub mod cvs;
+pub mod extractions;
 pub mod jobs;
 pub mod orders;
 pub mod portfolios;

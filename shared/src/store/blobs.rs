@@ -178,6 +178,10 @@ pub trait Blobs: Send + Sync {
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError>;
     /// Every object whose key starts with `prefix`, in key order.
     async fn list(&self, prefix: &str) -> Result<Vec<BlobSummary>, BlobError>;
+    /// Deletes for good every object whose key starts with `prefix`, with every earlier
+    /// version the store keeps of it (S3 versioning) and whatever else would still name it
+    /// (empty folders). Returns how many keys had something to erase.
+    async fn erase(&self, prefix: &str) -> Result<usize, BlobError>;
     /// Copies body, content type, cache control and metadata.
     async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), BlobError>;
     async fn presign_put(&self, key: &BlobKey, request: PresignPut) -> Result<PresignedRequest, BlobError>;

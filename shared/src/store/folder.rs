@@ -160,6 +160,24 @@ impl Blobs for FolderBlobs {
             .map_err(|e| BlobError::Backend(format!("listing failed: {e}")))?
     }
 
+    async fn erase(&self, prefix: &str) -> Result<usize, BlobError> {
+        let mut erased = 0;
+        for object in self.list(prefix).await? {
+            self.delete(&object.key).await?;
+            erased += 1;
+            // Folders are named after key segments (a user id, a slug): the empty ones go too.
+            let (data_path, _) = self.paths(&object.key);
+            let mut dir = data_path.parent().map(Path::to_path_buf);
+            while let Some(folder) = dir.filter(|d| d.starts_with(&self.root) && *d != self.root) {
+                if tokio::fs::remove_dir(&folder).await.is_err() {
+                    break; // not empty (or already gone)
+                }
+                dir = folder.parent().map(Path::to_path_buf);
+            }
+        }
+        Ok(erased)
+    }
+
     async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), BlobError> {
         let blob = self.get(from).await?;
         let options = PutOptions {

@@ -170,6 +170,52 @@ impl Blobs for S3Blobs {
         Ok(found)
     }
 
+    async fn erase(&self, prefix: &str) -> Result<usize, BlobError> {
+        check_path(prefix, true)?;
+        // Versions and delete markers: in a versioned bucket a plain delete only hides an object.
+        let mut versions: Vec<(String, Option<String>)> = Vec::new();
+        let (mut key_marker, mut version_marker) = (None::<String>, None::<String>);
+        loop {
+            let page = self
+                .client
+                .list_object_versions()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_key_marker(key_marker.take())
+                .set_version_id_marker(version_marker.take())
+                .send()
+                .await
+                .map_err(|e| sdk_error(e, prefix))?;
+            let listed = page.versions().iter().map(|v| (v.key(), v.version_id()));
+            let markers = page.delete_markers().iter().map(|m| (m.key(), m.version_id()));
+            for (key, version) in listed.chain(markers) {
+                if let Some(key) = key {
+                    versions.push((key.to_owned(), version.map(str::to_owned)));
+                }
+            }
+            if page.is_truncated() != Some(true) {
+                break;
+            }
+            key_marker = page.next_key_marker().map(str::to_owned);
+            version_marker = page.next_version_id_marker().map(str::to_owned);
+            if key_marker.is_none() {
+                break;
+            }
+        }
+        let keys: std::collections::BTreeSet<&str> = versions.iter().map(|(k, _)| k.as_str()).collect();
+        for (key, version) in &versions {
+            self.client
+                .delete_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .set_version_id(version.clone())
+                .send()
+                .await
+                .map_err(|e| sdk_error(e, key))?;
+        }
+        Ok(keys.len())
+    }
+
     async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), BlobError> {
         // The copy source is "bucket/key" with the key URL-encoded (segments keep their '/').
         let encoded: Vec<String> = from

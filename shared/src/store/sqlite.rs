@@ -60,6 +60,9 @@ impl SqliteTable {
 
     fn setup(conn: Connection) -> Result<Self, TableError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        // A deleted item's bytes are overwritten, not left in free pages (an erased account must
+        // not be readable from the file); see also `forget_deleted` for the write-ahead log.
+        conn.pragma_update(None, "secure_delete", "ON").map_err(backend)?;
         // WAL lets readers in other processes proceed while one writes; NORMAL sync is durable
         // across application crashes (the WAL is synced at checkpoints) and much faster.
         // Switching a new file to WAL needs an exclusive lock, and SQLite answers "locked"
@@ -338,6 +341,22 @@ impl Table for SqliteTable {
             Ok(())
         })
         .await
+    }
+
+    /// With `secure_delete` the database file holds no deleted bytes; the write-ahead log still
+    /// holds earlier frames of the pages until a checkpoint copies the current ones back and
+    /// truncates it. A reader in another process can hold the log open: then the log is only
+    /// emptied at that process's next checkpoint, and this says so in the log.
+    async fn forget_deleted(&self) -> Result<(), TableError> {
+        let busy = self
+            .with_conn(|conn| {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0)).map_err(backend)
+            })
+            .await?;
+        if busy != 0 {
+            tracing::warn!("the write-ahead log is in use by another process; it is truncated at its next checkpoint");
+        }
+        Ok(())
     }
 
     fn backend(&self) -> &'static str {

@@ -351,6 +351,12 @@ pub trait Table: Send + Sync {
     async fn delete(&self, key: &ItemKey, expect: Expect) -> Result<(), TableError>;
     async fn query(&self, query: Query) -> Result<Page, TableError>;
     async fn transact(&self, ops: Vec<TransactOp>) -> Result<(), TableError>;
+    /// Makes what was deleted unrecoverable from the store's own files: an embedded database
+    /// keeps freed pages and old log frames until told otherwise. Nothing to do where the
+    /// service manages its storage (DynamoDB).
+    async fn forget_deleted(&self) -> Result<(), TableError> {
+        Ok(())
+    }
     /// "sqlite" or "dynamodb", for logs and test names.
     fn backend(&self) -> &'static str;
 }
