@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use r2w_extract::llm::{ANTHROPIC_VERSION, Claude, ClaudeConfig, LlmError, Source, TOOL_NAME};
+use r2w_extract::llm::{ANTHROPIC_VERSION, Claude, ClaudeConfig, LlmError, Source, TOOL_NAME, Usage};
 use r2w_shared::config::AnthropicSettings;
 use r2w_shared::model::{ExtractionMethod, cv_json_schema};
 use r2w_shared::secrets::SecretString;
@@ -90,6 +90,37 @@ async fn a_valid_tool_answer_becomes_checked_cv_data() {
     assert_eq!(body["tools"][0]["input_schema"], schema, "the tool schema is the CV schema less what the person hides");
     assert!(body.get("thinking").is_none(), "extended thinking stays off so temperature 0 applies");
     assert!(body["messages"][0]["content"][0]["text"].as_str().is_some_and(|t| t.contains("Dana Levi")));
+}
+
+#[tokio::test]
+async fn the_unchanging_prefix_is_marked_for_prompt_caching_and_usage_is_reported() {
+    let server = MockServer::start().await;
+    let answer = ResponseTemplate::new(200).set_body_json(json!({
+        "id": "msg_test", "type": "message", "role": "assistant", "model": MODEL,
+        "content": [{ "type": "tool_use", "id": "toolu_test", "name": TOOL_NAME, "input": good_input() }],
+        "stop_reason": "tool_use",
+        "usage": { "input_tokens": 412, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 5120 }
+    }));
+    expect_request(&server, answer).await;
+    let (cv, usage) = Claude::new(config(&server))
+        .expect("client")
+        .extract_with_usage(&key(), Source::Text(CV_TEXT))
+        .await
+        .expect("extraction");
+    assert_eq!(cv.hero.full_name.as_deref(), Some("Dana Levi"));
+    assert_eq!(
+        usage,
+        Usage { input_tokens: 412, output_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 5120 }
+    );
+
+    let requests = server.received_requests().await.unwrap_or_default();
+    let body: Value = serde_json::from_slice(&requests[0].body).expect("json body");
+    // The cache covers tools, then system: one breakpoint at the end of the system prompt.
+    let system = body["system"].as_array().expect("system as content blocks");
+    assert_eq!(system.last().map(|b| &b["cache_control"]), Some(&json!({ "type": "ephemeral" })));
+    assert!(system[0]["text"].as_str().is_some_and(|t| t.contains("Zero fabrication")));
+    let user = &body["messages"][0]["content"];
+    assert!(!user.to_string().contains("cache_control"), "the CV itself changes every time: not cached");
 }
 
 #[tokio::test]
