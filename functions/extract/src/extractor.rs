@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use r2w_shared::App;
-use r2w_shared::clock::Clock;
+use r2w_shared::clock::{Clock, SystemClock};
+use r2w_shared::config::AnthropicSettings;
 use r2w_shared::model::{CvData, UserId};
 use r2w_shared::secrets::{SecretString, Secrets, SecretsError};
-use r2w_shared::store::Table;
+use r2w_shared::store::{SqliteTable, Table};
 
 use crate::breaker::{Breaker, BreakerPolicy, Permit};
 use crate::cache::{CacheKey, ExtractionCache};
@@ -64,6 +65,19 @@ impl Extractor {
     pub fn for_app(app: &App, clock: Arc<dyn Clock>) -> Result<Self, LlmError> {
         let claude = Claude::new(ClaudeConfig::new(&app.config.anthropic))?;
         Ok(Self::new(claude, Arc::clone(&app.secrets), Arc::clone(&app.table), clock, BreakerPolicy::default()))
+    }
+
+    /// An extractor that stores nothing: a breaker of its own in memory, no cache. For reading
+    /// files on the command line (`r2w extract`, `r2w eval`), which must leave no files behind.
+    pub fn standalone(settings: &AnthropicSettings, secrets: Arc<dyn Secrets>) -> Result<Self, ExtractError> {
+        let claude = Claude::new(ClaudeConfig::new(settings))?;
+        let table = SqliteTable::in_memory().map_err(|e| ExtractError::Internal(e.to_string()))?;
+        Ok(Self::new(claude, secrets, Arc::new(table), Arc::new(SystemClock), BreakerPolicy::default()))
+    }
+
+    /// The Claude client this extractor calls.
+    pub fn claude(&self) -> &Claude {
+        &self.claude
     }
 
     pub fn new(

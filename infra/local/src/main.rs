@@ -14,6 +14,7 @@ use r2w_extract::extractor::{Extractor, Mode};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
+use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::{App, Config, telemetry};
 
 #[derive(Parser)]
@@ -200,9 +201,9 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 std::fs::read(&file).map_err(|source| CliError::Read { path: file.display().to_string(), source })?;
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
             telemetry::init(config.log_format);
-            let app = App::from_config(config).await.map_err(|e| CliError::Invalid(e.to_string()))?;
-            let extractor =
-                Extractor::for_app(&app, Arc::new(SystemClock)).map_err(|e| CliError::Invalid(e.to_string()))?;
+            // Reading a file touches no data folder: no table, no keys, nothing cached.
+            let extractor = Extractor::standalone(&config.anthropic, Arc::new(EnvSecrets::from_env()))
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
             let cv = extractor
                 .extract(None, bytes::Bytes::from(original), choice.into())
                 .await

@@ -156,6 +156,11 @@ fn the_api_key_and_endpoint_come_from_dot_env() {
     }
     // Twice: the command line reads a file for nobody's account, so nothing of it is cached.
     runtime.block_on(server.verify());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, [".env"], "reading a CV leaves no database, key or cache behind");
 }
 
 #[test]
