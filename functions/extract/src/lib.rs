@@ -11,6 +11,7 @@
 
 pub mod breaker;
 pub mod cache;
+pub mod eval;
 pub mod extractor;
 pub mod heuristic;
 pub mod llm;

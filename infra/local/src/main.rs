@@ -10,11 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod demo;
 use r2w_build_portfolio::{SiteOptions, Theme};
-use r2w_extract::extractor::{Extractor, Mode};
+use r2w_extract::eval;
+use r2w_extract::extractor::{ANTHROPIC_KEY_SECRET, Extractor, Mode};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
-use r2w_shared::secrets::EnvSecrets;
+use r2w_shared::secrets::{EnvSecrets, Secrets};
 use r2w_shared::{App, Config, telemetry};
 
 #[derive(Parser)]
@@ -45,6 +46,21 @@ enum Command {
         extractor: ExtractorChoice,
         #[arg(long, value_enum, default_value_t = Format::R2w)]
         format: Format,
+    },
+    /// Score an extractor on a folder of CV files and their truth (docs/extraction-quality.md):
+    /// per-field precision, recall and F1, by format, language and renderer, time per CV and,
+    /// for Claude, tokens and cost per CV.
+    Eval {
+        dir: PathBuf,
+        /// heuristic (the offline extractor) or anthropic (Claude, with the configured key and model).
+        #[arg(long, value_enum, default_value_t = EvalReader::Heuristic)]
+        extractor: EvalReader,
+        /// Renderers (subfolders) kept out of tuning, reported apart; comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        held_out: Vec<String>,
+        /// Exit with an error when the overall F1 is below this.
+        #[arg(long)]
+        min_f1: Option<f64>,
     },
     /// Render a portfolio site from CV data or a JSON Resume document into a folder.
     Build {
@@ -113,6 +129,12 @@ enum ExtractorChoice {
     Auto,
     Anthropic,
     Heuristic,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvalReader {
+    Heuristic,
+    Anthropic,
 }
 
 impl From<ExtractorChoice> for Mode {
@@ -209,6 +231,40 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 .await
                 .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
             render(&cv, format)
+        }
+        Command::Eval { dir, extractor, held_out, min_f1 } => {
+            let (cases, without_truth) = eval::discover(&dir).map_err(|e| CliError::Invalid(e.to_string()))?;
+            if cases.is_empty() {
+                return Err(CliError::Invalid(format!("{}: no CV file with a truth document", dir.display())));
+            }
+            let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
+            let standalone = Extractor::standalone(&config.anthropic, Arc::new(EnvSecrets::from_env()))
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
+            let (reader, model) = match extractor {
+                EvalReader::Heuristic => (eval::Reader::Heuristic, None),
+                EvalReader::Anthropic => {
+                    let api_key = EnvSecrets::from_env()
+                        .get(ANTHROPIC_KEY_SECRET)
+                        .await
+                        .map_err(|_| CliError::Invalid("set ANTHROPIC_API_KEY (or .env) to measure Claude".into()))?;
+                    let model = standalone.claude().model().to_owned();
+                    (eval::Reader::Claude { claude: standalone.claude(), api_key }, Some(model))
+                }
+            };
+            let mut outcomes = Vec::with_capacity(cases.len());
+            for case in &cases {
+                outcomes.push(eval::read(case, &reader).await);
+            }
+            let report = eval::Report::new(&cases, &outcomes, &held_out);
+            let mut out = report.markdown(model.as_deref());
+            for file in without_truth {
+                out.push_str(&format!("skipped (no truth): {}\n", file.display()));
+            }
+            let f1 = report.overall.total().f1();
+            match min_f1 {
+                Some(min) if f1 < min => Err(CliError::Invalid(format!("{out}\noverall F1 {f1:.3} is below {min}"))),
+                _ => Ok(out.trim_end().to_owned()),
+            }
         }
         Command::Config => {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;

@@ -203,3 +203,81 @@ fn builds_a_site_from_cv_data_or_json_resume() {
     let listed = String::from_utf8_lossy(&themes.stdout).into_owned();
     assert!(["classic", "modern", "minimal"].iter().all(|t| listed.contains(t)), "{listed}");
 }
+
+/// A one-CV corpus: a text file and its truth as a JSON Resume document.
+fn tiny_corpus(dir: &Path) {
+    let renderer = dir.join("corpus/plain");
+    std::fs::create_dir_all(&renderer).expect("mkdir");
+    std::fs::write(renderer.join("dana.txt"), "Dana Levi\nBackend Engineer\ndana.levi@example.com\n").expect("cv");
+    let truth = serde_json::json!({
+        "basics": { "name": "Dana Levi", "label": "Backend Engineer", "email": "dana.levi@example.com" },
+        "x-r2w": { "metadata": { "sourceLanguage": "en" } }
+    });
+    std::fs::write(renderer.join("dana.truth.json"), truth.to_string()).expect("truth");
+}
+
+#[test]
+fn eval_scores_the_heuristic_on_a_corpus_and_fails_below_the_bar() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    tiny_corpus(dir.path());
+    let out = r2w_isolated(dir.path()).args(["eval", "corpus", "--held-out", "plain"]).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "| name | 1.000 | 1.000 | 1.000 |",
+        "| **all fields** |",
+        "| txt |",
+        "| en |",
+        "| plain |",
+        "held-out renderers F1",
+        "Time per CV",
+    ] {
+        assert!(report.contains(expected), "{expected} missing from:\n{report}");
+    }
+    let strict = r2w_isolated(dir.path()).args(["eval", "corpus", "--min-f1", "1.01"]).output().expect("run");
+    assert!(!strict.status.success(), "below the bar is an error");
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("below 1.01"));
+    let empty = r2w_isolated(dir.path()).args(["eval", "."]).current_dir(dir.path().join("corpus/plain")).output();
+    assert!(empty.expect("run").status.success(), "a folder that is the corpus itself works too");
+}
+
+#[test]
+fn eval_measures_claude_with_tokens_and_cost_per_cv() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(wiremock::MockServer::start());
+    let answer = serde_json::json!({
+        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-opus-5",
+        "content": [{ "type": "tool_use", "id": "t1", "name": "record_cv",
+                      "input": { "hero": { "fullName": "Dana Levi" }, "contact": { "email": "dana.levi@example.com" } } }],
+        "stop_reason": "tool_use",
+        "usage": { "input_tokens": 200, "output_tokens": 100, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 6000 }
+    });
+    runtime.block_on(
+        wiremock::Mock::given(wiremock::matchers::header("x-api-key", "key-for-eval"))
+            .and(wiremock::matchers::body_partial_json(serde_json::json!({
+                "model": "claude-opus-5",
+                "system": [{ "cache_control": { "type": "ephemeral" } }]
+            })))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(answer))
+            .expect(1)
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    tiny_corpus(dir.path());
+    let env = format!(
+        "ANTHROPIC_API_KEY=key-for-eval\nR2W_ANTHROPIC_MODEL=claude-opus-5\nR2W_ANTHROPIC_BASE_URL={}\n",
+        server.uri()
+    );
+    std::fs::write(dir.path().join(".env"), env).expect("write .env");
+    let out = r2w_isolated(dir.path()).args(["eval", "corpus", "--extractor", "anthropic"]).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("Tokens per CV (mean): input 200, cache write 0, cache read 6000, output 100."),
+        "{report}"
+    );
+    // 200 x $5 + 100 x $25 + 6,000 x $0.50 per million tokens.
+    assert!(report.contains("Cost per CV (mean): $0.0065 at claude-opus-5's prices."), "{report}");
+    assert!(report.contains("| title | 1.000 | 0.000 | 0.000 |"), "what Claude did not find is scored: {report}");
+    runtime.block_on(server.verify());
+}
