@@ -234,8 +234,12 @@ pub fn discover(dir: &Path) -> Result<(Vec<Case>, Vec<PathBuf>), EvalError> {
         let entries = std::fs::read_dir(&folder).map_err(|e| corpus_error(&folder, e.to_string()))?;
         for entry in entries {
             let path = entry.map_err(|e| corpus_error(&folder, e.to_string()))?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if path.is_dir() {
-                folders.push(path);
+                // A corpus may keep its generator beside it (and the generator its packages).
+                if !name.starts_with('.') && name != "node_modules" {
+                    folders.push(path);
+                }
             } else if extension(&path).is_some_and(|e| FORMATS.contains(&e.as_str())) {
                 files.push(path);
             }

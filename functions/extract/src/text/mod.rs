@@ -5,6 +5,7 @@
 //! its job with a reason instead of a crash or an empty CV.
 
 mod docx;
+pub mod layout;
 mod pdf;
 mod txt;
 

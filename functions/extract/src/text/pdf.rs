@@ -4,6 +4,7 @@
 
 use pdf_oxide::document::PdfDocument;
 
+use super::layout::{self, Run};
 use super::{MAX_PDF_PAGES, TextError};
 
 pub(super) fn text(bytes: &[u8]) -> Result<(String, usize), TextError> {
@@ -33,13 +34,37 @@ pub(super) fn text(bytes: &[u8]) -> Result<(String, usize), TextError> {
     if pages > MAX_PDF_PAGES {
         return Err(TextError::TooLarge(format!("the PDF has {pages} pages; a CV has at most {MAX_PDF_PAGES}")));
     }
-    let mut out = String::new();
+    // Positioned runs, put in reading order by `layout`; a page whose runs cannot be read
+    // falls back to pdf_oxide's own text.
+    let mut positioned = Vec::with_capacity(pages);
     for page in 0..pages {
-        let text = doc.extract_text(page).map_err(|e| classify(&e.to_string()))?;
-        out.push_str(&text);
-        out.push('\n');
+        let height = doc.get_page_media_box(page).map(|(_, y0, _, y1)| (y1 - y0).abs()).unwrap_or(792.0);
+        match doc.extract_spans(page) {
+            Ok(spans) => positioned.push((spans.iter().map(run_of).collect::<Vec<_>>(), height)),
+            Err(_) => {
+                let text = doc.extract_text(page).map_err(|e| classify(&e.to_string()))?;
+                let runs = text.lines().enumerate().map(|(i, line)| line_run(line, i, height)).collect();
+                positioned.push((runs, height));
+            }
+        }
     }
-    Ok((out, pages))
+    Ok((layout::document_lines(&positioned), pages))
+}
+
+fn run_of(span: &pdf_oxide::layout::TextSpan) -> Run {
+    Run {
+        text: span.text.clone(),
+        x: span.bbox.x,
+        y: span.bbox.y,
+        width: span.bbox.width,
+        height: span.bbox.height.max(1.0),
+        size: span.font_size,
+    }
+}
+
+/// A line of plain text as a run of its own, stacked down the page.
+fn line_run(line: &str, index: usize, height: f32) -> Run {
+    Run { text: line.to_owned(), x: 0.0, y: height - 12.0 * (index as f32 + 1.0), width: 1.0, height: 10.0, size: 10.0 }
 }
 
 fn classify(message: &str) -> TextError {

@@ -1,0 +1,411 @@
+//! Reading order from positioned text: a PDF page is runs of text at coordinates, not lines.
+//!
+//! - Lines come from baselines: runs whose vertical extents overlap are one line.
+//! - A wide horizontal gap splits a line into cells, each read as its own line: a heading in a
+//!   left gutter beside its entry's first line ("Work   Senior Engineer") and a date aligned
+//!   right ("Senior Engineer ........ 2019 – 2021") no longer merge into one line.
+//! - Columns come from x-gaps that no text crosses. A column that holds much of the page's text
+//!   (a sidebar, the second column of a two-column CV) is read whole, before the one to its
+//!   right; a narrow one of short labels beside the text (a heading gutter) is read line by line.
+//! - Text indented under the column's margin (a hanging indent) is a list item, its marker
+//!   often drawn by CSS or lost.
+//! - Page numbers and lines repeated at the same place on every page (running headers and
+//!   footers) are dropped; icon glyphs (private-use code points) are dropped, a Word bullet
+//!   glyph becomes a bullet.
+//!
+//! Coordinates are PDF points with y growing upwards, as pdf_oxide reports them.
+
+/// One run of text as the PDF draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub text: String,
+    /// Left edge.
+    pub x: f32,
+    /// Bottom edge.
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub size: f32,
+}
+
+/// A piece of a line, as wide as its text.
+#[derive(Debug, Clone, PartialEq)]
+struct Cell {
+    text: String,
+    x0: f32,
+    x1: f32,
+    y: f32,
+    top: f32,
+    size: f32,
+}
+
+/// The lines of one page, in reading order; `height` is the page's height in points.
+pub fn page_lines(runs: &[Run], height: f32) -> Vec<String> {
+    let cells = cells(runs);
+    let mut out = Vec::new();
+    read_region(&cells, &mut out, 0);
+    drop_page_furniture(out, height)
+}
+
+/// Reads the text of several pages, dropping what repeats at the same place on each page.
+pub fn document_lines(pages: &[(Vec<Run>, f32)]) -> String {
+    let per_page: Vec<Vec<PlacedLine>> = pages
+        .iter()
+        .map(|(runs, height)| page_lines(runs, *height))
+        .map(|lines| lines.into_iter().map(|l| PlacedLine { text: l }).collect())
+        .collect();
+    let mut text = String::new();
+    for (i, page) in per_page.iter().enumerate() {
+        for line in page {
+            // A running header or footer: the same line on every other page too (kept where
+            // it first appears: on the first page it may be the person's name).
+            let repeated = i > 0
+                && line.text.chars().count() > 3
+                && per_page
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, other)| *j != i && other.iter().any(|o| o.text == line.text))
+                    .count()
+                    == per_page.len() - 1
+                && is_furniture_candidate(&line.text);
+            if !repeated {
+                text.push_str(&line.text);
+                text.push('\n');
+            }
+        }
+        text.push('\n');
+    }
+    text
+}
+
+struct PlacedLine {
+    text: String,
+}
+
+/// A running header or footer is short: a name, a page label, a date.
+fn is_furniture_candidate(text: &str) -> bool {
+    text.split_whitespace().count() <= 8
+}
+
+const RTL: fn(char) -> bool =
+    |c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}');
+
+fn is_rtl(text: &str) -> bool {
+    let (rtl, letters) =
+        text.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(RTL(c)), n + 1));
+    letters > 0 && rtl * 2 > letters
+}
+
+/// Icon fonts draw their glyphs at private-use code points; Word's bullet is one of them.
+fn clean_run_text(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\u{F0B7}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' => Some('•'),
+            '\u{E000}'..='\u{F8FF}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Runs -> lines (by overlapping vertical extents) -> cells (split at wide gaps).
+fn cells(runs: &[Run]) -> Vec<Cell> {
+    let mut runs: Vec<Run> = runs
+        .iter()
+        .filter_map(|r| {
+            let text = clean_run_text(&r.text);
+            (!text.trim().is_empty() && r.width.is_finite() && r.y.is_finite()).then(|| Run { text, ..r.clone() })
+        })
+        .collect();
+    // Top of the page first, then left to right.
+    runs.sort_by(|a, b| (b.y + b.height).total_cmp(&(a.y + a.height)).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<Vec<Run>> = Vec::new();
+    for run in runs {
+        let mid = run.y + run.height / 2.0;
+        let joins = lines.iter_mut().rev().take(4).find(|line| {
+            let (low, high) = line.iter().fold((f32::MAX, f32::MIN), |(l, h), r| (l.min(r.y), h.max(r.y + r.height)));
+            mid > low && mid < high && (run.y - line[0].y).abs() < run.height.max(line[0].height) * 0.6
+        });
+        match joins {
+            Some(line) => line.push(run),
+            None => lines.push(vec![run]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut line in lines {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut cell: Option<Cell> = None;
+        for run in line {
+            let run_size = run.size.max(1.0);
+            match &mut cell {
+                Some(c) if run.x - c.x1 < gap_limit(c.size.min(run_size)) => {
+                    let gap = run.x - c.x1;
+                    if gap > run_size * 0.15 && !c.text.ends_with(' ') && !run.text.starts_with(' ') {
+                        c.text.push(' ');
+                    }
+                    c.text.push_str(&run.text);
+                    c.x1 = c.x1.max(run.x + run.width);
+                    c.top = c.top.max(run.y + run.height);
+                    c.size = c.size.max(run_size);
+                }
+                _ => {
+                    if let Some(done) = cell.take() {
+                        out.push(done);
+                    }
+                    cell = Some(Cell {
+                        text: run.text.clone(),
+                        x0: run.x,
+                        x1: run.x + run.width,
+                        y: run.y,
+                        top: run.y + run.height,
+                        size: run_size,
+                    });
+                }
+            }
+        }
+        out.extend(cell);
+    }
+    for cell in &mut out {
+        cell.text = tidy(&cell.text);
+    }
+    out.retain(|c| !c.text.is_empty());
+    out
+}
+
+/// A gap wider than this splits a line: about an em of the smaller text (a space is a
+/// quarter to a third of one), never less than 10 points.
+fn gap_limit(size: f32) -> f32 {
+    size.max(10.0)
+}
+
+/// Single spaces; a letter-spaced word ("S U M M A R Y") written as one.
+fn tidy(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let spaced = words.len() >= 4 && words.iter().all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic));
+    if spaced { words.concat() } else { words.join(" ") }
+}
+
+/// Reads a set of cells: split into columns at a gutter if there is one, else line by line.
+fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
+    if cells.is_empty() {
+        return;
+    }
+    if depth < 3
+        && let Some(split) = column_split(cells)
+    {
+        let (left, right): (Vec<Cell>, Vec<Cell>) = cells.iter().cloned().partition(|c| c.x1 <= split);
+        read_region(&left, out, depth + 1);
+        read_region(&right, out, depth + 1);
+        return;
+    }
+    read_lines(cells, out);
+}
+
+/// Where to split a region into columns read one after the other: a vertical gap no cell
+/// crosses, with substantial text on both sides that is not merely a label per line.
+fn column_split(cells: &[Cell]) -> Option<f32> {
+    let mut spans: Vec<(f32, f32)> = cells.iter().map(|c| (c.x0, c.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut gaps = Vec::new();
+    let mut reach = spans[0].1;
+    for &(x0, x1) in &spans[1..] {
+        if x0 - reach >= 8.0 {
+            gaps.push((reach, x0));
+        }
+        reach = reach.max(x1);
+    }
+    let chars = |side: &[&Cell]| side.iter().map(|c| c.text.chars().count()).sum::<usize>();
+    let total = chars(&cells.iter().collect::<Vec<_>>()).max(1);
+    gaps.into_iter()
+        .filter_map(|(from, to)| {
+            let split = (from + to) / 2.0;
+            let (left, right): (Vec<&Cell>, Vec<&Cell>) = cells.iter().partition(|c| c.x1 <= split);
+            let (lc, rc) = (chars(&left), chars(&right));
+            if lc * 100 < total * 12 || rc * 100 < total * 12 {
+                return None;
+            }
+            // Labels beside the text (headings in a gutter, dates aligned right): most cells on
+            // the narrower side share a line with a cell on the other side.
+            let (narrow, wide) = if lc < rc { (&left, &right) } else { (&right, &left) };
+            let beside = narrow.iter().filter(|n| wide.iter().any(|w| (w.y - n.y).abs() < n.size * 0.5)).count();
+            let short = narrow.iter().filter(|n| n.text.split_whitespace().count() <= 4).count();
+            let labels = beside * 10 >= narrow.len() * 7 && short * 10 >= narrow.len() * 8;
+            (!labels).then_some((split, to - from))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(split, _)| split)
+}
+
+/// Line by line from the top; the cells of a line each as a line, in reading direction. A
+/// cell indented from the region's margin by a hanging indent is marked as a list item.
+fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
+    let mut cells: Vec<&Cell> = cells.iter().collect();
+    cells.sort_by(|a, b| b.top.total_cmp(&a.top).then(a.x0.total_cmp(&b.x0)));
+    let margin = margin_of(&cells);
+    let mut i = 0;
+    while i < cells.len() {
+        let mut j = i + 1;
+        while j < cells.len() && (cells[j].y - cells[i].y).abs() < cells[i].size.max(cells[j].size) * 0.5 {
+            j += 1;
+        }
+        let mut line: Vec<&Cell> = cells[i..j].to_vec();
+        let rtl = is_rtl(&line.iter().map(|c| c.text.as_str()).collect::<String>());
+        line.sort_by(|a, b| if rtl { b.x1.total_cmp(&a.x1) } else { a.x0.total_cmp(&b.x0) });
+        for (k, cell) in line.iter().enumerate() {
+            let indent = cell.x0 - margin;
+            let hanging = k == 0 && !rtl && (4.0..=40.0).contains(&indent) && starts_like_an_item(&cell.text);
+            let text = if hanging && !starts_with_bullet(&cell.text) {
+                format!("• {}", cell.text)
+            } else {
+                cell.text.clone()
+            };
+            out.push((text, cell.y));
+        }
+        i = j;
+    }
+}
+
+/// The left edge most lines of a region start at.
+fn margin_of(cells: &[&Cell]) -> f32 {
+    let mut counts: Vec<(f32, usize)> = Vec::new();
+    for cell in cells {
+        match counts.iter_mut().find(|(x, _)| (x - cell.x0).abs() < 2.0) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((cell.x0, 1)),
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.total_cmp(&a.0))).map_or(0.0, |(x, _)| x)
+}
+
+/// A list item starts with a capital or a digit; a wrapped line's rest starts in lower case.
+fn starts_like_an_item(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+fn starts_with_bullet(text: &str) -> bool {
+    text.starts_with(['•', '·', '▪', '◦', '●', '○', '■', '►', '➢', '✓', '*', '-', '–', '—'])
+}
+
+/// Drops page numbers ("3", "Page 3 of 4", "3/4") near the top or bottom of the page.
+fn drop_page_furniture(lines: Vec<(String, f32)>, height: f32) -> Vec<String> {
+    lines
+        .into_iter()
+        .filter(|(text, y)| {
+            let at_edge = *y < height * 0.08 || *y > height * 0.92;
+            !(at_edge && is_page_number(text))
+        })
+        .map(|(text, _)| text)
+        .collect()
+}
+
+fn is_page_number(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    let t = t.trim_start_matches("page").trim_start_matches("seite").trim_start_matches("página").trim();
+    let parts: Vec<&str> = t
+        .split(|c: char| c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty() && *p != "of" && *p != "von" && *p != "de" && *p != "sur")
+        .collect();
+    !parts.is_empty() && parts.len() <= 2 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, x: f32, y: f32, size: f32) -> Run {
+        // About half an em per character.
+        Run { text: text.into(), x, y, width: text.chars().count() as f32 * size * 0.5, height: size, size }
+    }
+
+    #[test]
+    fn a_heading_in_a_left_gutter_is_a_line_of_its_own() {
+        let runs = vec![
+            run("Work", 50.0, 700.0, 14.0),
+            run("Senior Engineer", 150.0, 700.0, 12.0),
+            run("Acme Corp", 150.0, 684.0, 10.0),
+            run("Mar 2020", 150.0, 670.0, 10.0),
+            run(" – Present", 190.0, 670.0, 10.0),
+            run("Education", 50.0, 600.0, 14.0),
+            run("BSc Physics", 150.0, 600.0, 12.0),
+        ];
+        assert_eq!(
+            page_lines(&runs, 792.0),
+            ["Work", "Senior Engineer", "Acme Corp", "Mar 2020 – Present", "Education", "BSc Physics"]
+        );
+    }
+
+    #[test]
+    fn a_sidebar_is_read_whole_before_the_main_column() {
+        let mut runs = Vec::new();
+        for (i, text) in
+            ["Skills", "Rust and Go", "Kubernetes", "Languages", "English, native", "German, fluent"].iter().enumerate()
+        {
+            runs.push(run(text, 30.0, 700.0 - 30.0 * i as f32, 10.0));
+        }
+        for (i, text) in [
+            "Experience",
+            "Engineer at Acme building things",
+            "Led the platform team for years",
+            "Education",
+            "MSc at the University of Somewhere",
+        ]
+        .iter()
+        .enumerate()
+        {
+            runs.push(run(text, 220.0, 705.0 - 26.0 * i as f32, 10.0));
+        }
+        let lines = page_lines(&runs, 792.0);
+        assert_eq!(
+            lines[..6],
+            ["Skills", "Rust and Go", "Kubernetes", "Languages", "English, native", "German, fluent"]
+        );
+        assert_eq!(lines[6], "Experience");
+    }
+
+    #[test]
+    fn dates_aligned_right_and_hanging_indents() {
+        let runs = vec![
+            run("Senior Engineer, Acme", 50.0, 700.0, 10.0),
+            run("2019 – 2021", 480.0, 700.0, 10.0),
+            run("Built the billing system", 62.0, 686.0, 10.0),
+            run("and more", 62.0, 674.0, 10.0),
+            run("Engineer, Beta", 50.0, 650.0, 10.0),
+            run("2017 – 2019", 480.0, 650.0, 10.0),
+        ];
+        assert_eq!(
+            page_lines(&runs, 792.0),
+            [
+                "Senior Engineer, Acme",
+                "2019 – 2021",
+                "• Built the billing system",
+                "and more",
+                "Engineer, Beta",
+                "2017 – 2019"
+            ]
+        );
+    }
+
+    #[test]
+    fn icons_page_numbers_and_letter_spacing() {
+        let runs = vec![
+            run("\u{e601}", 30.0, 700.0, 10.0),
+            run("dana@example.com", 45.0, 700.0, 10.0),
+            run("S U M M A R Y", 30.0, 660.0, 12.0),
+            run("Page 1 of 2", 280.0, 20.0, 8.0),
+        ];
+        assert_eq!(page_lines(&runs, 792.0), ["dana@example.com", "SUMMARY"]);
+    }
+
+    #[test]
+    fn right_to_left_lines_read_from_the_right() {
+        let runs = vec![run("מהנדסת", 400.0, 700.0, 10.0), run("2019", 50.0, 700.0, 10.0)];
+        assert_eq!(page_lines(&runs, 792.0), ["מהנדסת", "2019"]);
+    }
+
+    #[test]
+    fn running_headers_repeated_on_every_page_are_dropped() {
+        let page = |body: &str| (vec![run("Dana Levi — CV", 50.0, 760.0, 8.0), run(body, 50.0, 600.0, 10.0)], 792.0);
+        let text = document_lines(&[page("First page text"), page("Second page text")]);
+        assert_eq!(text.matches("Dana Levi — CV").count(), 1, "kept where it first appears: {text}");
+        assert!(text.contains("First page text") && text.contains("Second page text"));
+    }
+}
