@@ -532,6 +532,20 @@ fn languages(lines: &[Line], cv: &mut CvData) {
 
 /// Sections the heuristic does not structure in depth: one item per line, with its date.
 fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
+    // Entries over several lines (a title, then "Issued by ...", then a date on its own line)
+    // are grouped the way jobs are; a list of one-line items is read line by line.
+    let date_alone = |l: &Line| {
+        find_range(&l.text).is_some_and(|f| l.text[..f.start].trim().is_empty() && l.text[f.end..].trim().is_empty())
+    };
+    let grouped =
+        matches!(section, Section::Certifications | Section::Achievements | Section::Courses | Section::Projects)
+            && lines.iter().any(date_alone);
+    if grouped {
+        for entry in entries(lines, unclassified) {
+            multi_line_item(section, entry, cv);
+        }
+        return;
+    }
     for line in lines {
         let found = find_range(&line.text);
         let date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
@@ -566,6 +580,70 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             _ => unclassified.push(line.text.clone()),
         }
     }
+}
+
+/// One item of a section other than jobs and studies, from its lines: the first heading line
+/// names it; "Issued by X" / "Awarded by X" (or a second heading line) says by whom.
+fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
+    let mut header = entry.header.into_iter().chain(entry.beside_dates);
+    let Some(name) = header.next() else { return };
+    let mut by = None;
+    let mut rest = Vec::new();
+    for line in header.chain(entry.other) {
+        match strip_by(&line) {
+            Some(who) if by.is_none() => by = Some(who),
+            _ if by.is_none() && rest.is_empty() && section != Section::Projects => by = Some(line),
+            _ => rest.push(line),
+        }
+    }
+    let date = entry.dates.end.or(entry.dates.start);
+    let summary = (!rest.is_empty()).then(|| rest.join(" "));
+    match section {
+        Section::Certifications => {
+            cv.certifications.push(Certification { name: Some(name), issuer: by, date, ..Certification::default() })
+        }
+        Section::Achievements => cv.achievements.push(Achievement { title: Some(name), awarder: by, date, summary }),
+        Section::Courses => {
+            cv.courses.push(Course { name: Some(name), provider: by, date, summary, ..Course::default() })
+        }
+        _ => cv.projects.push(Project {
+            name: Some(name),
+            description: by.into_iter().chain(rest).reduce(|a, b| format!("{a} {b}")),
+            dates: entry.dates,
+            highlights: entry.bullets,
+            ..Project::default()
+        }),
+    }
+}
+
+/// "Issued by CNCF", "Awarded by Acme", "Emitido por ...", "Verliehen von ...", "Délivré par ...".
+fn strip_by(line: &str) -> Option<String> {
+    const PREFIXES: &[&str] = &[
+        "issued by",
+        "awarded by",
+        "granted by",
+        "presented by",
+        "by",
+        "emitido por",
+        "otorgado por",
+        "concedido por",
+        "ausgestellt von",
+        "verliehen von",
+        "von",
+        "délivré par",
+        "décerné par",
+        "par",
+        "הוענק על ידי",
+        "מטעם",
+    ];
+    let lower = line.to_lowercase();
+    PREFIXES.iter().find_map(|p| {
+        lower
+            .strip_prefix(p)
+            .filter(|rest| rest.starts_with([' ', ':']))
+            .map(|_| line[p.len()..].trim_start_matches([' ', ':']).trim().to_owned())
+            .filter(|who| !who.is_empty())
+    })
 }
 
 #[cfg(test)]

@@ -99,6 +99,23 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedText, TextError> {
     read_as(detect(bytes)?, bytes)
 }
 
+/// Runs a file reader; its panic is the file refused as unreadable.
+fn refusing_panics<T>(
+    format: SourceFormat,
+    read: impl FnOnce() -> Result<T, TextError> + std::panic::UnwindSafe,
+) -> Result<T, TextError> {
+    match std::panic::catch_unwind(read) {
+        Ok(read) => read,
+        Err(_) => {
+            tracing::error!(format = format.as_str(), "the file reader panicked; the file is refused");
+            Err(TextError::Corrupt(format!(
+                "the {} file could not be read; save it again or export it anew",
+                format.as_str().to_uppercase()
+            )))
+        }
+    }
+}
+
 /// The text of `bytes` read as `format`, whatever their signature says: what [`extract`] does
 /// once it knows the format, and the entry point of each format's fuzz target (fuzz/).
 pub fn read_as(format: SourceFormat, bytes: &[u8]) -> Result<ExtractedText, TextError> {
@@ -106,21 +123,11 @@ pub fn read_as(format: SourceFormat, bytes: &[u8]) -> Result<ExtractedText, Text
     // fuzzer made (pdf_oxide 0.3.78 slicing a string inside a character: fixtures/bad/
     // fuzz-pdf-char-boundary.pdf). A panic there is a file we cannot read, not a crash: the
     // release profile unwinds for this.
-    let read = std::panic::catch_unwind(|| match format {
+    let (raw, pages) = refusing_panics(format, || match format {
         SourceFormat::Pdf => pdf::text(bytes),
         SourceFormat::Docx => docx::text(bytes).map(|text| (text, 1)),
         SourceFormat::Text => txt::text(bytes).map(|text| (text, 1)),
-    });
-    let (raw, pages) = match read {
-        Ok(read) => read?,
-        Err(_) => {
-            tracing::error!(format = format.as_str(), "the file reader panicked; the file is refused");
-            return Err(TextError::Corrupt(format!(
-                "the {} file could not be read; save it again or export it anew",
-                format.as_str().to_uppercase()
-            )));
-        }
-    };
+    })?;
     let text = tidy(&raw);
     let content = text.chars().filter(|c| c.is_alphanumeric()).count();
     if content == 0 || (format == SourceFormat::Pdf && content < MIN_TEXT_CHARS) {
@@ -161,6 +168,13 @@ fn tidy(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reader_that_panics_refuses_the_file() {
+        let refused = refusing_panics(SourceFormat::Pdf, || -> Result<(), TextError> { panic!("a parser bug") });
+        assert!(matches!(refused, Err(TextError::Corrupt(ref m)) if m.contains("PDF")), "{refused:?}");
+        assert_eq!(refusing_panics(SourceFormat::Text, || Ok(7)), Ok(7));
+    }
 
     #[test]
     fn tidy_normalises_ligatures_line_ends_and_blank_runs() {
