@@ -12,7 +12,7 @@ mod headings;
 
 use r2w_shared::model::{
     Achievement, Certification, Course, CvData, Education, Experience, ExtractionMethod, Hobby, Language, LanguageTag,
-    Location, ProfileLink, Project, SkillCategory,
+    Location, ProfileLink, Project, Publication, SkillCategory, Volunteer,
 };
 
 pub use dates::{field_date, find_range};
@@ -437,6 +437,16 @@ fn contains_word(text: &str, words: &[&str]) -> bool {
         .any(|w| words.contains(&w) || words.iter().any(|p| p.chars().count() > 4 && w.starts_with(p)))
 }
 
+/// "Bachelor of Science in Computer Science", "Grado en Ingeniería", "Master im Fach ...":
+/// the degree and its field, when the words before the joint name a degree.
+fn split_degree_field(text: &str) -> Option<(String, String)> {
+    [" in ", " en ", " im ", " de "].iter().find_map(|joint| {
+        let (degree, field) = text.split_once(joint)?;
+        (contains_word(degree, DEGREE_WORDS) && !field.trim().is_empty() && !contains_word(field, DEGREE_WORDS))
+            .then(|| (degree.trim().to_owned(), field.trim().to_owned()))
+    })
+}
+
 fn education(entry: Entry) -> Education {
     let mut parts: Vec<String> = Vec::new();
     for header in &entry.header {
@@ -444,7 +454,12 @@ fn education(entry: Entry) -> Education {
         if contains_word(header, INSTITUTION_WORDS) {
             parts.push(header.clone());
         } else {
-            parts.extend(header.split(", ").map(str::to_owned));
+            for part in header.split(", ") {
+                match split_degree_field(part) {
+                    Some((degree, field)) => parts.extend([degree, field]),
+                    None => parts.push(part.to_owned()),
+                }
+            }
         }
     }
     parts.extend(entry.beside_dates);
@@ -506,6 +521,61 @@ fn skills(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
     }
 }
 
+/// Words that say how well someone speaks a language, in the five languages the headings know.
+const PROFICIENCY_WORDS: &[&str] = &[
+    "native",
+    "native speaker",
+    "mother tongue",
+    "bilingual",
+    "fluent",
+    "full professional proficiency",
+    "professional working proficiency",
+    "professional",
+    "business",
+    "business fluent",
+    "advanced",
+    "upper intermediate",
+    "intermediate",
+    "conversational",
+    "basic",
+    "beginner",
+    "elementary",
+    "limited working proficiency",
+    "nativo",
+    "nativa",
+    "lengua materna",
+    "bilingüe",
+    "avanzado",
+    "intermedio",
+    "básico",
+    "fluido",
+    "muttersprache",
+    "verhandlungssicher",
+    "fließend",
+    "sehr gut",
+    "gut",
+    "grundkenntnisse",
+    "gute kenntnisse",
+    "langue maternelle",
+    "courant",
+    "bilingue",
+    "intermédiaire",
+    "notions",
+    "débutant",
+    "שפת אם",
+    "שוטפת",
+    "שוטף",
+    "טובה",
+    "בסיסית",
+];
+
+/// "Native", "C1", "B2 (upper intermediate)": a level, not a language.
+fn is_proficiency(text: &str) -> bool {
+    let lower = text.trim().trim_matches(['(', ')', '.']).to_lowercase();
+    PROFICIENCY_WORDS.contains(&lower.as_str())
+        || lower.split_whitespace().next().is_some_and(|w| ["a1", "a2", "b1", "b2", "c1", "c2"].contains(&w))
+}
+
 fn languages(lines: &[Line], cv: &mut CvData) {
     for line in lines {
         for item in line.text.split([',', ';', '·', '|']) {
@@ -513,12 +583,29 @@ fn languages(lines: &[Line], cv: &mut CvData) {
             if item.is_empty() {
                 continue;
             }
+            // A level on its own (a grid of languages, then their levels): the first language
+            // still without one takes it.
+            if is_proficiency(item) {
+                match cv.languages.iter_mut().find(|l| l.proficiency.is_none()) {
+                    Some(language) => language.proficiency = Some(item.to_owned()),
+                    None => cv.languages.push(Language { language: None, proficiency: Some(item.to_owned()) }),
+                }
+                continue;
+            }
+            let after_space = item
+                .char_indices()
+                .filter(|(_, c)| *c == ' ')
+                .map(|(i, _)| (item[..i].trim(), item[i..].trim()))
+                .find(|(_, level)| is_proficiency(level));
             let (language, proficiency) = if let Some((lang, rest)) = item.split_once('(') {
                 (lang.trim(), Some(rest.trim_end_matches(')').trim()))
             } else if let Some((lang, level)) =
                 [" – ", " — ", " - ", ": ", ":", " –", "– "].iter().find_map(|s| item.split_once(s))
             {
                 (lang.trim(), Some(level.trim()))
+            } else if let Some((lang, level)) = after_space {
+                // "English Native": the level written after the language.
+                (lang, Some(level))
             } else {
                 (item, None)
             };
@@ -537,9 +624,25 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
     let date_alone = |l: &Line| {
         find_range(&l.text).is_some_and(|f| l.text[..f.start].trim().is_empty() && l.text[f.end..].trim().is_empty())
     };
-    let grouped =
-        matches!(section, Section::Certifications | Section::Achievements | Section::Courses | Section::Projects)
-            && lines.iter().any(date_alone);
+    if section == Section::Volunteer {
+        for entry in entries(lines, unclassified) {
+            let job = experience(entry);
+            cv.volunteer.push(Volunteer {
+                role: job.title,
+                organization: job.company,
+                location: job.location,
+                dates: job.dates,
+                summary: job.summary,
+                highlights: job.responsibilities,
+                ..Volunteer::default()
+            });
+        }
+        return;
+    }
+    let grouped = matches!(
+        section,
+        Section::Certifications | Section::Achievements | Section::Courses | Section::Projects | Section::Publications
+    ) && lines.iter().any(date_alone);
     if grouped {
         for entry in entries(lines, unclassified) {
             multi_line_item(section, entry, cv);
@@ -565,6 +668,9 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
                 cv.achievements.push(Achievement { title: Some(text), date, ..Achievement::default() })
             }
             Section::Courses => cv.courses.push(Course { name: Some(text), date, ..Course::default() }),
+            Section::Publications => {
+                cv.publications.push(Publication { title: Some(text), date, ..Publication::default() })
+            }
             Section::Hobbies => cv
                 .hobbies
                 .extend(split_list(&text).into_iter().map(|name| Hobby { name: Some(name), keywords: Vec::new() })),
@@ -605,6 +711,9 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
         Section::Achievements => cv.achievements.push(Achievement { title: Some(name), awarder: by, date, summary }),
         Section::Courses => {
             cv.courses.push(Course { name: Some(name), provider: by, date, summary, ..Course::default() })
+        }
+        Section::Publications => {
+            cv.publications.push(Publication { title: Some(name), venue: by, date, summary, ..Publication::default() })
         }
         _ => cv.projects.push(Project {
             name: Some(name),
