@@ -241,6 +241,7 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
     let mut cells: Vec<&Cell> = cells.iter().collect();
     cells.sort_by(|a, b| b.top.total_cmp(&a.top).then(a.x0.total_cmp(&b.x0)));
     let margin = margin_of(&cells);
+    let body = body_size(&cells);
     let mut i = 0;
     while i < cells.len() {
         let mut j = i + 1;
@@ -252,7 +253,13 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
         line.sort_by(|a, b| if rtl { b.x1.total_cmp(&a.x1) } else { a.x0.total_cmp(&b.x0) });
         for (k, cell) in line.iter().enumerate() {
             let indent = cell.x0 - margin;
-            let hanging = k == 0 && !rtl && (4.0..=40.0).contains(&indent) && starts_like_an_item(&cell.text);
+            // Headings are larger, or in capitals: never list items.
+            let hanging = k == 0
+                && !rtl
+                && (4.0..=40.0).contains(&indent)
+                && cell.size <= body * 1.15
+                && starts_like_an_item(&cell.text)
+                && !is_capitals(&cell.text);
             let text = if hanging && !starts_with_bullet(&cell.text) {
                 format!("• {}", cell.text)
             } else {
@@ -262,6 +269,24 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
         }
         i = j;
     }
+}
+
+/// The size most of a region's text is set in.
+fn body_size(cells: &[&Cell]) -> f32 {
+    let mut counts: Vec<(f32, usize)> = Vec::new();
+    for cell in cells {
+        let weight = cell.text.chars().count();
+        match counts.iter_mut().find(|(size, _)| (size - cell.size).abs() < 0.5) {
+            Some((_, n)) => *n += weight,
+            None => counts.push((cell.size, weight)),
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map_or(10.0, |(size, _)| size)
+}
+
+fn is_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 3 && letters.iter().all(|c| !c.is_lowercase())
 }
 
 /// The left edge most lines of a region start at.
