@@ -189,13 +189,18 @@ fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
     if cells.is_empty() {
         return;
     }
-    if depth < 3
-        && let Some(split) = column_split(cells)
-    {
-        let (left, right): (Vec<Cell>, Vec<Cell>) = cells.iter().cloned().partition(|c| c.x1 <= split);
-        read_region(&left, out, depth + 1);
-        read_region(&right, out, depth + 1);
-        return;
+    if depth < 6 {
+        if let Some(split) = column_split(cells) {
+            let (left, right): (Vec<Cell>, Vec<Cell>) = cells.iter().cloned().partition(|c| c.x1 <= split);
+            read_region(&left, out, depth + 1);
+            read_region(&right, out, depth + 1);
+            return;
+        }
+        if let Some((above, below)) = band_cut(cells) {
+            read_region(&above, out, depth + 1);
+            read_region(&below, out, depth + 1);
+            return;
+        }
     }
     read_lines(cells, out);
 }
@@ -223,16 +228,58 @@ fn column_split(cells: &[Cell]) -> Option<f32> {
             if lc * 100 < total * 12 || rc * 100 < total * 12 {
                 return None;
             }
-            // Labels beside the text (headings in a gutter, dates aligned right): most cells on
-            // the narrower side share a line with a cell on the other side.
-            let (narrow, wide) = if lc < rc { (&left, &right) } else { (&right, &left) };
-            let beside = narrow.iter().filter(|n| wide.iter().any(|w| (w.y - n.y).abs() < n.size * 0.5)).count();
+            // Labels beside the text (headings in a gutter, dates aligned right) are short and
+            // far apart, one per block of the other side; a sidebar's lines follow each other.
+            let narrow = if lc < rc { &left } else { &right };
             let short = narrow.iter().filter(|n| n.text.split_whitespace().count() <= 4).count();
-            let labels = beside * 10 >= narrow.len() * 7 && short * 10 >= narrow.len() * 8;
+            let dated = narrow.iter().filter(|n| has_year(&n.text)).count();
+            let labels = (short * 10 >= narrow.len() * 8 && is_sparse(narrow)) || dated * 10 >= narrow.len() * 6;
             (!labels).then_some((split, to - from))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(split, _)| split)
+}
+
+/// A year (19xx or 20xx) in the text: a date, or a range of them.
+fn has_year(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w.iter().all(u8::is_ascii_digit)
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+    })
+}
+
+/// Cells spaced more than a few lines apart, most of the time.
+fn is_sparse(cells: &[&Cell]) -> bool {
+    let mut tops: Vec<(f32, f32)> = cells.iter().map(|c| (c.top, c.size)).collect();
+    tops.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let gaps: Vec<bool> = tops.windows(2).map(|w| w[0].0 - w[1].0 > w[0].1.max(w[1].1) * 3.0).collect();
+    gaps.iter().filter(|g| **g).count() * 10 >= gaps.len() * 7
+}
+
+/// Splits a region across a horizontal gap when the part below it (or above it) has columns
+/// that the whole does not: a full-width header over a two-column body, or a footer under it.
+fn band_cut(cells: &[Cell]) -> Option<(Vec<Cell>, Vec<Cell>)> {
+    let mut order: Vec<&Cell> = cells.iter().collect();
+    order.sort_by(|a, b| b.top.total_cmp(&a.top));
+    // Gaps between vertical bands: below every cell seen so far, above all the rest.
+    let mut cuts = Vec::new();
+    let mut lowest = f32::MAX;
+    for pair in order.windows(2) {
+        lowest = lowest.min(pair[0].y);
+        if pair[1].top <= lowest {
+            cuts.push((lowest + pair[1].top) / 2.0);
+        }
+    }
+    let part = |cut: f32| -> (Vec<Cell>, Vec<Cell>) { cells.iter().cloned().partition(|c| c.y >= cut) };
+    // The columns must be the body of the region, not a few lines of it (a grid of skills).
+    let chars = |part: &[Cell]| part.iter().map(|c| c.text.chars().count()).sum::<usize>();
+    let total = chars(cells).max(1);
+    let body = |part: &[Cell]| chars(part) * 2 >= total && column_split(part).is_some();
+    let from_top = cuts.iter().map(|&cut| part(cut)).find(|(_, below)| body(below));
+    from_top.or_else(|| cuts.iter().rev().map(|&cut| part(cut)).find(|(above, _)| body(above)))
 }
 
 /// Line by line from the top; the cells of a line each as a line, in reading direction. A
