@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Renders the development corpus (functions/extract/corpus) with renderers this project did not
+write, and the truth of each rendering.
+
+For every source CV (sources/*.json, JSON Resume) and every renderer:
+- JSON Resume themes from npm (package.json here): `resumed render` to HTML, then Debian's
+  Chromium prints the page to PDF;
+- pandoc turns one theme's HTML into Markdown, plain text (the CV as people paste it) and a Word
+  document; LibreOffice (headless) exports that Word document to PDF, the way most CVs in the
+  wild are made, and saves another theme's HTML as a Word document of its own;
+- one PDF is rasterised (pdftoppm, then img2pdf): a scan with no text layer.
+
+The truth of a file is its source reduced to what that rendering shows: a field, an entry or a
+list item stays only if its text is in the rendering's text (read with poppler's pdftotext for
+PDFs). Dates stay when their year is shown. So a theme that leaves out languages does not count
+a missing language against the extractor.
+
+Run: npm ci here, then `python3 generate.py [theme ...]`. Needs chromium, pdftotext, pandoc.
+CI does not run this: the corpus is checked in.
+"""
+
+import copy
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent
+SOURCES = HERE / "sources"
+THEMES = [
+    # Left out: papirus (Chromium prints it as 100-odd pages of fragments); kwan and
+    # mocha-responsive (they fail to render under resumed 6).
+    "direct", "eloquent", "onepage", "modern", "sceptile", "slick", "pumpkin",
+    "rocketspacer", "cora", "autumn", "tachyons-clean", "simple-red",
+    "straightforward", "classy", "even",
+]
+# pandoc reads this theme's HTML for the Markdown, plain-text and Word renderings.
+TEXT_FROM_THEME = "even"
+# LibreOffice saves this theme's HTML as a Word document.
+WORD_FROM_THEME = "straightforward"
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, check=True, capture_output=True, timeout=120, **kwargs)
+
+
+def fold(text):
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return " ".join(text.lower().split())
+
+
+class Shown:
+    """What a rendering shows, for membership tests that ignore case, spacing and direction."""
+
+    def __init__(self, text):
+        self.text = fold(text)
+        self.reversed = self.text[::-1]
+        self.digits = re.sub(r"\D", "", text)
+
+    def has(self, value):
+        if not isinstance(value, str) or not value.strip():
+            return False
+        v = fold(value)
+        # Right-to-left text can come out in visual order.
+        return v in self.text or v[::-1] in self.text or v in self.reversed
+
+    def has_url(self, url):
+        bare = re.sub(r"^https?://(www\.)?", "", url or "").rstrip("/")
+        return self.has(bare)
+
+    def has_phone(self, phone):
+        digits = re.sub(r"\D", "", phone or "")
+        return len(digits) >= 7 and digits[-7:] in self.digits
+
+    def has_year(self, date):
+        return isinstance(date, str) and date[:4] in self.text
+
+
+def reduce(source, shown):
+    """The source JSON Resume less what the rendering does not show."""
+    doc = copy.deepcopy(source)
+    basics = doc.get("basics", {})
+    for key in ["name", "label", "email", "summary"]:
+        if key in basics and not shown.has(basics[key]):
+            del basics[key]
+    if "phone" in basics and not shown.has_phone(basics["phone"]):
+        del basics["phone"]
+    if "url" in basics and not shown.has_url(basics["url"]):
+        del basics["url"]
+    basics["profiles"] = [
+        p for p in basics.get("profiles", []) if shown.has_url(p.get("url")) or shown.has(p.get("username"))
+    ]
+    for p in basics["profiles"]:
+        if not shown.has_url(p.get("url")):
+            p.pop("url", None)
+
+    def entries(section, title_keys, text_keys=("summary", "description"), list_keys=("highlights",)):
+        kept = []
+        for entry in doc.get(section, []):
+            if not any(shown.has(entry.get(k)) for k in title_keys):
+                continue
+            for k in list(entry):
+                if k in ("startDate", "endDate", "date", "releaseDate"):
+                    if not shown.has_year(entry[k]):
+                        del entry[k]
+                elif k in list_keys or k == "courses" or k == "keywords":
+                    entry[k] = [item for item in entry[k] if shown.has(item)]
+                elif k == "url":
+                    if not shown.has_url(entry[k]):
+                        del entry[k]
+                elif isinstance(entry[k], str) and not shown.has(entry[k]):
+                    del entry[k]
+            kept.append(entry)
+        if section in doc:
+            doc[section] = kept
+
+    entries("work", ["name", "position"])
+    entries("volunteer", ["organization", "position"])
+    entries("education", ["institution", "area", "studyType"])
+    entries("projects", ["name"])
+    entries("awards", ["title"])
+    entries("certificates", ["name"])
+    entries("publications", ["name"])
+    entries("languages", ["language"])
+    skills = []
+    for group in doc.get("skills", []):
+        group["keywords"] = [k for k in group.get("keywords", []) if shown.has(k)]
+        if not shown.has(group.get("name")):
+            group.pop("name", None)
+        if group["keywords"] or group.get("name"):
+            skills.append(group)
+    if "skills" in doc:
+        doc["skills"] = skills
+    return doc
+
+
+def write_truth(path, source, text):
+    truth = reduce(source, Shown(text))
+    path.with_name(path.stem + ".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n")
+
+
+def render_html(source_path, theme, out_html):
+    resumed = HERE / "node_modules" / ".bin" / "resumed"
+    run([str(resumed), "render", str(source_path), "--theme", f"jsonresume-theme-{theme}", "--output", str(out_html)],
+        cwd=HERE)
+
+
+def print_pdf(html, pdf):
+    run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()])
+
+
+def folder_for(renderer):
+    folder = CORPUS / renderer
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def libreoffice(source, convert_to, folder, name):
+    """LibreOffice's own conversion of `source`, saved as folder/name.<ext>."""
+    with tempfile.TemporaryDirectory() as out:
+        run(["soffice", "--headless", f"-env:UserInstallation=file://{out}/profile", "--convert-to", convert_to,
+             "--outdir", out, str(source)])
+        made = next(p for p in Path(out).iterdir() if p.is_file())
+        target = folder / f"{name}{made.suffix}"
+        target.write_bytes(made.read_bytes())
+    return target
+
+
+def offline_copy(html):
+    """The page without what it would fetch (fonts, scripts): LibreOffice waits for them."""
+    page = html.read_text()
+    page = re.sub(r"<link[^>]*>", "", page)
+    page = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    page = re.sub(r"@import[^;]*;", "", page)
+    page = re.sub(r"url\((['\"]?)https?:[^)]*\)", "none", page)
+    offline = html.with_name("offline.html")
+    offline.write_text(page)
+    return offline
+
+
+def scan(pdf, target, source):
+    """The PDF as a scanner would make it: page images only, no text."""
+    with tempfile.TemporaryDirectory() as out:
+        run(["pdftoppm", "-r", "120", "-gray", "-png", str(pdf), f"{out}/page"])
+        pages = sorted(str(p) for p in Path(out).glob("page*.png"))
+        run(["img2pdf", *pages, "-o", str(target)])
+    # What the scan shows is what its original showed.
+    write_truth(target, source, run(["pdftotext", "-layout", str(pdf), "-"]).stdout.decode())
+
+
+def main(themes):
+    sources = sorted(SOURCES.glob("*.json"))
+    failed = []
+    for theme in themes:
+        folder = CORPUS / f"theme-{theme}"
+        folder.mkdir(exist_ok=True)
+        for source_path in sources:
+            source = json.loads(source_path.read_text())
+            name = source_path.stem
+            with tempfile.TemporaryDirectory() as tmp:
+                html = Path(tmp) / "cv.html"
+                try:
+                    render_html(source_path, theme, html)
+                    pdf = folder / f"{name}.pdf"
+                    print_pdf(html, pdf)
+                    text = run(["pdftotext", "-layout", str(pdf), "-"]).stdout.decode()
+                except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+                    failed.append(f"{theme}/{name}: {e}")
+                    continue
+                if len(text.split()) < 20:
+                    failed.append(f"{theme}/{name}: the PDF has almost no text")
+                    pdf.unlink()
+                    continue
+                write_truth(pdf, source, text)
+                if theme == TEXT_FROM_THEME:
+                    for kind, ext in [("markdown_strict", "md"), ("plain", "txt")]:
+                        out = CORPUS / f"pandoc-{ext}"
+                        out.mkdir(exist_ok=True)
+                        target = out / f"{name}.{ext}"
+                        run(["pandoc", "--from", "html", "--to", kind, "--wrap", "none", str(html), "-o", str(target)])
+                        write_truth(target, source, target.read_text())
+                    docx = folder_for("pandoc-docx") / f"{name}.docx"
+                    run(["pandoc", "--from", "html", "--to", "docx", str(html), "-o", str(docx)])
+                    write_truth(docx, source, run(["pandoc", "--from", "docx", "--to", "plain", str(docx)]).stdout.decode())
+                    exported = libreoffice(docx, "pdf", folder_for("libreoffice-pdf"), name)
+                    write_truth(exported, source, run(["pdftotext", "-layout", str(exported), "-"]).stdout.decode())
+                    if name == "en-backend":
+                        scan(exported, folder_for("scan") / f"{name}.pdf", source)
+                if theme == WORD_FROM_THEME:
+                    try:
+                        offline = offline_copy(html)
+                        saved = libreoffice(offline, "docx:MS Word 2007 XML", folder_for("libreoffice-docx"), name)
+                        plain = run(["pandoc", "--from", "docx", "--to", "plain", str(saved)]).stdout.decode()
+                        write_truth(saved, source, plain)
+                    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+                        failed.append(f"libreoffice-docx/{name}: {e}")
+        print(f"{theme}: done")
+    for line in failed:
+        print("skipped:", line, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or THEMES)
