@@ -1,0 +1,39 @@
+//! The offline extractor on the development corpus (functions/extract/corpus: 21 renderers this
+//! project did not write). Fails below the floor reached so far, so a change that reads real
+//! CVs worse does not land; docs/extraction-quality.md has the tables and the target.
+
+use std::path::Path;
+
+use r2w_extract::eval::{Reader, Report, discover, read};
+
+/// The overall F1 reached on 2026-12-04 (0.72), less a margin for noise-free but brittle rules.
+const FLOOR: f64 = 0.70;
+const HELD_OUT: [&str; 7] = [
+    "theme-cora",
+    "theme-pumpkin",
+    "theme-sceptile",
+    "theme-tachyons-clean",
+    "theme-classy",
+    "pandoc-md",
+    "libreoffice-pdf",
+];
+
+#[tokio::test]
+async fn the_offline_extractor_reads_the_development_corpus_at_least_as_well_as_before() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let (cases, _) = discover(&corpus).expect("corpus");
+    assert!(cases.len() >= 120, "the corpus is checked in: {} files", cases.len());
+    let renderers: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.renderer.as_str()).collect();
+    assert!(renderers.len() >= 15, "{renderers:?}");
+    let mut outcomes = Vec::new();
+    for case in &cases {
+        outcomes.push(read(case, &Reader::Heuristic).await);
+    }
+    let held_out: Vec<String> = HELD_OUT.iter().map(|r| (*r).to_owned()).collect();
+    let report = Report::new(&cases, &outcomes, &held_out);
+    println!("{}", report.markdown(None));
+    let f1 = report.overall.total().f1();
+    assert!(f1 >= FLOOR, "overall F1 {f1:.3} is below the floor {FLOOR}");
+    let only_scan_fails = report.failures.iter().all(|(file, _)| file.starts_with(corpus.join("scan")));
+    assert!(only_scan_fails, "only the scan may fail (it needs OCR): {:?}", report.failures);
+}
