@@ -322,15 +322,100 @@ fn has_company_suffix(text: &str) -> bool {
 
 /// "Title, Company", "Title at Company", "Title — Company" (or the reverse, told by a company
 /// suffix such as GmbH or Ltd).
+/// Words that name a role, in the five languages the headings know (whole words, or the end
+/// of a German compound: "Softwareentwickler").
+const ROLE_WORDS: &[&str] = &[
+    "engineer",
+    "developer",
+    "manager",
+    "scientist",
+    "analyst",
+    "designer",
+    "consultant",
+    "lead",
+    "director",
+    "intern",
+    "assistant",
+    "head",
+    "architect",
+    "administrator",
+    "specialist",
+    "officer",
+    "coordinator",
+    "researcher",
+    "mentor",
+    "volunteer",
+    "founder",
+    "co-founder",
+    "programmer",
+    "technician",
+    "teacher",
+    "professor",
+    "lecturer",
+    "editor",
+    "writer",
+    "accountant",
+    "nurse",
+    "cto",
+    "ceo",
+    "cfo",
+    "vp",
+    "president",
+    "owner",
+    "trainee",
+    "apprentice",
+    "fellow",
+    "ingeniero",
+    "ingeniera",
+    "desarrollador",
+    "desarrolladora",
+    "analista",
+    "jefe",
+    "jefa",
+    "directora",
+    "consultor",
+    "consultora",
+    "becario",
+    "becaria",
+    "développeur",
+    "développeuse",
+    "ingénieur",
+    "ingénieure",
+    "chargé",
+    "chargée",
+    "chef",
+    "cheffe",
+    "responsable",
+    "stagiaire",
+    "consultante",
+    "werkstudent",
+    "praktikant",
+    "מהנדס",
+    "מהנדסת",
+    "מפתח",
+    "מפתחת",
+    "מנהל",
+    "מנהלת",
+    "מתנדב",
+    "מתנדבת",
+];
+const ROLE_ENDINGS: &[&str] =
+    &["entwickler", "entwicklerin", "ingenieur", "ingenieurin", "leiter", "leiterin", "berater", "beraterin"];
+
+fn looks_like_role(text: &str) -> bool {
+    text.split(|c: char| c.is_whitespace() || c == '/' || c == ',').any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
+        ROLE_WORDS.contains(&word.as_str()) || ROLE_ENDINGS.iter().any(|e| word.ends_with(e))
+    })
+}
+
 fn split_title_company(header: &str) -> (Option<String>, Option<String>) {
     for separator in [" at ", " @ ", " | ", " — ", " – ", ", ", " - "] {
         if let Some((first, second)) = header.split_once(separator) {
             let (first, second) = (first.trim().to_owned(), second.trim().to_owned());
-            return if has_company_suffix(&first) && !has_company_suffix(&second) {
-                (Some(second), Some(first))
-            } else {
-                (Some(first), Some(second))
-            };
+            let swapped = (has_company_suffix(&first) && !has_company_suffix(&second))
+                || (!looks_like_role(&first) && looks_like_role(&second));
+            return if swapped { (Some(second), Some(first)) } else { (Some(first), Some(second)) };
         }
     }
     (Some(header.trim().to_owned()).filter(|h| !h.is_empty()), None)
@@ -352,8 +437,25 @@ fn experience(entry: Entry) -> Experience {
             location = Some(part);
         }
     }
+    let mut other = entry.other;
+    let mut title = title;
+    // "Title / dates / Company" or "Company / dates / Title": the short line after the dates
+    // is the other half of the heading.
+    if company.is_none()
+        && let Some(first) = other.first()
+        && first.split_whitespace().count() <= 6
+        && !first.ends_with('.')
+        && !looks_like_technologies(first)
+    {
+        let after = other.remove(0);
+        if title.as_deref().is_some_and(|t| !looks_like_role(t)) && looks_like_role(&after) {
+            company = title.replace(after);
+        } else {
+            company = Some(after);
+        }
+    }
     let (technologies, summary): (Vec<String>, Vec<String>) =
-        entry.other.into_iter().partition(|l| looks_like_technologies(l));
+        other.into_iter().partition(|l| looks_like_technologies(l));
     Experience {
         title,
         company,
