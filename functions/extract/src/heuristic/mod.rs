@@ -191,8 +191,27 @@ fn links(urls: &[String]) -> Vec<ProfileLink> {
 /// The lines before the first heading: name, title, contact details.
 fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
     let mut urls = Vec::new();
-    for line in lines {
+    // The title is the line that names a role, when one does; else the first title-like line.
+    let role_line = lines
+        .iter()
+        .position(|l| looks_like_title(&l.text) && looks_like_role(&l.text) && !contacts::is_contact_line(&l.text));
+    for (i, line) in lines.iter().enumerate() {
         let text = line.text.as_str();
+        // "Dana Levi, Backend Engineer" / "Dana Levi | Backend Engineer" on one line.
+        if cv.hero.full_name.is_none()
+            && let Some((name, title)) = [", ", " | ", " – ", " — "].iter().find_map(|s| text.split_once(s))
+            && looks_like_name(name)
+            && looks_like_role(title)
+            && !looks_like_role(name)
+        {
+            cv.hero.full_name = Some(name.trim().to_owned());
+            cv.hero.professional_title = Some(title.trim().to_owned());
+            continue;
+        }
+        let is_title = match role_line {
+            Some(at) => at == i,
+            None => looks_like_title(text),
+        };
         if contacts::is_contact_line(text) {
             cv.contact.email = cv.contact.email.take().or_else(|| contacts::emails(text).into_iter().next());
             cv.contact.phone = cv.contact.phone.take().or_else(|| contacts::phones(text).into_iter().next());
@@ -206,7 +225,7 @@ fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
             }
         } else if cv.hero.full_name.is_none() && looks_like_name(text) {
             cv.hero.full_name = Some(text.to_owned());
-        } else if cv.hero.full_name.is_some() && cv.hero.professional_title.is_none() && looks_like_title(text) {
+        } else if cv.hero.full_name.is_some() && cv.hero.professional_title.is_none() && is_title {
             cv.hero.professional_title = Some(text.to_owned());
         } else {
             unclassified.push(text.to_owned());
@@ -224,7 +243,7 @@ fn looks_like_name(text: &str) -> bool {
 
 fn looks_like_title(text: &str) -> bool {
     let words = text.split_whitespace().count();
-    (1..=10).contains(&words) && !text.chars().any(|c| c.is_ascii_digit() || c == '@')
+    (1..=10).contains(&words) && !text.chars().any(|c| c.is_ascii_digit() || c == '@') && !text.ends_with('.')
 }
 
 /// One dated entry of a list section: its heading text, the text beside its dates, its
@@ -847,6 +866,7 @@ fn strip_by(line: &str) -> Option<String> {
         "הוענק על ידי",
         "מטעם",
     ];
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = line.to_lowercase();
     PREFIXES.iter().find_map(|p| {
         lower
