@@ -55,6 +55,8 @@ pub fn extract(text: &str) -> CvData {
                 cv.education.extend(entries(lines, &mut unclassified).into_iter().map(education))
             }
             Some(Section::Skills) => skills(lines, &mut cv, &mut unclassified),
+            // "Languages" is also what a skills list calls programming languages.
+            Some(Section::Languages) if !names_natural_languages(lines) => skills(lines, &mut cv, &mut unclassified),
             Some(Section::Languages) => languages(lines, &mut cv),
             Some(other) => simple_section(*other, lines, &mut cv, &mut unclassified),
         }
@@ -640,6 +642,125 @@ fn skills(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// Names of spoken languages (in English, Spanish, German, French and Hebrew, and their own
+/// names), to tell a list of them from a list of programming languages.
+const NATURAL_LANGUAGES: &[&str] = &[
+    "english",
+    "spanish",
+    "german",
+    "french",
+    "hebrew",
+    "arabic",
+    "russian",
+    "italian",
+    "portuguese",
+    "chinese",
+    "mandarin",
+    "cantonese",
+    "japanese",
+    "korean",
+    "hindi",
+    "bengali",
+    "urdu",
+    "tamil",
+    "telugu",
+    "punjabi",
+    "turkish",
+    "persian",
+    "farsi",
+    "polish",
+    "dutch",
+    "swedish",
+    "norwegian",
+    "danish",
+    "finnish",
+    "greek",
+    "czech",
+    "hungarian",
+    "romanian",
+    "ukrainian",
+    "vietnamese",
+    "thai",
+    "indonesian",
+    "malay",
+    "tagalog",
+    "swahili",
+    "yoruba",
+    "igbo",
+    "hausa",
+    "amharic",
+    "catalan",
+    "basque",
+    "galician",
+    "irish",
+    "welsh",
+    "yiddish",
+    "latin",
+    "español",
+    "inglés",
+    "alemán",
+    "francés",
+    "italiano",
+    "portugués",
+    "árabe",
+    "ruso",
+    "chino",
+    "japonés",
+    "hebreo",
+    "catalán",
+    "deutsch",
+    "englisch",
+    "spanisch",
+    "französisch",
+    "italienisch",
+    "russisch",
+    "türkisch",
+    "arabisch",
+    "hebräisch",
+    "chinesisch",
+    "japanisch",
+    "polnisch",
+    "niederländisch",
+    "portugiesisch",
+    "français",
+    "anglais",
+    "espagnol",
+    "allemand",
+    "italien",
+    "arabe",
+    "russe",
+    "chinois",
+    "japonais",
+    "hébreu",
+    "portugais",
+    "néerlandais",
+    "עברית",
+    "אנגלית",
+    "ערבית",
+    "רוסית",
+    "צרפתית",
+    "ספרדית",
+    "גרמנית",
+    "אמהרית",
+    "日本語",
+    "中文",
+    "한국어",
+];
+
+fn names_natural_languages(lines: &[Line]) -> bool {
+    let words: Vec<String> = lines
+        .iter()
+        .flat_map(|l| {
+            l.text.split([',', ';', '·', '|', '(', ')', ':', '–', '-']).map(str::to_owned).collect::<Vec<_>>()
+        })
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty() && !is_proficiency(w))
+        .collect();
+    let natural =
+        words.iter().filter(|w| NATURAL_LANGUAGES.iter().any(|n| w.split_whitespace().next() == Some(*n))).count();
+    words.is_empty() || natural * 2 >= words.len()
 }
 
 /// Words that say how well someone speaks a language, in the five languages the headings know.
