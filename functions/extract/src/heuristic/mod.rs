@@ -52,7 +52,7 @@ pub fn extract(text: &str) -> CvData {
                 cv.experience.extend(entries(lines, &mut unclassified).into_iter().map(experience))
             }
             Some(Section::Education) => {
-                cv.education.extend(entries(lines, &mut unclassified).into_iter().map(education))
+                cv.education.extend(regroup_degrees(entries(lines, &mut unclassified)).into_iter().map(education))
             }
             Some(Section::Skills) => skills(lines, &mut cv, &mut unclassified),
             // "Languages" is also what a skills list calls programming languages.
@@ -326,6 +326,17 @@ fn heading_lines(pending: &[String]) -> usize {
     let short = |l: &String| l.split_whitespace().count() <= 8 && !l.ends_with('.');
     match pending {
         [] => 0,
+        // "University of X" over "Field, Degree" (or over the field, then the degree).
+        [.., first, second, last]
+            if short(first)
+                && short(second)
+                && short(last)
+                && contains_word(first, INSTITUTION_WORDS)
+                && contains_word(last, DEGREE_WORDS) =>
+        {
+            3
+        }
+        [.., before, _] if short(before) && contains_word(before, INSTITUTION_WORDS) => 2,
         [.., last] if split_title_company(last).1.is_some() => 1,
         [.., before, last] if short(before) && short(last) => 2,
         [..] => 1,
@@ -563,11 +574,47 @@ fn contains_word(text: &str, words: &[&str]) -> bool {
 /// "Bachelor of Science in Computer Science", "Grado en Ingeniería", "Master im Fach ...":
 /// the degree and its field, when the words before the joint name a degree.
 fn split_degree_field(text: &str) -> Option<(String, String)> {
-    [" in ", " en ", " im ", " de "].iter().find_map(|joint| {
+    let in_field = [" in ", " en ", " im ", " de "].iter().find_map(|joint| {
         let (degree, field) = text.split_once(joint)?;
         (contains_word(degree, DEGREE_WORDS) && !field.trim().is_empty() && !contains_word(field, DEGREE_WORDS))
             .then(|| (degree.trim().to_owned(), field.trim().to_owned()))
+    });
+    // "PhD - Statistics", "Statistics / PhD": the side with the degree word is the degree.
+    in_field.or_else(|| {
+        [" - ", " – ", " — ", " / ", " | "].iter().find_map(|joint| {
+            let (a, b) = text.split_once(joint)?;
+            let (a, b) = (a.trim().to_owned(), b.trim().to_owned());
+            match (contains_word(&a, DEGREE_WORDS), contains_word(&b, DEGREE_WORDS)) {
+                (true, false) => Some((a, b)),
+                (false, true) => Some((b, a)),
+                _ => None,
+            }
+        })
     })
+}
+
+/// "Institution / dates / Degree": a degree line read after an entry's dates was taken as the
+/// start of the next entry's heading (or left over at the end); it goes back to its entry.
+fn regroup_degrees(mut entries: Vec<Entry>) -> Vec<Entry> {
+    let has_degree = |e: &Entry| e.header.iter().chain(&e.beside_dates).any(|l| contains_word(l, DEGREE_WORDS));
+    let is_degree_line = |l: &String| contains_word(l, DEGREE_WORDS) && !contains_word(l, INSTITUTION_WORDS);
+    for i in 1..entries.len() {
+        let moves = !has_degree(&entries[i - 1])
+            && entries[i].header.len() >= 2
+            && entries[i].header.first().is_some_and(is_degree_line);
+        if moves {
+            let degree = entries[i].header.remove(0);
+            entries[i - 1].header.push(degree);
+        }
+    }
+    if let Some(last) = entries.last_mut()
+        && !has_degree(last)
+        && last.other.first().is_some_and(is_degree_line)
+    {
+        let degree = last.other.remove(0);
+        last.header.push(degree);
+    }
+    entries
 }
 
 fn education(entry: Entry) -> Education {
