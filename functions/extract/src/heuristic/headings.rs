@@ -118,8 +118,14 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "competencies",
             "core competencies",
             "expertise",
-            "skills & tools",
             "skills and tools",
+            "skills and tech",
+            "skills and technologies",
+            "skills and expertise",
+            "tech stack",
+            "technologies",
+            "technical expertise",
+            "tools",
             "habilidades",
             "competencias",
             "conocimientos",
@@ -212,7 +218,8 @@ const HEADINGS: &[(Section, &[&str])] = &[
 
 /// The section a line announces, if it is a heading.
 pub fn heading(line: &str) -> Option<Section> {
-    let normalised = normalise(line)?;
+    // "Skills & Tools" is "skills and tools".
+    let normalised = normalise(line)?.replace(" & ", " and ");
     HEADINGS.iter().find(|(_, names)| names.contains(&normalised.as_str())).map(|(section, _)| *section)
 }
 

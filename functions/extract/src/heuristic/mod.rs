@@ -939,6 +939,24 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         return;
     }
     for line in lines {
+        // "Awarded by X" under a one-line item says who gave it.
+        if let Some(who) = strip_by(&line.text) {
+            match section {
+                Section::Achievements if cv.achievements.last().is_some_and(|a| a.awarder.is_none()) => {
+                    if let Some(award) = cv.achievements.last_mut() {
+                        award.awarder = Some(who);
+                    }
+                    continue;
+                }
+                Section::Certifications if cv.certifications.last().is_some_and(|c| c.issuer.is_none()) => {
+                    if let Some(certificate) = cv.certifications.last_mut() {
+                        certificate.issuer = Some(who);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let found = find_range(&line.text);
         let date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
         let text = match &found {
@@ -951,10 +969,12 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         };
         match section {
             Section::Certifications => {
-                cv.certifications.push(Certification { name: Some(text), date, ..Certification::default() })
+                let (name, issuer) = item_and_by(&text);
+                cv.certifications.push(Certification { name: Some(name), issuer, date, ..Certification::default() })
             }
             Section::Achievements => {
-                cv.achievements.push(Achievement { title: Some(text), date, ..Achievement::default() })
+                let (title, awarder) = item_and_by(&text);
+                cv.achievements.push(Achievement { title: Some(title), awarder, date, ..Achievement::default() })
             }
             Section::Courses => cv.courses.push(Course { name: Some(text), date, ..Course::default() }),
             Section::Publications => {
@@ -1012,6 +1032,23 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
             ..Project::default()
         }),
     }
+}
+
+/// "Engineering Award - Acme", "AWS Certified Developer, Amazon": an item and who gave it,
+/// when the part after the separator is a short name.
+fn item_and_by(text: &str) -> (String, Option<String>) {
+    for separator in [" - ", " – ", " — ", ", ", " | "] {
+        if let Some((item, by)) = text.rsplit_once(separator) {
+            let (item, by) = (item.trim(), by.trim());
+            if item.split_whitespace().count() >= 2
+                && (1..=5).contains(&by.split_whitespace().count())
+                && !by.ends_with('.')
+            {
+                return (item.to_owned(), Some(by.to_owned()));
+            }
+        }
+    }
+    (text.to_owned(), None)
 }
 
 /// "Issued by CNCF", "Awarded by Acme", "Emitido por ...", "Verliehen von ...", "Délivré par ...".
