@@ -458,9 +458,58 @@ fn looks_like_technologies(text: &str) -> bool {
     items.len() >= 2 && items.iter().all(|i| i.split_whitespace().count() <= 3) && !text.ends_with('.')
 }
 
+/// "7 years", "1 yr 3 mos", "2 Jahre", "3 años", "2 ans": how long, not who.
+fn is_duration(text: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "year",
+        "years",
+        "yr",
+        "yrs",
+        "month",
+        "months",
+        "mo",
+        "mos",
+        "jahr",
+        "jahre",
+        "monat",
+        "monate",
+        "año",
+        "años",
+        "mes",
+        "meses",
+        "an",
+        "ans",
+        "mois",
+        "שנה",
+        "שנים",
+        "חודשים",
+    ];
+    let words: Vec<String> =
+        text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    !words.is_empty()
+        && words.len() <= 6
+        && words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty())
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_digit()) || UNITS.contains(&w.as_str()) || w == "and" || w.is_empty())
+}
+
 fn experience(entry: Entry) -> Experience {
-    let header = entry.header.join(", ");
+    // Separators a theme leaves when a part is missing: ", Engineer", "Engineer at".
+    let header = entry
+        .header
+        .iter()
+        .map(|h| {
+            let h = h.trim().trim_matches([',', '|', '@', '·', '-', '–']).trim();
+            h.strip_suffix(" at").unwrap_or(h).trim().to_owned()
+        })
+        .filter(|h| !h.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     let (title, mut company) = split_title_company(&header);
+    if company.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        company = None;
+    }
     let mut location = None;
     for part in entry.beside_dates {
         if company.is_none() {
@@ -478,6 +527,7 @@ fn experience(entry: Entry) -> Experience {
         && first.split_whitespace().count() <= 6
         && !first.ends_with('.')
         && !looks_like_technologies(first)
+        && !is_duration(first)
     {
         let after = other.remove(0);
         if title.as_deref().is_some_and(|t| !looks_like_role(t)) && looks_like_role(&after) {
