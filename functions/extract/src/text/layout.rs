@@ -208,6 +208,9 @@ fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
 /// Where to split a region into columns read one after the other: a vertical gap no cell
 /// crosses, with substantial text on both sides that is not merely a label per line.
 fn column_split(cells: &[Cell]) -> Option<f32> {
+    if cells.len() < 2 {
+        return None;
+    }
     let mut spans: Vec<(f32, f32)> = cells.iter().map(|c| (c.x0, c.x1)).collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut gaps = Vec::new();
@@ -262,10 +265,14 @@ fn is_sparse(cells: &[&Cell]) -> bool {
 /// Splits a region across a horizontal gap when the part below it (or above it) has columns
 /// that the whole does not: a full-width header over a two-column body, or a footer under it.
 fn band_cut(cells: &[Cell]) -> Option<(Vec<Cell>, Vec<Cell>)> {
+    // Each cut tried costs a column search: bounded, for pages of hostile size.
+    if cells.len() > MAX_CELLS_FOR_CUTS {
+        return None;
+    }
     let mut order: Vec<&Cell> = cells.iter().collect();
     order.sort_by(|a, b| b.top.total_cmp(&a.top));
     // Gaps between vertical bands: below every cell seen so far, above all the rest.
-    let mut cuts = Vec::new();
+    let mut cuts: Vec<f32> = Vec::new();
     let mut lowest = f32::MAX;
     for pair in order.windows(2) {
         lowest = lowest.min(pair[0].y);
@@ -278,9 +285,13 @@ fn band_cut(cells: &[Cell]) -> Option<(Vec<Cell>, Vec<Cell>)> {
     let chars = |part: &[Cell]| part.iter().map(|c| c.text.chars().count()).sum::<usize>();
     let total = chars(cells).max(1);
     let body = |part: &[Cell]| chars(part) * 2 >= total && column_split(part).is_some();
+    cuts.truncate(MAX_CUTS);
     let from_top = cuts.iter().map(|&cut| part(cut)).find(|(_, below)| body(below));
     from_top.or_else(|| cuts.iter().rev().map(|&cut| part(cut)).find(|(above, _)| body(above)))
 }
+
+const MAX_CELLS_FOR_CUTS: usize = 1500;
+const MAX_CUTS: usize = 80;
 
 /// Line by line from the top; the cells of a line each as a line, in reading direction. A
 /// cell indented from the region's margin by a hanging indent is marked as a list item.
@@ -471,6 +482,19 @@ mod tests {
     fn right_to_left_lines_read_from_the_right() {
         let runs = vec![run("מהנדסת", 400.0, 700.0, 10.0), run("2019", 50.0, 700.0, 10.0)];
         assert_eq!(page_lines(&runs, 792.0), ["מהנדסת", "2019"]);
+    }
+
+    #[test]
+    fn degenerate_pages_read_without_failing() {
+        assert!(page_lines(&[], 792.0).is_empty());
+        let nan = Run { text: "x".into(), x: f32::NAN, y: f32::NAN, width: f32::NAN, height: 1.0, size: 1.0 };
+        assert!(page_lines(&[nan], 792.0).is_empty(), "runs without a place are skipped");
+        // A grid of 3,000 one-letter runs (a hostile page): every row comes back, in order.
+        let grid: Vec<Run> =
+            (0..3000).map(|i| run("W", 20.0 + (i % 50) as f32 * 11.0, 780.0 - (i / 50) as f32 * 12.0, 10.0)).collect();
+        let lines = page_lines(&grid, 792.0);
+        assert_eq!(lines.len(), 60, "one line per row");
+        assert!(lines.iter().all(|l| l.matches('W').count() == 50), "{:?}", lines.first());
     }
 
     #[test]
