@@ -22,6 +22,27 @@ pub fn stripe_signature(payload: &str, secret: &str, timestamp: i64) -> String {
     String::from_utf8(output.stdout).expect("header")
 }
 
+/// A request to a handler as API Gateway hands it over: `path` on the local host, with the
+/// bearer `token` and JSON `body` when given.
+pub fn api_request(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> lambda_http::Request {
+    use lambda_http::Body;
+    let mut builder = lambda_http::http::Request::builder().method(method).uri(format!("http://127.0.0.1:8080{path}"));
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    builder.body(body.map_or(Body::Empty, |b| Body::Text(b.to_string()))).expect("a well-formed request")
+}
+
+/// A handler's answer as JSON (`Null` when it is not JSON).
+pub fn json_body(response: &lambda_http::Response<lambda_http::Body>) -> serde_json::Value {
+    serde_json::from_slice(response.body().as_ref()).unwrap_or(serde_json::Value::Null)
+}
+
 /// Now, in unix seconds (what a fresh delivery is signed with).
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

@@ -4,8 +4,6 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use lambda_http::http::Request as HttpRequest;
-use lambda_http::{Body, Request, Response};
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
 use r2w_build_portfolio::sites::Sites;
@@ -20,19 +18,7 @@ use r2w_shared::records::{jobs, portfolios};
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::store::{BlobKey, PutOptions};
 use r2w_shared::{App, Config};
-use serde_json::{Value, json};
-
-fn request(method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Request {
-    let mut builder = HttpRequest::builder().method(method).uri(format!("http://127.0.0.1:8080{path}"));
-    if let Some(token) = token {
-        builder = builder.header("authorization", format!("Bearer {token}"));
-    }
-    builder.body(body.map_or(Body::Empty, |b| Body::Text(b.to_string()))).expect("request")
-}
-
-fn json_of(response: &Response<Body>) -> Value {
-    serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null)
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_account_takes_its_originals_cvs_and_sites_with_it() {
@@ -47,9 +33,9 @@ async fn a_deleted_account_takes_its_originals_cvs_and_sites_with_it() {
     let portfolio_api = PortfolioApi::new(app.clone(), Arc::clone(&tokens), clock.clone());
 
     let body = json!({"email": "dana@example.com", "password": "violet-teapot-rainfall-93", "full_name": "Dana Levi"});
-    let registered = auth.handle(request("POST", "/v1/auth/register", None, Some(body))).await;
+    let registered = auth.handle(r2w_tests::api_request("POST", "/v1/auth/register", None, Some(body))).await;
     assert_eq!(registered.status(), 201);
-    let registered = json_of(&registered);
+    let registered = r2w_tests::json_body(&registered);
     let token = registered["access_token"].as_str().expect("token").to_owned();
     let user = UserId::parse(registered["user"]["id"].as_str().expect("id")).expect("user id");
 
@@ -75,13 +61,13 @@ async fn a_deleted_account_takes_its_originals_cvs_and_sites_with_it() {
     let slug = published.published.expect("live").slug;
     assert!(!app.sites.list(&format!("sites/{slug}/")).await.expect("list").is_empty(), "the site is live");
 
-    let mine = portfolio_api.handle(request("GET", "/v1/portfolios", Some(&token), None)).await;
-    assert_eq!(json_of(&mine)["items"].as_array().map(Vec::len), Some(1));
+    let mine = portfolio_api.handle(r2w_tests::api_request("GET", "/v1/portfolios", Some(&token), None)).await;
+    assert_eq!(r2w_tests::json_body(&mine)["items"].as_array().map(Vec::len), Some(1));
 
-    let deleted = auth.handle(request("DELETE", "/v1/auth/me", Some(&token), None)).await;
+    let deleted = auth.handle(r2w_tests::api_request("DELETE", "/v1/auth/me", Some(&token), None)).await;
     assert_eq!(deleted.status(), 204);
 
-    let after = portfolio_api.handle(request("GET", "/v1/portfolios", Some(&token), None)).await;
+    let after = portfolio_api.handle(r2w_tests::api_request("GET", "/v1/portfolios", Some(&token), None)).await;
     assert_eq!(after.status(), 401, "the token no longer opens anything");
     assert_eq!(account::remaining_items(app.table.as_ref(), &user).await.expect("items"), vec![]);
     assert!(portfolios::slug_holder(app.table.as_ref(), &slug).await.expect("slug").is_none(), "the address is free");

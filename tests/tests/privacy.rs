@@ -14,8 +14,6 @@ use aws_config::{BehaviorVersion, Region};
 use aws_sdk_dynamodb::config::Credentials;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use bytes::Bytes;
-use lambda_http::http::Request as HttpRequest;
-use lambda_http::{Body, Request, Response};
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput as BuildInput};
@@ -30,7 +28,7 @@ use r2w_shared::records::{jobs, orders};
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::store::{BlobKey, DynamoTable, PutOptions, S3Blobs};
 use r2w_shared::{App, Config};
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -43,18 +41,6 @@ const MARKERS: [&str; 5] = [
     "ERASE-ME-CLAUDE-JOB-b3f6",
     "ERASE-ME-IMPORTED-READING-0e1d",
 ];
-
-fn request(method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Request {
-    let mut builder = HttpRequest::builder().method(method).uri(format!("http://127.0.0.1:8080{path}"));
-    if let Some(token) = token {
-        builder = builder.header("authorization", format!("Bearer {token}"));
-    }
-    builder.body(body.map_or(Body::Empty, |b| Body::Text(b.to_string()))).expect("request")
-}
-
-fn json_of(response: &Response<Body>) -> Value {
-    serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null)
-}
 
 /// A Messages API that reads every CV as the same person, with markers where Claude puts what
 /// it could not place.
@@ -95,13 +81,13 @@ async fn stay_and_leave(app: &App) -> UserId {
     let auth = AuthApi::new(app.clone(), Arc::clone(&tokens), settings, clock.clone()).await.expect("auth");
 
     let body = json!({"email": EMAIL, "password": "violet-teapot-rainfall-93", "full_name": "Noa Erasure"});
-    let registered = auth.handle(request("POST", "/v1/auth/register", None, Some(body))).await;
+    let registered = auth.handle(r2w_tests::api_request("POST", "/v1/auth/register", None, Some(body))).await;
     assert_eq!(registered.status(), 201);
-    let registered = json_of(&registered);
+    let registered = r2w_tests::json_body(&registered);
     let token = registered["access_token"].as_str().expect("token").to_owned();
     let user = UserId::parse(registered["user"]["id"].as_str().expect("id")).expect("user id");
     let wrong = json!({"email": EMAIL, "password": "not-the-password-at-all"});
-    assert_eq!(auth.handle(request("POST", "/v1/auth/login", None, Some(wrong))).await.status(), 401);
+    assert_eq!(auth.handle(r2w_tests::api_request("POST", "/v1/auth/login", None, Some(wrong))).await.status(), 401);
 
     // One CV the original app had read (its reading imported), one that Claude reads.
     let text = |n: usize| format!("Noa Erasure\nEngineer\n{}\nCV number {n}\n", MARKERS[0]);
@@ -156,7 +142,7 @@ async fn stay_and_leave(app: &App) -> UserId {
     };
     orders::create(app.table.as_ref(), &order).await.expect("order");
 
-    let deleted = auth.handle(request("DELETE", "/v1/auth/me", Some(&token), None)).await;
+    let deleted = auth.handle(r2w_tests::api_request("DELETE", "/v1/auth/me", Some(&token), None)).await;
     assert_eq!(deleted.status(), 204);
     let kept = orders::load(app.table.as_ref(), &order.id).await.expect("read").expect("accounting keeps the order");
     assert_eq!((kept.user_id, kept.portfolio_id, kept.amount), (None, None, Some(1900)));
