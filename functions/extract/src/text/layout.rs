@@ -87,18 +87,67 @@ fn is_furniture_candidate(text: &str) -> bool {
     text.split_whitespace().count() <= 8
 }
 
-const RTL: fn(char) -> bool =
-    |c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}');
+/// A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana...).
+fn is_rtl_char(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
 
 fn is_rtl(text: &str) -> bool {
     let (rtl, letters) =
-        text.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(RTL(c)), n + 1));
+        text.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
     letters > 0 && rtl * 2 > letters
+}
+
+/// Hebrew final letters end words: in text stored in visual order they start them.
+const FINAL_FORMS: [char; 5] = ['ך', 'ם', 'ן', 'ף', 'ץ'];
+
+/// Some PDFs store right-to-left text in visual order (the order it is drawn, left to right).
+/// A run whose final letters start its words is put back in reading order; numbers and Latin
+/// words inside it keep theirs.
+fn logical_order(text: &str) -> String {
+    if !is_rtl(text) {
+        return text.to_owned();
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let starts = words.iter().filter(|w| w.chars().next().is_some_and(|c| FINAL_FORMS.contains(&c))).count();
+    let ends = words.iter().filter(|w| w.chars().last().is_some_and(|c| FINAL_FORMS.contains(&c))).count();
+    if starts <= ends {
+        return text.to_owned();
+    }
+    let reversed: Vec<char> = text.chars().rev().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < reversed.len() {
+        if reversed[i].is_ascii_alphanumeric() {
+            let start = i;
+            while i < reversed.len()
+                && (reversed[i].is_ascii_alphanumeric()
+                    || (is_joiner(reversed[i]) && reversed.get(i + 1).is_some_and(char::is_ascii_alphanumeric)))
+            {
+                i += 1;
+            }
+            out.extend(reversed[start..i].iter().rev());
+        } else {
+            out.push(match reversed[i] {
+                '(' => ')',
+                ')' => '(',
+                c => c,
+            });
+            i += 1;
+        }
+    }
+    out
+}
+
+/// What joins the parts of a number, an address or a date: "2014-2018", "B.Sc.", "a@b.com".
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | ',' | ':' | '/' | '-' | '@' | '+' | '_')
 }
 
 /// Icon fonts draw their glyphs at private-use code points; Word's bullet is one of them.
 fn clean_run_text(text: &str) -> String {
-    text.chars()
+    logical_order(text)
+        .chars()
         .filter_map(|c| match c {
             '\u{F0B7}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' => Some('•'),
             '\u{E000}'..='\u{F8FF}' => None,
@@ -476,6 +525,14 @@ mod tests {
             run("Page 1 of 2", 280.0, 20.0, 8.0),
         ];
         assert_eq!(page_lines(&runs, 792.0), ["dana@example.com", "SUMMARY"]);
+    }
+
+    #[test]
+    fn right_to_left_text_stored_in_visual_order_is_put_in_reading_order() {
+        assert_eq!(logical_order("ןהכ העונ"), "נועה כהן");
+        assert_eq!(logical_order("םינש שש 2014-2018"), "2014-2018 שש שנים");
+        assert_eq!(logical_order("נועה כהן"), "נועה כהן", "already in reading order");
+        assert_eq!(logical_order("Dana Levi"), "Dana Levi");
     }
 
     #[test]
