@@ -212,7 +212,8 @@ fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
         }
         let is_title = match role_line {
             Some(at) => at == i,
-            None => looks_like_title(text),
+            // No line names a role: a place or a tagline is not a title.
+            None => false,
         };
         if contacts::is_contact_line(text) {
             cv.contact.email = cv.contact.email.take().or_else(|| contacts::emails(text).into_iter().next());
