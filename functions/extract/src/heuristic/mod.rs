@@ -459,6 +459,30 @@ fn looks_like_technologies(text: &str) -> bool {
     items.len() >= 2 && items.iter().all(|i| i.split_whitespace().count() <= 3) && !text.ends_with('.')
 }
 
+/// "Highlights", "Responsibilities:", "Logros": a label over an entry's list, not its text.
+fn is_list_label(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "highlights",
+        "responsibilities",
+        "achievements",
+        "key achievements",
+        "tasks",
+        "duties",
+        "logros",
+        "responsabilidades",
+        "funciones",
+        "aufgaben",
+        "erfolge",
+        "tätigkeiten",
+        "réalisations",
+        "missions",
+        "responsabilités",
+        "תחומי אחריות",
+        "הישגים",
+    ];
+    text.ends_with(':') || LABELS.contains(&text.trim().to_lowercase().as_str())
+}
+
 /// "7 years", "1 yr 3 mos", "2 Jahre", "3 años", "2 ans": how long, not who.
 fn is_duration(text: &str) -> bool {
     const UNITS: &[&str] = &[
@@ -529,6 +553,7 @@ fn experience(entry: Entry) -> Experience {
         && !first.ends_with('.')
         && !looks_like_technologies(first)
         && !is_duration(first)
+        && !is_list_label(first)
     {
         let after = other.remove(0);
         if title.as_deref().is_some_and(|t| !looks_like_role(t)) && looks_like_role(&after) {

@@ -167,6 +167,10 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
         .collect();
     // Top of the page first, then left to right.
     runs.sort_by(|a, b| (b.y + b.height).total_cmp(&(a.y + a.height)).then(a.x.total_cmp(&b.x)));
+    // Fake bold draws the same text twice, a fraction of a point apart: keep one.
+    runs.dedup_by(|later, earlier| {
+        later.text == earlier.text && (later.x - earlier.x).abs() < 1.5 && (later.y - earlier.y).abs() < 1.5
+    });
     let mut lines: Vec<Vec<Run>> = Vec::new();
     for run in runs {
         let mid = run.y + run.height / 2.0;
@@ -521,6 +525,8 @@ mod tests {
         let runs = vec![
             run("\u{e601}", 30.0, 700.0, 10.0),
             run("dana@example.com", 45.0, 700.0, 10.0),
+            // Fake bold: the same text again a fraction of a point off.
+            run("dana@example.com", 45.3, 700.2, 10.0),
             run("S U M M A R Y", 30.0, 660.0, 12.0),
             run("Page 1 of 2", 280.0, 20.0, 8.0),
         ];
