@@ -1015,6 +1015,15 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         return;
     }
     for line in lines {
+        // "Awarded on: Dec 01", "Issued 2021": a detail of the item above, not an item.
+        let lower = line.text.to_lowercase();
+        let detail = ["awarded on", "issued on", "received on", "date:", "awarded in", "issued in"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        if detail && matches!(section, Section::Achievements | Section::Certifications) {
+            unclassified.push(line.text.clone());
+            continue;
+        }
         // "Awarded by X" under a one-line item says who gave it.
         if let Some(who) = strip_by(&line.text) {
             match section {
