@@ -8,7 +8,10 @@ For every source CV (sources/*.json, JSON Resume) and every renderer:
 - pandoc turns one theme's HTML into Markdown, plain text (the CV as people paste it) and a Word
   document; LibreOffice (headless) exports that Word document to PDF, the way most CVs in the
   wild are made, and saves another theme's HTML as a Word document of its own;
-- one PDF is rasterised (pdftoppm, then img2pdf): a scan with no text layer.
+- one PDF is rasterised (pdftoppm, then img2pdf): a scan with no text layer;
+- LaTeX (pdflatex from Debian's texlive): the `currvita` package (dates as labels in a left
+  column) and a hand-made `article` layout (dates in a right-aligned tabular column), for the
+  sources in Latin script (europecv does not build with this texlive).
 
 The truth of a file is its source reduced to what that rendering shows: a field, an entry or a
 list item stays only if its text is in the rendering's text (read with poppler's pdftotext for
@@ -193,10 +196,139 @@ def scan(pdf, target, source):
     write_truth(target, source, run(["pdftotext", "-layout", str(pdf), "-"]).stdout.decode())
 
 
+LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def tex(text):
+    return "".join(LATEX_SPECIALS.get(c, c) for c in str(text or ""))
+
+
+def when(entry):
+    start, end = entry.get("startDate", ""), entry.get("endDate", "")
+    fmt = lambda d: f"{d[5:7]}/{d[:4]}" if len(d) >= 7 else d
+    return f"{fmt(start)} -- {fmt(end) if end else 'present'}" if start else ""
+
+
+def article_cv(doc):
+    """A hand-made article layout: name on top, sections with rules, dates right-aligned."""
+    b = doc.get("basics", {})
+    lines = [r"\documentclass[10pt,a4paper]{article}", r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}",
+             r"\usepackage{lmodern}", r"\usepackage[margin=2cm]{geometry}", r"\usepackage{tabularx}",
+             r"\pagestyle{empty}", r"\setlength{\parindent}{0pt}",
+             r"\newcommand{\cvsection}[1]{\vspace{8pt}{\large\bfseries #1}\\[-6pt]\rule{\linewidth}{0.4pt}\\}",
+             r"\begin{document}", r"{\LARGE\bfseries " + tex(b.get("name")) + r"}\\[2pt]", tex(b.get("label")) + r"\\[4pt]"]
+    contact = [tex(b.get("email")), tex(b.get("phone")), tex(b.get("location", {}).get("city"))]
+    contact += [tex(p.get("url")) for p in b.get("profiles", [])]
+    lines.append(r" $\cdot$ ".join(c for c in contact if c) + r"\\")
+    if b.get("summary"):
+        lines += [r"\cvsection{Summary}", tex(b["summary"])]
+    def entries(title, items, head, sub):
+        if not items:
+            return
+        lines.append(r"\cvsection{" + title + "}")
+        for e in items:
+            lines.append(r"\begin{tabularx}{\linewidth}{@{}X r@{}}\textbf{" + tex(e.get(head)) + "} & " + when(e) + r"\\")
+            if e.get(sub):
+                lines.append(r"\textit{" + tex(e.get(sub)) + r"} & \\")
+            lines.append(r"\end{tabularx}")
+            highlights = e.get("highlights", [])
+            if highlights:
+                lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
+                lines.extend(r"\item " + tex(h) for h in highlights)
+                lines.append(r"\end{itemize}")
+            lines.append(r"\vspace{4pt}")
+    entries("Experience", doc.get("work"), "position", "name")
+    education = [dict(e, degree=f"{e.get('studyType', '')}, {e.get('area', '')}".strip(", ")) for e in doc.get("education", [])]
+    entries("Education", education, "degree", "institution")
+    entries("Volunteering", doc.get("volunteer"), "position", "organization")
+    entries("Projects", doc.get("projects"), "name", "description")
+    for title, key, name, by in [("Certificates", "certificates", "name", "issuer"), ("Awards", "awards", "title", "awarder"),
+                                 ("Publications", "publications", "name", "publisher")]:
+        if doc.get(key):
+            lines.append(r"\cvsection{" + title + "}")
+            for item in doc[key]:
+                date = item.get("date") or item.get("releaseDate") or ""
+                lines.append(tex(item.get(name)) + (", " + tex(item.get(by)) if item.get(by) else "") + (f" ({date[:4]})" if date else "") + r"\\")
+    if doc.get("skills"):
+        lines.append(r"\cvsection{Skills}")
+        lines += [r"\textbf{" + tex(g.get("name")) + ":} " + tex(", ".join(g.get("keywords", []))) + r"\\" for g in doc["skills"]]
+    if doc.get("languages"):
+        lines.append(r"\cvsection{Languages}")
+        lines.append(tex(", ".join(f"{l.get('language')} ({l.get('fluency')})" for l in doc["languages"])))
+    lines.append(r"\end{document}")
+    return "\n".join(lines)
+
+
+def currvita(doc):
+    """The currvita package: each section a list whose labels (the dates) sit in a left column."""
+    b = doc.get("basics", {})
+    lines = [r"\documentclass[10pt,a4paper]{article}", r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}",
+             r"\usepackage{lmodern}", r"\usepackage[LabelsAligned]{currvita}", r"\usepackage[margin=2cm]{geometry}",
+             r"\pagestyle{empty}", r"\begin{document}", r"\begin{cv}{" + tex(b.get("name")) + "}"]
+    contact = [tex(b.get("label")), tex(b.get("email")), tex(b.get("phone"))] + [tex(p.get("url")) for p in b.get("profiles", [])]
+    lines += [r"\begin{cvlist}{}", r"\item " + r" \\ ".join(c for c in contact if c), r"\end{cvlist}"]
+    if b.get("summary"):
+        lines += [r"\begin{cvlist}{Profile}", r"\item " + tex(b["summary"]), r"\end{cvlist}"]
+    def entries(title, items, head, sub):
+        if not items:
+            return
+        lines.append(r"\begin{cvlist}{" + title + "}")
+        for e in items:
+            body = r"\textbf{" + tex(e.get(head)) + "}" + (", " + tex(e.get(sub)) if e.get(sub) else "")
+            for h in e.get("highlights", []):
+                body += r" \\ -- " + tex(h)
+            lines.append(r"\item[" + when(e) + "] " + body)
+        lines.append(r"\end{cvlist}")
+    entries("Experience", doc.get("work"), "position", "name")
+    education = [dict(e, degree=f"{e.get('studyType', '')} in {e.get('area', '')}") for e in doc.get("education", [])]
+    entries("Education", education, "degree", "institution")
+    entries("Volunteering", doc.get("volunteer"), "position", "organization")
+    for title, key, name, by in [("Certificates", "certificates", "name", "issuer"), ("Awards", "awards", "title", "awarder"),
+                                 ("Publications", "publications", "name", "publisher"), ("Projects", "projects", "name", "description")]:
+        if doc.get(key):
+            lines.append(r"\begin{cvlist}{" + title + "}")
+            for item in doc[key]:
+                date = item.get("date") or item.get("releaseDate") or item.get("startDate") or ""
+                lines.append(r"\item[" + date[:4] + "] " + tex(item.get(name)) + (", " + tex(item.get(by)) if item.get(by) else ""))
+            lines.append(r"\end{cvlist}")
+    if doc.get("skills"):
+        lines.append(r"\begin{cvlist}{Skills}")
+        lines += [r"\item[" + tex(g.get("name")) + "] " + tex(", ".join(g.get("keywords", []))) for g in doc["skills"]]
+        lines.append(r"\end{cvlist}")
+    if doc.get("languages"):
+        lines.append(r"\begin{cvlist}{Languages}")
+        lines += [r"\item[" + tex(l.get("language")) + "] " + tex(l.get("fluency")) for l in doc["languages"]]
+        lines.append(r"\end{cvlist}")
+    lines += [r"\end{cv}", r"\end{document}"]
+    return "\n".join(lines)
+
+
+def latex(sources, failed):
+    for renderer, make in [("latex-article", article_cv), ("latex-currvita", currvita)]:
+        folder = folder_for(renderer)
+        for source_path in sources:
+            source = json.loads(source_path.read_text())
+            if source.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") == "he":
+                continue  # Hebrew needs xelatex and bidi: not in these classes.
+            name = source_path.stem
+            with tempfile.TemporaryDirectory() as tmp:
+                (Path(tmp) / "cv.tex").write_text(make(source))
+                try:
+                    run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "cv.tex"], cwd=tmp)
+                except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+                    failed.append(f"{renderer}/{name}: {e}")
+                    continue
+                pdf = folder / f"{name}.pdf"
+                pdf.write_bytes((Path(tmp) / "cv.pdf").read_bytes())
+            write_truth(pdf, source, run(["pdftotext", "-layout", str(pdf), "-"]).stdout.decode())
+        print(f"{renderer}: done")
+
+
 def main(themes):
     sources = sorted(SOURCES.glob("*.json"))
     failed = []
-    for theme in themes:
+    for theme in [t for t in themes if t != "latex"]:
         folder = CORPUS / f"theme-{theme}"
         folder.mkdir(exist_ok=True)
         for source_path in sources:
@@ -240,9 +372,11 @@ def main(themes):
                     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
                         failed.append(f"libreoffice-docx/{name}: {e}")
         print(f"{theme}: done")
+    if not themes or "latex" in themes:
+        latex(sources, failed)
     for line in failed:
         print("skipped:", line, file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or THEMES)
+    main(sys.argv[1:] or THEMES + ["latex"])
