@@ -185,6 +185,14 @@ impl Extractor {
     }
 }
 
+/// The offline reading of a file, with nothing else set up: its text, then the heuristic. What
+/// [`Extractor::extract`] does with no key, for callers that know no key is wanted (the command
+/// line skips building an HTTP client it would not use).
+pub fn offline(original: &[u8]) -> Result<CvData, ExtractError> {
+    let text = text::extract(original)?;
+    Ok(heuristic::extract(&text.text))
+}
+
 /// The heuristic extractor on `text`; `fallback_reason` says why Claude was not used.
 async fn structure(text: ExtractedText, fallback_reason: Option<&'static str>) -> Result<CvData, ExtractError> {
     let mut cv = blocking(move || heuristic::extract(&text.text)).await?;

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod demo;
 use r2w_build_portfolio::{SiteOptions, Theme};
 use r2w_extract::eval;
-use r2w_extract::extractor::{ANTHROPIC_KEY_SECRET, Extractor, Mode};
+use r2w_extract::extractor::{ANTHROPIC_KEY_SECRET, Extractor, Mode, offline};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
@@ -224,12 +224,18 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
             telemetry::init(config.log_format);
             // Reading a file touches no data folder: no table, no keys, nothing cached.
-            let extractor = Extractor::standalone(&config.anthropic, Arc::new(EnvSecrets::from_env()))
-                .map_err(|e| CliError::Invalid(e.to_string()))?;
-            let cv = extractor
-                .extract(None, bytes::Bytes::from(original), choice.into())
-                .await
-                .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
+            let secrets = Arc::new(EnvSecrets::from_env());
+            let has_key = secrets.get(ANTHROPIC_KEY_SECRET).await.is_ok();
+            let cv = match choice {
+                ExtractorChoice::Heuristic => offline(&original),
+                ExtractorChoice::Auto if !has_key => offline(&original),
+                _ => {
+                    let extractor = Extractor::standalone(&config.anthropic, secrets)
+                        .map_err(|e| CliError::Invalid(e.to_string()))?;
+                    extractor.extract(None, bytes::Bytes::from(original), choice.into()).await
+                }
+            }
+            .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
             render(&cv, format)
         }
         Command::Eval { dir, extractor, held_out, min_f1 } => {

@@ -10,12 +10,13 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s|,;<>"'()]+|\b(?:[a-z]{2,3}\.)?(?:linkedin\.com/in|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;<>"'()]+"#)
+    Regex::new(r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s|,;<>"'()]+|(?-u:\b)(?:[a-z]{2,3}\.)?(?:linkedin\.com/in|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;<>"'()]+"#)
         .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
 });
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|\(|\b)\d[\d\s().\-/]{5,}\d\b").unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
+    Regex::new(r"(?:\+|\(|(?-u:\b))[0-9][0-9\s().\-/]{5,}[0-9](?-u:\b)")
+        .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
 });
 
 pub fn emails(text: &str) -> Vec<String> {
