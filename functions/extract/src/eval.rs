@@ -8,7 +8,7 @@
 //! `metadata.sourceLanguage` (in JSON Resume, under `x-r2w`).
 //!
 //! Scoring: fields are compared after folding case, spacing and surrounding punctuation (phone
-//! numbers by their digits); entries in order (the i-th job found against the i-th job of the
+//! numbers by their digits, web addresses without their scheme or "www."); entries in order (the i-th job found against the i-th job of the
 //! truth); lists of names (skills, languages, certificates...) as multisets. A file that fails
 //! to extract counts as a CV with nothing found.
 
@@ -130,7 +130,10 @@ pub fn score_cv(truth: &CvData, found: &CvData) -> Score {
             .iter()
             .chain(cv.contact.links.iter().filter_map(|l| l.url.as_ref()))
             .map(|u| {
-                norm(u).trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_owned()
+                // The same address with or without its scheme or "www.".
+                let bare = norm(u);
+                let bare = bare.trim_start_matches("https://").trim_start_matches("http://");
+                bare.trim_start_matches("www.").trim_end_matches('/').to_owned()
             })
             .collect()
     };

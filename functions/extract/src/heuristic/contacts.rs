@@ -25,12 +25,46 @@ pub fn emails(text: &str) -> Vec<String> {
 
 /// Links, with a scheme added where the CV left it out ("linkedin.com/in/x").
 pub fn urls(text: &str) -> Vec<String> {
-    URL.find_iter(text)
+    let mut found: Vec<String> = URL
+        .find_iter(text)
         .filter(|m| !text[..m.start()].ends_with('@'))
         .map(|m| {
             let url = m.as_str().trim_end_matches(['.', ',', ')', ':']);
             if url.to_ascii_lowercase().starts_with("http") { url.to_owned() } else { format!("https://{url}") }
         })
+        .collect();
+    for domain in bare_domains(text) {
+        let url = format!("https://{domain}");
+        if !found.contains(&url) {
+            found.push(url);
+        }
+    }
+    found
+}
+
+/// Top-level domains people put their own site on.
+const SITE_TLDS: &[&str] =
+    &["dev", "io", "me", "app", "page", "site", "tech", "codes", "xyz", "com", "org", "net", "co"];
+
+/// A personal site written without a scheme ("dana.dev", "levi.io/blog"), standing alone
+/// between the separators of a contact line. Written in lower case: "ASP.NET" is a skill.
+fn bare_domains(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || "|·•,;".contains(c))
+        .map(|token| token.trim_end_matches(['.', ')', ':']).trim_start_matches('('))
+        .filter(|token| {
+            let host = token.split('/').next().unwrap_or_default();
+            let labels: Vec<&str> = host.split('.').collect();
+            labels.len() >= 2
+                && !token.contains('@')
+                && !token.contains("://")
+                && !host.starts_with("www.")
+                && labels.iter().all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                })
+                && labels.last().is_some_and(|tld| SITE_TLDS.contains(tld))
+                && labels[0].chars().count() >= 3
+        })
+        .map(str::to_owned)
         .collect()
 }
 
@@ -74,6 +108,13 @@ pub fn is_contact_line(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_personal_site_without_a_scheme_is_a_link_and_a_skill_is_not() {
+        assert_eq!(urls("priyaraman.dev · github.com/praman"), ["https://github.com/praman", "https://priyaraman.dev"]);
+        assert!(urls("ASP.NET, Node.js, C#").is_empty());
+        assert!(urls("dana@levi.dev").is_empty(), "an address is not a site");
+    }
 
     #[test]
     fn finds_contacts_in_a_header_line() {
