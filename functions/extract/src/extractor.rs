@@ -68,16 +68,11 @@ impl Extractor {
     }
 
     /// An extractor that stores nothing: a breaker of its own in memory, no cache. For reading
-    /// files on the command line (`r2w extract`, `r2w eval`), which must leave no files behind.
+    /// files on the command line (`r2w extract` with Claude), which must leave no files behind.
     pub fn standalone(settings: &AnthropicSettings, secrets: Arc<dyn Secrets>) -> Result<Self, ExtractError> {
         let claude = Claude::new(ClaudeConfig::new(settings))?;
         let table = SqliteTable::in_memory().map_err(|e| ExtractError::Internal(e.to_string()))?;
         Ok(Self::new(claude, secrets, Arc::new(table), Arc::new(SystemClock), BreakerPolicy::default()))
-    }
-
-    /// The Claude client this extractor calls.
-    pub fn claude(&self) -> &Claude {
-        &self.claude
     }
 
     pub fn new(

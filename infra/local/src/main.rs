@@ -12,6 +12,7 @@ mod demo;
 use r2w_build_portfolio::{SiteOptions, Theme};
 use r2w_extract::eval;
 use r2w_extract::extractor::{ANTHROPIC_KEY_SECRET, Extractor, Mode, offline};
+use r2w_extract::llm::{Claude, ClaudeConfig};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{CvData, cv_json_schema, json_resume};
@@ -244,17 +245,23 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 return Err(CliError::Invalid(format!("{}: no CV file with a truth document", dir.display())));
             }
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
-            let standalone = Extractor::standalone(&config.anthropic, Arc::new(EnvSecrets::from_env()))
-                .map_err(|e| CliError::Invalid(e.to_string()))?;
-            let (reader, model) = match extractor {
-                EvalReader::Heuristic => (eval::Reader::Heuristic, None),
+            // The heuristic needs no HTTP client; Claude is called directly (no cache, no breaker).
+            let claude = match extractor {
+                EvalReader::Heuristic => None,
                 EvalReader::Anthropic => {
                     let api_key = EnvSecrets::from_env()
                         .get(ANTHROPIC_KEY_SECRET)
                         .await
                         .map_err(|_| CliError::Invalid("set ANTHROPIC_API_KEY (or .env) to measure Claude".into()))?;
-                    let model = standalone.claude().model().to_owned();
-                    (eval::Reader::Claude { claude: standalone.claude(), api_key }, Some(model))
+                    let client = Claude::new(ClaudeConfig::new(&config.anthropic))
+                        .map_err(|e| CliError::Invalid(e.to_string()))?;
+                    Some((client, api_key))
+                }
+            };
+            let (reader, model) = match &claude {
+                None => (eval::Reader::Heuristic, None),
+                Some((client, api_key)) => {
+                    (eval::Reader::Claude { claude: client, api_key: api_key.clone() }, Some(client.model().to_owned()))
                 }
             };
             let mut outcomes = Vec::with_capacity(cases.len());

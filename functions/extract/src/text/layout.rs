@@ -49,37 +49,25 @@ pub fn page_lines(runs: &[Run], height: f32) -> Vec<String> {
 
 /// Reads the text of several pages, dropping what repeats at the same place on each page.
 pub fn document_lines(pages: &[(Vec<Run>, f32)]) -> String {
-    let per_page: Vec<Vec<PlacedLine>> = pages
-        .iter()
-        .map(|(runs, height)| page_lines(runs, *height))
-        .map(|lines| lines.into_iter().map(|l| PlacedLine { text: l }).collect())
-        .collect();
+    let per_page: Vec<Vec<String>> = pages.iter().map(|(runs, height)| page_lines(runs, *height)).collect();
     let mut text = String::new();
     for (i, page) in per_page.iter().enumerate() {
         for line in page {
             // A running header or footer: the same line on every other page too (kept where
             // it first appears: on the first page it may be the person's name).
             let repeated = i > 0
-                && line.text.chars().count() > 3
-                && per_page
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, other)| *j != i && other.iter().any(|o| o.text == line.text))
-                    .count()
+                && line.chars().count() > 3
+                && per_page.iter().enumerate().filter(|(j, other)| *j != i && other.contains(line)).count()
                     == per_page.len() - 1
-                && is_furniture_candidate(&line.text);
+                && is_furniture_candidate(line);
             if !repeated {
-                text.push_str(&line.text);
+                text.push_str(line);
                 text.push('\n');
             }
         }
         text.push('\n');
     }
     text
-}
-
-struct PlacedLine {
-    text: String,
 }
 
 /// A running header or footer is short: a name, a page label, a date.
