@@ -168,15 +168,27 @@ enum CliError {
     Invalid(String),
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     // A missing .env is normal; a malformed one is worth saying.
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()
     {
         eprintln!("r2w: ignoring .env: {e}");
     }
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    // Serving wants every core; a command that reads a file and prints is done before worker
+    // threads would have started, so it runs on this thread.
+    let mut runtime = match cli.command {
+        Command::Serve { .. } | Command::Demo { .. } | Command::ImportLegacy { .. } => {
+            tokio::runtime::Builder::new_multi_thread()
+        }
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let outcome = match runtime.enable_all().build() {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(e) => Err(CliError::Invalid(format!("cannot start the async runtime: {e}"))),
+    };
+    match outcome {
         Ok(output) => {
             println!("{output}");
             ExitCode::SUCCESS

@@ -1,10 +1,7 @@
 //! Date ranges as CVs write them: "Jan 2020 – Present", "2019-2021", "03/2018 - 06/2020",
 //! "März 2015 – heute", "sept. 2019 - actualidad", "ינואר 2021 – היום", "since 2019".
 
-use std::sync::LazyLock;
-
 use r2w_shared::model::{DateRange, PartialDate};
-use regex::Regex;
 
 /// Month names and abbreviations in English, Spanish, German, French and Hebrew.
 const MONTHS: &[(&str, u8)] = &[
@@ -122,26 +119,8 @@ const PRESENT: &[&str] = &[
 
 const SINCE: &[&str] = &["since", "desde", "seit", "depuis", "מאז", "החל מ"];
 
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    let mut months: Vec<&str> = MONTHS.iter().map(|(m, _)| *m).collect();
-    months.sort_by_key(|m| std::cmp::Reverse(m.chars().count()));
-    let mut present: Vec<&str> = PRESENT.to_vec();
-    present.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
-    let alternation = |words: &[&str]| words.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
-    let pattern = format!(
-        // ASCII digits and boundaries (`[0-9]`, `(?-u:\b)`): around digits they mean the same,
-        // and the Unicode tables behind `\d` and `\b` cost milliseconds to compile per process.
-        r"(?i)(?P<mname>{})\.?\s+(?P<my>[0-9]{{4}})(?-u:\b)|(?-u:\b)(?P<nm>[0-9]{{1,2}})[/.](?P<ny>[0-9]{{4}})(?-u:\b)|(?-u:\b)(?P<iy>[0-9]{{4}})[-/.](?P<im>[0-9]{{1,2}})(?-u:\b)|(?-u:\b)(?P<y>(?:19|20)[0-9]{{2}})(?-u:\b)|(?P<present>{})",
-        alternation(&months),
-        alternation(&present)
-    );
-    Regex::new(&pattern).unwrap_or_else(|e| unreachable!("the date pattern is built from fixed words: {e}"))
-});
-
-static BETWEEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[-–—−~]|to|till|until|bis|hasta|a|al|à|au|jusqu'à|עד)?\s*$")
-        .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
-});
+/// Words that may join the two ends of a range ("2019 to 2021", "2015 bis 2018").
+const BETWEEN: &[&str] = &["-", "–", "—", "−", "~", "to", "till", "until", "bis", "hasta", "a", "al", "à", "au", "jusqu'à", "עד"];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Token {
@@ -157,42 +136,158 @@ pub struct Found {
     pub end: usize,
 }
 
+/// The dates and "present" words in `line`, left to right, with where each one is.
+///
+/// A scanner rather than a regular expression: the month names of five languages, matched
+/// without regard to case, made a pattern that took a millisecond to compile in every process,
+/// which is most of what reading a one-page CV costs.
 fn tokens(line: &str) -> Vec<(Token, usize, usize)> {
     let mut out = Vec::new();
-    for caps in TOKEN.captures_iter(line) {
-        let Some(whole) = caps.get(0) else { continue };
-        let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u16>().ok());
-        let token = if caps.name("present").is_some() {
-            // "present" inside a longer word ("presentation") is not a date.
-            let before = line[..whole.start()].chars().next_back();
-            let after = line[whole.end()..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-                continue;
+    let mut at = 0;
+    while let Some(c) = line[at..].chars().next() {
+        let found = if c.is_ascii_digit() { numeric_date(line, at) } else { worded(line, at) };
+        match found {
+            Some((token, end)) => {
+                out.push((token, at, end));
+                at = end;
             }
-            Some(Token::Present)
-        } else if let (Some(name), Some(year)) = (caps.name("mname"), num("my")) {
-            let lower = name.as_str().to_lowercase();
-            let before = line[..whole.start()].chars().next_back();
-            if before.is_some_and(char::is_alphabetic) {
-                continue;
-            }
-            MONTHS
-                .iter()
-                .find(|(m, _)| *m == lower)
-                .and_then(|(_, m)| PartialDate::month(year, *m).ok())
-                .map(Token::Date)
-        } else if let (Some(month), Some(year)) = (num("nm"), num("ny")) {
-            PartialDate::month(year, month as u8).ok().map(Token::Date)
-        } else if let (Some(year), Some(month)) = (num("iy"), num("im")) {
-            PartialDate::month(year, month as u8).ok().map(Token::Date)
-        } else {
-            num("y").and_then(|y| PartialDate::year(y).ok()).map(Token::Date)
-        };
-        if let Some(token) = token {
-            out.push((token, whole.start(), whole.end()));
+            // Nothing starts inside a word or a number: skip to its end.
+            None if c.is_ascii_digit() => at += run_len(&line[at..], |c| c.is_ascii_digit()),
+            None if c.is_alphabetic() => at += run_len(&line[at..], char::is_alphabetic),
+            None => at += c.len_utf8(),
         }
     }
     out
+}
+
+/// Bytes at the start of `text` whose characters satisfy `keep`.
+fn run_len(text: &str, keep: impl Fn(char) -> bool) -> usize {
+    text.char_indices().find(|(_, c)| !keep(*c)).map_or(text.len(), |(i, _)| i)
+}
+
+/// An ASCII word character (`[0-9A-Za-z_]`): what may not touch a number on either side.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// A number standing alone at `at` ends at `end`: no ASCII letter, digit or underscore touches it.
+fn stands_alone(line: &str, at: usize, end: usize) -> bool {
+    let bytes = line.as_bytes();
+    !(at > 0 && is_word_byte(bytes[at - 1])) && !bytes.get(end).is_some_and(|b| is_word_byte(*b))
+}
+
+/// "03/2018", "3.2018", "2019-06" or a year "2019", starting at `at`.
+fn numeric_date(line: &str, at: usize) -> Option<(Token, usize)> {
+    // `get`: past the end, or inside a character, there are no digits.
+    let digits = |from: usize| line.get(from..).map_or(0, |rest| run_len(rest, |c| c.is_ascii_digit()));
+    let number = |from: usize, len: usize| line[from..from + len].parse::<u16>().ok();
+    let bytes = line.as_bytes();
+    if at > 0 && is_word_byte(bytes[at - 1]) {
+        return None;
+    }
+    let lead = digits(at);
+    let after = at + lead;
+    let separator = bytes.get(after).copied();
+    // Day, month and year as German and French CVs write them: "01.03.2018" (the day is not kept).
+    let month_len = digits(after + 1);
+    if (1..=2).contains(&lead)
+        && separator == Some(b'.')
+        && (1..=2).contains(&month_len)
+        && bytes.get(after + 1 + month_len) == Some(&b'.')
+        && digits(after + 2 + month_len) == 4
+    {
+        let year_at = after + 2 + month_len;
+        if stands_alone(line, at, year_at + 4)
+            && let (Some(month), Some(year)) = (number(after + 1, month_len), number(year_at, 4))
+            && let Ok(date) = PartialDate::month(year, month as u8)
+        {
+            return Some((Token::Date(date), year_at + 4));
+        }
+    }
+    // Month then year: "03/2018", "3.2018".
+    if (1..=2).contains(&lead) && matches!(separator, Some(b'/' | b'.')) && digits(after + 1) == 4 {
+        let end = after + 5;
+        if stands_alone(line, at, end)
+            && let (Some(month), Some(year)) = (number(at, lead), number(after + 1, 4))
+            && let Ok(date) = PartialDate::month(year, month as u8)
+        {
+            return Some((Token::Date(date), end));
+        }
+    }
+    if lead != 4 {
+        return None;
+    }
+    let year = number(at, 4)?;
+    // Year then month: "2019-06", "2019/6".
+    if matches!(separator, Some(b'-' | b'/' | b'.')) && (1..=2).contains(&digits(after + 1)) {
+        let end = after + 1 + digits(after + 1);
+        if stands_alone(line, at, end)
+            && let Some(month) = number(after + 1, end - after - 1)
+            && let Ok(date) = PartialDate::month(year, month as u8)
+        {
+            return Some((Token::Date(date), end));
+        }
+    }
+    let plausible = line[at..].starts_with("19") || line[at..].starts_with("20");
+    if !plausible || !stands_alone(line, at, after) {
+        return None;
+    }
+    PartialDate::year(year).ok().map(|date| (Token::Date(date), after))
+}
+
+/// "Mar 2020", "sept. 2019", "ינואר 2021" or a word for "present", starting at `at`.
+fn worded(line: &str, at: usize) -> Option<(Token, usize)> {
+    let before = line[..at].chars().next_back();
+    if before.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let rest = &line[at..];
+    let word_len = run_len(rest, |c| c.is_alphabetic());
+    if word_len > 0 {
+        let word = rest[..word_len].to_lowercase();
+        if let Some((_, month)) = MONTHS.iter().find(|(name, _)| *name == word) {
+            let mut end = at + word_len;
+            let dot = line[end..].starts_with('.');
+            end += usize::from(dot);
+            let space = run_len(&line[end..], char::is_whitespace);
+            let year_at = end + space;
+            let year_len = run_len(&line[year_at..], |c| c.is_ascii_digit());
+            // "Sept. 2016", "Sept.2016", "Sept 2016"; not "Sept2016".
+            if (dot || space > 0)
+                && year_len == 4
+                && !line.as_bytes().get(year_at + 4).is_some_and(|b| is_word_byte(*b))
+                && let Some(year) = line[year_at..year_at + 4].parse::<u16>().ok()
+                && let Ok(date) = PartialDate::month(year, *month)
+            {
+                return Some((Token::Date(date), year_at + 4));
+            }
+        }
+    }
+    // The longest "present" word that stands alone here ("bis heute" before "heute").
+    PRESENT
+        .iter()
+        .filter_map(|word| starts_with_caseless(rest, word).map(|len| at + len))
+        .filter(|end| !line[*end..].chars().next().is_some_and(char::is_alphanumeric))
+        .max()
+        .map(|end| (Token::Present, end))
+}
+
+/// The length in bytes of `word`'s match at the start of `text`, compared without case.
+fn starts_with_caseless(text: &str, word: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    for expected in word.chars() {
+        let (_, c) = chars.next()?;
+        if !c.to_lowercase().eq(expected.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(chars.next().map_or(text.len(), |(i, _)| i))
+}
+
+/// What may stand between the two ends of a range: a dash or a word like "to", or nothing.
+fn joins_range(between: &str) -> bool {
+    let between = between.trim();
+    between.is_empty() || BETWEEN.iter().any(|word| starts_with_caseless(between, word) == Some(between.len()))
 }
 
 /// One date as a form field holds it ("Jan 2020", "03/2018", "2019-06", "2019", "Present"):
@@ -218,7 +313,7 @@ pub fn find_range(line: &str) -> Option<Found> {
     for pair in tokens.windows(2) {
         let ((a, a_start, a_end), (b, _, b_end)) = (pair[0], pair[1]);
         let Token::Date(start) = a else { continue };
-        if !BETWEEN.is_match(&line[a_end..pair[1].1]) {
+        if !joins_range(&line[a_end..pair[1].1]) {
             continue;
         }
         let range = match b {
@@ -284,6 +379,20 @@ mod tests {
         assert_eq!(date("Present"), Some(None));
         assert_eq!(date("Spring 2020"), None, "a season is not a date: the text is kept elsewhere");
         assert_eq!(date("2019 - 2020"), None);
+    }
+
+    #[test]
+    fn shapes_around_the_edges() {
+        assert_eq!(range("MÄRZ 2015 – HEUTE"), (s("2015-03"), None, true), "capitals beyond ASCII");
+        assert_eq!(range("12.05.2019 - 30.06.2021"), (s("2019-05"), s("2021-06"), false), "a day is dropped");
+        assert_eq!(range("2015 bis 2018"), (s("2015"), s("2018"), false));
+        assert_eq!(range("Oct 2019 until now"), (s("2019-10"), None, true));
+        assert_eq!(range("desde 2021"), (s("2021"), None, true));
+        assert_eq!(field_date("2019-13"), None, "no thirteenth month");
+        assert_eq!(find_range("v2019 build1999 x_2020"), None, "numbers inside words");
+        assert_eq!(range("Sept.2016"), (None, s("2016-09"), false));
+        // Digits and letters outside ASCII (superscripts, Arabic-Indic) are stepped over.
+        assert_eq!(range("²³ ٢٠١٩ 2018–2020"), (s("2018"), s("2020"), false));
     }
 
     #[test]
