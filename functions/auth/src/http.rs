@@ -12,6 +12,9 @@
 //! | `GET /v1/auth/oauth/{provider}/start?redirect_uri=` | 302 to the provider |
 //! | `GET /v1/auth/oauth/{provider}/callback` | 302 back to the frontend with `login_code` (or `error`) |
 //! | `POST /v1/auth/oauth/exchange` `{login_code}` | tokens for a provider sign-in |
+//!
+//! A browser app sends `R2W-Session: cookie` with these calls: its refresh token then travels
+//! only in an `HttpOnly` cookie scoped to `/v1/auth` (no script can read it), never in a body.
 
 use std::sync::Arc;
 
@@ -29,7 +32,7 @@ use crate::accounts::{Accounts, UserView};
 use crate::oauth::{CallbackError, OAuth};
 use crate::password::Passwords;
 use crate::rate_limit::{self, RateLimiter};
-use crate::sessions::{Sessions, TokenPair};
+use crate::sessions::{SESSION_LIFETIME, Sessions, TokenPair};
 use crate::settings::AuthSettings;
 
 pub struct AuthApi {
@@ -61,11 +64,19 @@ pub(crate) struct LoginBody {
     password: SecretString,
 }
 
+/// The refresh token; a browser app that keeps its session in the cookie sends `{}` and the
+/// `R2W-Session: cookie` header instead.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RefreshBody {
-    refresh_token: String,
+    refresh_token: Option<String>,
 }
+
+/// The cookie a browser app's refresh token lives in.
+const SESSION_COOKIE: &str = "r2w_session";
+/// Asks for the session in [`SESSION_COOKIE`]. Being a custom header, it is also something a
+/// cross-site form cannot send, on top of the cookie's `SameSite=Strict`.
+pub const SESSION_MODE_HEADER: &str = "r2w-session";
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -111,15 +122,20 @@ impl AuthApi {
             ("POST", ["v1", "auth", "register"]) => self.register(&request).await,
             ("POST", ["v1", "auth", "login"]) => self.login(&request).await,
             ("POST", ["v1", "auth", "refresh"]) => {
-                let body: RefreshBody = http::json_body(&request, false)?;
-                let (user, tokens) = self.sessions.refresh(&body.refresh_token).await?;
+                let token = refresh_token(&request)?.ok_or(Error::Unauthorized)?;
+                let (user, tokens) = self.sessions.refresh(&token).await?;
                 let account = users::load(self.app.table.as_ref(), &user).await?.ok_or(Error::Unauthorized)?;
-                http::json(200, &SignedIn { user: UserView::from(&account), tokens })
+                answer_signed_in(&request, 200, SignedIn { user: UserView::from(&account), tokens })
             }
             ("POST", ["v1", "auth", "logout"]) => {
-                let body: RefreshBody = http::json_body(&request, false)?;
-                self.sessions.end(&body.refresh_token).await?;
-                http::no_content()
+                if let Some(token) = refresh_token(&request)? {
+                    self.sessions.end(&token).await?;
+                }
+                let mut response = http::no_content()?;
+                if cookie_mode(&request) {
+                    set_session_cookie(&mut response, None)?;
+                }
+                Ok(response)
             }
             ("POST", ["v1", "auth", "logout-all"]) => {
                 let user = self.tokens.authenticate(self.app.table.as_ref(), &request).await?;
@@ -144,7 +160,7 @@ impl AuthApi {
             ("POST", ["v1", "auth", "oauth", "exchange"]) => {
                 let body: ExchangeBody = http::json_body(&request, false)?;
                 let user = self.oauth.redeem_login_code(&body.login_code).await?;
-                self.signed_in(200, &user).await
+                self.signed_in(&request, 200, &user).await
             }
             (_, ["v1", "auth", ..]) if !matches!(method, "GET" | "POST" | "DELETE") => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
@@ -162,7 +178,7 @@ impl AuthApi {
         self.limiter.hit(rate_limit::REGISTRATIONS_PER_IP, &ip).await?;
         self.limiter.hit(rate_limit::REGISTRATIONS_PER_EMAIL, email.as_str()).await?;
         let account = self.accounts.register(&email, body.password, &body.full_name).await?;
-        self.signed_in(201, &account.id).await
+        self.signed_in(request, 201, &account.id).await
     }
 
     async fn login(&self, request: &Request) -> Result<Response<Body>, Error> {
@@ -174,7 +190,7 @@ impl AuthApi {
         match self.accounts.login(&email, body.password).await? {
             Some(account) => {
                 self.limiter.clear(rate_limit::LOGIN_FAILURES_PER_EMAIL, email.as_str()).await?;
-                self.signed_in(200, &account.id).await
+                self.signed_in(request, 200, &account.id).await
             }
             None => {
                 self.limiter.hit(rate_limit::LOGIN_FAILURES_PER_IP, &ip).await?;
@@ -229,11 +245,62 @@ impl AuthApi {
         http::redirect(location.as_str())
     }
 
-    async fn signed_in(&self, status: u16, user: &r2w_shared::model::UserId) -> Result<Response<Body>, Error> {
+    async fn signed_in(
+        &self,
+        request: &Request,
+        status: u16,
+        user: &r2w_shared::model::UserId,
+    ) -> Result<Response<Body>, Error> {
         let account = users::load(self.app.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
         let tokens = self.sessions.start(user).await?;
-        http::json(status, &SignedIn { user: UserView::from(&account), tokens })
+        answer_signed_in(request, status, SignedIn { user: UserView::from(&account), tokens })
     }
+}
+
+fn cookie_mode(request: &Request) -> bool {
+    request.headers().get(SESSION_MODE_HEADER).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cookie"))
+}
+
+/// The refresh token a call presents: the session cookie in cookie mode (the body is then
+/// ignored), else the body's.
+fn refresh_token(request: &Request) -> Result<Option<String>, Error> {
+    if cookie_mode(request) {
+        return Ok(request
+            .headers()
+            .get_all("cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| value.to_owned())
+            .filter(|value| !value.is_empty()));
+    }
+    let body: RefreshBody = http::json_body(request, false)?;
+    body.refresh_token.map(Some).ok_or_else(|| Error::BadRequest("refresh_token is required".into()))
+}
+
+/// Tokens as JSON; in cookie mode the refresh token goes into the cookie instead of the body.
+fn answer_signed_in(request: &Request, status: u16, mut signed: SignedIn) -> Result<Response<Body>, Error> {
+    let cookie = cookie_mode(request).then(|| signed.tokens.refresh_token.take()).flatten();
+    let mut response = http::json(status, &signed)?;
+    if let Some(token) = cookie {
+        set_session_cookie(&mut response, Some(&token))?;
+    }
+    Ok(response)
+}
+
+/// `Secure` also holds on `http://localhost`, which browsers treat as a secure origin.
+fn set_session_cookie(response: &mut Response<Body>, token: Option<&str>) -> Result<(), Error> {
+    let (value, max_age) = match token {
+        Some(token) => (token, SESSION_LIFETIME.as_secs()),
+        None => ("", 0),
+    };
+    let cookie =
+        format!("{SESSION_COOKIE}={value}; Path=/v1/auth; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict");
+    let header = cookie.parse().map_err(|_| Error::Internal("the session cookie is not a header value".into()))?;
+    response.headers_mut().append("set-cookie", header);
+    Ok(())
 }
 
 /// The caller's IP for rate limits; requests without one (a direct call) share one bucket.

@@ -29,7 +29,9 @@ const REFRESH_TOKEN_PREFIX: &str = "r2w_rt_";
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
-    pub refresh_token: String,
+    /// Absent when a browser app keeps it in the session cookie (`R2W-Session: cookie`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Seconds until the access token expires.
     pub expires_in: u64,
     pub token_type: String,
@@ -169,7 +171,7 @@ impl Sessions {
     fn pair(&self, account: &users::UserRecord, refresh_token: String, now: i64) -> Result<TokenPair, Error> {
         Ok(TokenPair {
             access_token: self.tokens.issue(&account.id, account.session_epoch, now)?,
-            refresh_token,
+            refresh_token: Some(refresh_token),
             expires_in: ACCESS_TOKEN_LIFETIME.as_secs(),
             token_type: "Bearer".into(),
         })

@@ -154,6 +154,53 @@ async fn a_refresh_token_works_once_and_its_reuse_ends_the_session() {
     assert_eq!(world.refresh("r2w_rt_made-up").await.status(), 401);
 }
 
+/// The refresh token a response set in the session cookie, checking the cookie's attributes.
+fn session_cookie(response: &lambda_http::Response<lambda_http::Body>) -> String {
+    let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("a session cookie");
+    for attribute in ["Path=/v1/auth", "HttpOnly", "Secure", "SameSite=Strict"] {
+        assert!(cookie.split("; ").any(|a| a == attribute), "{attribute} in {cookie}");
+    }
+    let (name_value, _) = cookie.split_once("; ").expect("attributes");
+    name_value.strip_prefix("r2w_session=").expect("the session cookie").to_owned()
+}
+
+#[tokio::test]
+async fn a_browser_app_keeps_its_refresh_token_in_a_cookie_no_script_can_read() {
+    let world = World::new().await;
+    let app = ("r2w-session", "cookie".to_owned());
+    let body = json!({ "email": "ada@example.com", "password": PASSWORD, "full_name": "Ada Lovelace" });
+    let registered = world.call_with("192.0.2.1", "POST", "/v1/auth/register", &[app.clone()], Some(body)).await;
+    assert_eq!(registered.status(), 201, "{}", text(&registered));
+    let signed_in = json_of(&registered);
+    assert!(signed_in.get("refresh_token").is_none(), "not in the body: {signed_in}");
+    assert!(signed_in["access_token"].is_string());
+    let first = session_cookie(&registered);
+    assert!(first.starts_with("r2w_rt_"));
+
+    // A reload: the app has only its cookie.
+    let cookie = |token: &str| ("cookie", format!("theme=dark; r2w_session={token}"));
+    let refreshed =
+        world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", &[app.clone(), cookie(&first)], None).await;
+    assert_eq!(refreshed.status(), 200, "{}", text(&refreshed));
+    assert!(json_of(&refreshed).get("refresh_token").is_none());
+    assert_eq!(world.me(json_of(&refreshed)["access_token"].as_str().expect("access")).await.status(), 200);
+    let second = session_cookie(&refreshed);
+    assert_ne!(second, first, "rotated");
+
+    // Without the header the cookie is not looked at (a cross-site form cannot send the header).
+    let forged = world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", &[cookie(&second)], None).await;
+    assert_eq!(forged.status(), 400, "{}", text(&forged));
+    let no_cookie = world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", &[app.clone()], None).await;
+    assert_eq!(no_cookie.status(), 401);
+
+    let out = world.call_with("192.0.2.1", "POST", "/v1/auth/logout", &[app.clone(), cookie(&second)], None).await;
+    assert_eq!(out.status(), 204);
+    let cleared = out.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("cleared");
+    assert!(cleared.starts_with("r2w_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    let after = world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", &[app, cookie(&second)], None).await;
+    assert_eq!(after.status(), 401, "signed out");
+}
+
 #[tokio::test]
 async fn sessions_end_after_seven_idle_days() {
     let world = World::new().await;

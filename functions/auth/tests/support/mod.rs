@@ -93,9 +93,23 @@ impl World {
         bearer: Option<&str>,
         body: Option<Value>,
     ) -> Response<Body> {
+        let headers: Vec<(&str, String)> =
+            bearer.map(|token| ("authorization", format!("Bearer {token}"))).into_iter().collect();
+        self.call_with(ip, method, path, &headers, body).await
+    }
+
+    /// As a browser app calls: with `headers` (cookies, `R2W-Session`).
+    pub async fn call_with(
+        &self,
+        ip: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Response<Body> {
         let mut builder = HttpRequest::builder().method(method).uri(format!("http://127.0.0.1:8080{path}"));
-        if let Some(token) = bearer {
-            builder = builder.header("authorization", format!("Bearer {token}"));
+        for (name, value) in headers {
+            builder = builder.header(*name, value);
         }
         let body = body.map_or(Body::Empty, |b| Body::Text(b.to_string()));
         let mut context = ApiGatewayV2httpRequestContext::default();

@@ -120,7 +120,8 @@ const PRESENT: &[&str] = &[
 const SINCE: &[&str] = &["since", "desde", "seit", "depuis", "מאז", "החל מ"];
 
 /// Words that may join the two ends of a range ("2019 to 2021", "2015 bis 2018").
-const BETWEEN: &[&str] = &["-", "–", "—", "−", "~", "to", "till", "until", "bis", "hasta", "a", "al", "à", "au", "jusqu'à", "עד"];
+const BETWEEN: &[&str] =
+    &["-", "–", "—", "−", "~", "to", "till", "until", "bis", "hasta", "a", "al", "à", "au", "jusqu'à", "עד"];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Token {
