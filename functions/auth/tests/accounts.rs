@@ -169,7 +169,8 @@ async fn a_browser_app_keeps_its_refresh_token_in_a_cookie_no_script_can_read() 
     let world = World::new().await;
     let app = ("r2w-session", "cookie".to_owned());
     let body = json!({ "email": "ada@example.com", "password": PASSWORD, "full_name": "Ada Lovelace" });
-    let registered = world.call_with("192.0.2.1", "POST", "/v1/auth/register", &[app.clone()], Some(body)).await;
+    let registered =
+        world.call_with("192.0.2.1", "POST", "/v1/auth/register", std::slice::from_ref(&app), Some(body)).await;
     assert_eq!(registered.status(), 201, "{}", text(&registered));
     let signed_in = json_of(&registered);
     assert!(signed_in.get("refresh_token").is_none(), "not in the body: {signed_in}");
@@ -190,7 +191,7 @@ async fn a_browser_app_keeps_its_refresh_token_in_a_cookie_no_script_can_read() 
     // Without the header the cookie is not looked at (a cross-site form cannot send the header).
     let forged = world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", &[cookie(&second)], None).await;
     assert_eq!(forged.status(), 400, "{}", text(&forged));
-    let no_cookie = world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", &[app.clone()], None).await;
+    let no_cookie = world.call_with("192.0.2.1", "POST", "/v1/auth/refresh", std::slice::from_ref(&app), None).await;
     assert_eq!(no_cookie.status(), 401);
 
     let out = world.call_with("192.0.2.1", "POST", "/v1/auth/logout", &[app.clone(), cookie(&second)], None).await;
