@@ -6,19 +6,21 @@ SAM := .venv-sam
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve watch site test tools schema openapi bench package clean-tools
+.PHONY: help demo serve watch web site test tools schema openapi bench package clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-demo: ## CV in, website URL out: uploads $(CV) through the local API and prints its preview URL
+demo: web ## CV in, website out: uploads $(CV) through the local API, prints its preview URL, then serves the app (Ctrl-C stops)
 	cargo build --quiet -p r2w-local --bin r2w
-	target/debug/r2w demo "$(CV)" --once
-	@echo "(the preview is served while 'make serve' runs)"
+	target/debug/r2w demo "$(CV)"
 
-serve: ## Every route on http://127.0.0.1:8080 with the in-process pipeline (Ctrl-C stops)
+serve: web ## The app and every route on http://127.0.0.1:8080 with the in-process pipeline (Ctrl-C stops)
 	cargo build --quiet -p r2w-local --bin r2w
 	target/debug/r2w serve
+
+web: web/node_modules/.installed ## The web app into web/dist: API types from docs/openapi.json, type check, bundle
+	cd web && npm run build
 
 watch: tools ## The function binaries behind cargo lambda watch on http://127.0.0.1:9000, pipeline included
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" cargo lambda watch
@@ -32,7 +34,7 @@ site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/
 test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
 	scripts/test.sh
 
-tools: $(TOOLS)/.installed $(SAM)/.installed node_modules/.installed ## Install the test tools (moto, cargo-lambda, SAM CLI, cfn-lint, npm packages)
+tools: $(TOOLS)/.installed $(SAM)/.installed node_modules/.installed web/node_modules/.installed ## Install the test tools (moto, cargo-lambda, SAM CLI, cfn-lint, npm packages)
 
 $(TOOLS)/.installed: scripts/requirements-tools.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -46,6 +48,10 @@ $(SAM)/.installed: scripts/requirements-sam.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 schema: ## Regenerate shared/schema/cv-data.schema.json after changing the CV types
@@ -70,4 +76,4 @@ package: tools ## sam build: every function for arm64 (release, stripped) into .
 	scripts/package-sizes.sh
 
 clean-tools:
-	rm -rf $(TOOLS) $(SAM) node_modules
+	rm -rf $(TOOLS) $(SAM) node_modules web/node_modules

@@ -15,6 +15,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 # Licences, banned crates and sources (advisories need the RustSec database from GitHub,
 # which this network cannot reach: docs/security.md).
+echo "== web app: eslint, API types from docs/openapi.json, svelte-check, build"
+(cd web && npm run lint && npm run build)
+
 echo "== cargo deny (licences, bans, sources)"
 "$tools/bin/cargo-deny" check --hide-inclusion-graph licenses bans sources
 
@@ -53,7 +56,7 @@ else
   cargo test --workspace --no-fail-fast 2>&1 | tee target/test-logs/cargo-test.log
 fi
 
-echo "== browser tests (headless Chromium: axe-core, layout, hostile CV, html-validate)"
+echo "== browser tests (headless Chromium: the app's journeys, axe-core, layout, hostile CV, html-validate)"
 cargo build --quiet --workspace --bins  # already built by the tests above: same features, no rebuild
 R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/
 

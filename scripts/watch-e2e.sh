@@ -33,10 +33,11 @@ done
 fail() { echo "FAIL: $1" >&2; echo "--- $log" >&2; tail -n 60 "$log" >&2; exit 1; }
 
 preview=$(target/debug/r2w demo "$cv" --server "$base") || fail "the demo flow (register, upload, job) did not finish"
-case "$preview" in "$base/sites/previews/"*) ;; *) fail "the preview URL is not under the watch sites URL: $preview" ;; esac
+case "$preview" in "http://localhost:9000/sites/previews/"*) ;; *) fail "the preview URL is not under the watch sites URL: $preview" ;; esac
 html=$(curl -sf "$preview") || fail "the preview $preview is not served"
 grep -qF "$name" <<< "$html" || fail "the preview does not show $name"
-echo "ok: cargo lambda watch: $cv -> $preview (shows $name)"
+curl -sf "$base/cvs/any" | grep -qF '<div id="app">' || fail "the web app is not served at $base"
+echo "ok: cargo lambda watch: $cv -> $preview (shows $name); the app is served"
 
 # What the blob endpoint refuses there too: a tampered presigned URL.
 status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary x "$base/_blobs/uploads/x?sig=forged")

@@ -67,6 +67,7 @@ pub struct AccessTokens {
     encoding: EncodingKey,
     verifying: Vec<VerifyingKey>,
     validation: Validation,
+    lifetime: Duration,
 }
 
 impl AccessTokens {
@@ -93,11 +94,26 @@ impl AccessTokens {
             encoding: EncodingKey::from_secret(signing),
             verifying: keys.iter().map(|k| VerifyingKey { kid: key_id(k), key: DecodingKey::from_secret(k) }).collect(),
             validation,
+            lifetime: ACCESS_TOKEN_LIFETIME,
         })
+    }
+
+    /// Tokens that last `lifetime` instead of [`ACCESS_TOKEN_LIFETIME`].
+    pub fn lasting(self, lifetime: Duration) -> Self {
+        Self { lifetime, ..self }
+    }
+
+    /// How long a token issued now lasts.
+    pub fn lifetime(&self) -> Duration {
+        self.lifetime
     }
 
     /// The keys from the app's secrets (or, embedded, the data folder).
     pub async fn for_app(app: &App) -> Result<Self, Error> {
+        Ok(Self::keys_for_app(app).await?.lasting(app.config.access_token_lifetime))
+    }
+
+    async fn keys_for_app(app: &App) -> Result<Self, Error> {
         match app.secrets.get(JWT_SIGNING_SECRET).await {
             Ok(value) => {
                 let keys: Option<Vec<Vec<u8>>> =
@@ -115,12 +131,12 @@ impl AccessTokens {
     }
 
     /// A token for `user` in session epoch `epoch`, valid from `now` (unix seconds) for
-    /// [`ACCESS_TOKEN_LIFETIME`].
+    /// [`Self::lifetime`].
     pub fn issue(&self, user: &UserId, epoch: u32, now: i64) -> Result<String, Error> {
         let claims = Claims {
             sub: user.to_string(),
             iat: now,
-            exp: now + ACCESS_TOKEN_LIFETIME.as_secs() as i64,
+            exp: now + self.lifetime.as_secs() as i64,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             jti: uuid::Uuid::new_v4().simple().to_string(),

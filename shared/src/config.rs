@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::auth_token::ACCESS_TOKEN_LIFETIME;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub backend: Backend,
@@ -23,6 +25,9 @@ pub struct Config {
     pub secrets_prefix: String,
     pub secrets_cache_ttl: Duration,
     pub anthropic: AnthropicSettings,
+    /// How long an access token lasts (`R2W_ACCESS_TOKEN_SECONDS`, 15 minutes by default;
+    /// browser tests shorten it to see a session outlive its tokens).
+    pub access_token_lifetime: Duration,
 }
 
 /// Where CV extraction calls Claude. The API key is a secret (`anthropic-api-key`), not here.
@@ -171,6 +176,15 @@ impl Config {
             }
         };
 
+        let access_token_lifetime = match get("R2W_ACCESS_TOKEN_SECONDS").map(|v| v.parse::<u64>()) {
+            None => ACCESS_TOKEN_LIFETIME,
+            Some(Ok(secs)) if (10..=3600).contains(&secs) => Duration::from_secs(secs),
+            Some(_) => {
+                problems.push("R2W_ACCESS_TOKEN_SECONDS must be a number of seconds from 10 to 3600".into());
+                ACCESS_TOKEN_LIFETIME
+            }
+        };
+
         let mut anthropic = AnthropicSettings::default();
         if let Some(model) = get("R2W_ANTHROPIC_MODEL") {
             if model.len() <= 100 && model.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._@".contains(&b)) {
@@ -195,6 +209,7 @@ impl Config {
                 secrets_prefix: get("R2W_SECRETS_PREFIX").unwrap_or_else(|| "r2w/".into()),
                 secrets_cache_ttl: ttl,
                 anthropic,
+                access_token_lifetime,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -211,6 +226,7 @@ impl Config {
             secrets_prefix: "r2w/".into(),
             secrets_cache_ttl: Duration::from_secs(300),
             anthropic: AnthropicSettings::default(),
+            access_token_lifetime: ACCESS_TOKEN_LIFETIME,
         }
     }
 }

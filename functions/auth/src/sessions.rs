@@ -13,7 +13,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use r2w_shared::Error;
-use r2w_shared::auth_token::{ACCESS_TOKEN_LIFETIME, AccessTokens};
+use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::model::UserId;
 use r2w_shared::records::{owner_index, owner_pk, user_pk, users};
@@ -172,7 +172,7 @@ impl Sessions {
         Ok(TokenPair {
             access_token: self.tokens.issue(&account.id, account.session_epoch, now)?,
             refresh_token: Some(refresh_token),
-            expires_in: ACCESS_TOKEN_LIFETIME.as_secs(),
+            expires_in: self.tokens.lifetime().as_secs(),
             token_type: "Bearer".into(),
         })
     }

@@ -1,6 +1,6 @@
 //! What S3 and the CDN do for us in the cloud, on one machine: the blob endpoint behind local
 //! presigned URLs (a completed upload of an original fires the upload trigger, as S3's event
-//! does), the sites store served read-only under the sites URL, and the local upload page at
+//! does), the sites store served read-only under the sites URL, and the web app (`web.rs`) at
 //! `/`. `r2w serve` serves it, and so does the `local-files` function under `cargo lambda watch`.
 
 use std::sync::Arc;
@@ -11,6 +11,8 @@ use lambda_http::{Body, Request, Response};
 use r2w_shared::clock::Clock;
 use r2w_shared::store::{BLOB_ENDPOINT_PREFIX, Blob, BlobError, BlobKey, PutOptions, ReceivedRequest};
 use r2w_shared::{App, Error};
+
+use crate::web::WebApp;
 
 /// Where S3 would send its `ObjectCreated` event for an original.
 #[async_trait]
@@ -37,20 +39,12 @@ pub struct LocalFiles {
     app: App,
     events: Arc<dyn ObjectCreated>,
     clock: Arc<dyn Clock>,
+    web: WebApp,
 }
 
-/// The local upload page: sign in, pick a file, watch the job, open the preview.
-const UPLOAD_PAGE: &str = include_str!("upload_page.html");
-const UPLOAD_SCRIPT: &str = include_str!("upload_page.js");
-
 impl LocalFiles {
-    pub fn new(app: App, events: Arc<dyn ObjectCreated>, clock: Arc<dyn Clock>) -> Self {
-        Self { app, events, clock }
-    }
-
-    /// Whether `path` is the blob endpoint's or the upload page's (rather than an API route).
-    pub fn serves(path: &str) -> bool {
-        path.starts_with(BLOB_ENDPOINT_PREFIX) || matches!(path, "/" | "/index.html" | "/upload.js")
+    pub fn new(app: App, events: Arc<dyn ObjectCreated>, clock: Arc<dyn Clock>, web: WebApp) -> Self {
+        Self { app, events, clock, web }
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
@@ -58,14 +52,20 @@ impl LocalFiles {
         if path.starts_with(BLOB_ENDPOINT_PREFIX) {
             return self.blob(&request).await;
         }
-        match path.as_str() {
-            "/" | "/index.html" => return page("text/html; charset=utf-8", UPLOAD_PAGE),
-            "/upload.js" => return page("text/javascript; charset=utf-8", UPLOAD_SCRIPT),
-            _ => {}
+        // Sites on a host of their own (as in the cloud) are all that host serves; sharing the
+        // app's host, they are whatever lies under the sites path.
+        let sites = &self.app.config.sites_url;
+        let own_host = sites.origin() != self.app.config.public_url.origin();
+        let on_sites_host = own_host && host_of(&request).is_some_and(|host| Some(host) == authority(sites).as_deref());
+        if (on_sites_host || !own_host)
+            && let Some(relative) = path.strip_prefix(sites.path())
+        {
+            return self.site(relative).await;
         }
-        match path.strip_prefix(self.app.config.sites_url.path()) {
-            Some(relative) => self.site(relative).await,
-            None => plain(404, "not found"),
+        match request.method().as_str() {
+            _ if on_sites_host => plain(404, "not found"),
+            "GET" | "HEAD" => self.web.handle(&path, request.method() == "HEAD").await,
+            _ => plain(405, "method not allowed"),
         }
     }
 
@@ -139,12 +139,26 @@ impl LocalFiles {
             }
             SitePath::Object(key) => key,
         };
+        let preview = key.starts_with("previews/");
         let Ok(key) = BlobKey::parse(key) else { return self.not_found().await };
         match self.app.sites.get(&key).await {
+            Ok(blob) if preview => self.preview_headers(site_headers(object(blob, 200, false))),
             Ok(blob) => site_headers(object(blob, 200, false)),
             Err(BlobError::NotFound(_)) => self.not_found().await,
             Err(e) => problem(e.into()),
         }
+    }
+
+    /// A preview is shown in the app's editor, in a frame: the app's origin may frame it
+    /// (the CDN's preview policy in template.yaml says the same); nobody else may.
+    fn preview_headers(&self, mut response: Response<Body>) -> Response<Body> {
+        let policy = preview_policy(&self.app.config.public_url.origin().ascii_serialization());
+        let headers = response.headers_mut();
+        headers.remove("x-frame-options");
+        if let Ok(value) = policy.parse() {
+            headers.insert("content-security-policy", value);
+        }
+        response
     }
 
     async fn not_found(&self) -> Response<Body> {
@@ -191,17 +205,17 @@ pub fn site_path(relative: &str) -> SitePath {
     }
 }
 
-fn page(content_type: &str, body: &'static str) -> Response<Body> {
-    Response::builder()
-        .status(200)
-        .header("content-type", content_type)
-        .header(
-            "content-security-policy",
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-        )
-        .header("cache-control", "no-cache")
-        .body(Body::Text(body.to_owned()))
-        .unwrap_or_else(|_| Response::new(Body::Empty))
+fn host_of(request: &Request) -> Option<&str> {
+    request.headers().get("host").and_then(|v| v.to_str().ok())
+}
+
+/// `host[:port]` as a Host header names `url`'s server.
+fn authority(url: &url::Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
 }
 
 fn object(blob: Blob, status: u16, head: bool) -> Response<Body> {
@@ -225,6 +239,12 @@ pub const SITE_HEADERS: [(&str, &str); 4] = [
     ("x-frame-options", "DENY"),
 ];
 const SITE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// A preview's content security policy: a site's, but framed by the app at `app_origin`
+/// (no `X-Frame-Options`, which cannot name an origin).
+pub fn preview_policy(app_origin: &str) -> String {
+    SITE_CSP.replace("frame-ancestors 'none'", &format!("frame-ancestors {app_origin}"))
+}
 
 fn site_headers(mut response: Response<Body>) -> Response<Body> {
     for (name, value) in SITE_HEADERS {

@@ -7,3 +7,4 @@ pub mod openapi;
 pub mod pipeline;
 pub mod routes;
 pub mod server;
+pub mod web;

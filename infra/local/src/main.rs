@@ -310,7 +310,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
         }
         Command::Serve { port, data_dir } => {
             let (listener, server, base) = start_server(port, data_dir).await?;
-            eprintln!("r2w: serving the API, uploads and sites on {base} (Ctrl-C stops)");
+            eprintln!("r2w: serving the app, the API, uploads and sites on {base} (Ctrl-C stops)");
             tokio::select! {
                 served = server.serve(listener) => served.map_err(|e| CliError::Invalid(e.to_string()))?,
                 _ = tokio::signal::ctrl_c() => {}
@@ -330,6 +330,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 return Ok(preview);
             }
             println!("{preview}");
+            println!("the app: {base} (sign up there to upload and edit your own CV)");
             eprintln!("r2w: still serving on {base}; Ctrl-C stops");
             let _ = tokio::signal::ctrl_c().await;
             serving.abort();
@@ -353,6 +354,11 @@ async fn start_server(
     let bound = listener.local_addr().map_err(|e| invalid(&e))?;
     if !vars.iter().any(|(k, v)| k == "R2W_PUBLIC_URL" && !v.is_empty()) {
         vars.push(("R2W_PUBLIC_URL".into(), format!("http://{bound}")));
+        // Sites on another host than the app (localhost rather than 127.0.0.1), as in the cloud:
+        // a site can never read the app's cookies or storage.
+        if !vars.iter().any(|(k, v)| k == "R2W_SITES_URL" && !v.is_empty()) {
+            vars.push(("R2W_SITES_URL".into(), format!("http://localhost:{}/sites/", bound.port())));
+        }
     }
     let config = Config::from_vars(vars.clone()).map_err(|e| invalid(&e))?;
     telemetry::init(config.log_format);

@@ -50,7 +50,12 @@ pub const ROUTES: &[Route] = &[
 /// as `R2W_SITES_URL` in the watch environment says.
 pub const LOCAL_FILE_ROUTES: &[Route] = &[
     route("GET", "/", "local-files"),
-    route("GET", "/upload.js", "local-files"),
+    route("GET", "/config.json", "local-files"),
+    route("GET", "/assets/{*path}", "local-files"),
+    route("GET", "/signin", "local-files"),
+    route("GET", "/signup", "local-files"),
+    route("GET", "/auth/callback", "local-files"),
+    route("GET", "/cvs/{id}", "local-files"),
     route("PUT", "/_blobs/{*key}", "local-files"),
     route("GET", "/_blobs/{*key}", "local-files"),
     route("HEAD", "/_blobs/{*key}", "local-files"),

@@ -41,6 +41,7 @@ use tokio::net::TcpListener;
 use crate::files::{LocalFiles, ObjectCreated};
 use crate::pipeline::local_pipeline;
 use crate::routes;
+use crate::web::WebApp;
 use r2w_status::StatusApi;
 
 /// API request bodies are small; only blob uploads may be large.
@@ -93,6 +94,7 @@ impl Server {
             Err(SecretsError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
         };
+        let web = WebApp::from_env(&app.config, settings.providers.iter().map(|p| p.name));
         Ok(Arc::new(Self {
             payments,
             webhook,
@@ -100,7 +102,7 @@ impl Server {
             uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), pipeline, Arc::clone(&clock)),
             portfolios: PortfolioApi::new(app.clone(), tokens, Arc::clone(&clock)),
             status: StatusApi::new(app.clone()),
-            files: LocalFiles::new(app, Arc::clone(&trigger) as Arc<dyn ObjectCreated>, clock),
+            files: LocalFiles::new(app, Arc::clone(&trigger) as Arc<dyn ObjectCreated>, clock, web),
             trigger,
         }))
     }

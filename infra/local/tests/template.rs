@@ -335,6 +335,24 @@ fn sites_are_served_only_through_the_cdn_with_security_headers() {
     assert_eq!(local["referrer-policy"], text(headers, &["ReferrerPolicy", "ReferrerPolicy"]));
     assert_eq!(local["x-frame-options"], text(headers, &["FrameOptions", "FrameOption"]));
     assert_eq!(local["x-content-type-options"], "nosniff");
+
+    // Previews: the same, but the app (FrontendOrigin) may frame them, as `r2w serve` says.
+    let previews = list(at(distribution, &["CacheBehaviors"]));
+    let preview = previews.iter().find(|b| text(b, &["PathPattern"]) == "/previews/*").expect("a preview behaviour");
+    assert_eq!(reference(at(preview, &["ResponseHeadersPolicyId"])), Some("PreviewHeaders"));
+    assert_eq!(text(preview, &["ViewerProtocolPolicy"]), "redirect-to-https");
+    let preview_headers = at(
+        resource(&template, "PreviewHeaders"),
+        &["Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig"],
+    );
+    let policy = at(preview_headers, &["ContentSecurityPolicy", "ContentSecurityPolicy"]);
+    let policy = match policy {
+        Value::Tagged(tagged) if tagged.tag == "Sub" => tagged.value.as_str(),
+        other => other.as_str(),
+    }
+    .expect("a policy");
+    assert_eq!(policy, r2w_local::files::preview_policy("${FrontendOrigin}"));
+    assert!(opt(preview_headers, &["FrameOptions"]).is_none(), "X-Frame-Options cannot name the app");
 }
 
 /// CORS: the API and the originals bucket answer the configured frontend's origin only — no

@@ -9,13 +9,16 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
 });
 
+// Spaces are named (ASCII, no-break, figure, thin, narrow no-break) and letters matched without
+// case only in ASCII: Unicode's whole `\s` class and case tables make a pattern several times
+// slower to compile, and every process compiles these once per CV it reads.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s|,;<>"'()]+|(?-u:\b)(?:[a-z]{2,3}\.)?(?:linkedin\.com/in|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;<>"'()]+"#)
+    Regex::new(r#"(?-u:\b)(?i-u:https?://|www\.)[^ \t\n\r\x0c\u{a0}\u{2007}\u{2009}\u{202f}|,;<>"'()]+|(?-u:\b)(?i-u:(?:[a-z]{2,3}\.)?(?:linkedin\.com/in|github\.com|gitlab\.com|behance\.net|dribbble\.com))/[^ \t\n\r\x0c\u{a0}\u{2007}\u{2009}\u{202f}|,;<>"'()]+"#)
         .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
 });
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|\(|(?-u:\b))[0-9][0-9\s().\-/]{5,}[0-9](?-u:\b)")
+    Regex::new(r"(?:\+|\(|(?-u:\b))[0-9][0-9 \t\n\r\x0c\u{a0}\u{2007}\u{2009}\u{202f}().\-/]{5,}[0-9](?-u:\b)")
         .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
 });
 
@@ -133,6 +136,8 @@ mod tests {
             "+972 52-555-0199",
             "+33 6 12 34 56 78",
             "+91 98765 43210",
+            // French typography: no-break and narrow no-break spaces between the pairs.
+            "+33\u{a0}6\u{202f}12\u{202f}34\u{202f}56\u{202f}78",
         ] {
             assert_eq!(phones(&format!("Tel: {phone}")), [phone], "{phone}");
         }
@@ -148,6 +153,7 @@ mod tests {
             ["https://linkedin.com/in/dana-levi", "https://github.com/dlevi"]
         );
         assert_eq!(urls("see https://oyelaran.design"), ["https://oyelaran.design"]);
+        assert_eq!(urls("GitHub.com/DLevi\u{a0}· WWW.Levi.dev"), ["https://GitHub.com/DLevi", "https://WWW.Levi.dev"]);
         assert!(urls("dana@github.com").is_empty());
         assert_eq!(network("https://www.linkedin.com/in/x"), Some("LinkedIn"));
     }

@@ -174,7 +174,9 @@ fn is_word_byte(byte: u8) -> bool {
 /// A number standing alone at `at` ends at `end`: no ASCII letter, digit or underscore touches it.
 fn stands_alone(line: &str, at: usize, end: usize) -> bool {
     let bytes = line.as_bytes();
-    !(at > 0 && is_word_byte(bytes[at - 1])) && !bytes.get(end).is_some_and(|b| is_word_byte(*b))
+    let touched_before = at > 0 && is_word_byte(bytes[at - 1]);
+    let touched_after = bytes.get(end).is_some_and(|b| is_word_byte(*b));
+    !touched_before && !touched_after
 }
 
 /// "03/2018", "3.2018", "2019-06" or a year "2019", starting at `at`.

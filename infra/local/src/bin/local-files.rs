@@ -1,5 +1,5 @@
 //! Under `cargo lambda watch`: what S3 and the CDN do on one machine (the blob endpoint behind
-//! local presigned URLs, the sites store, the upload page), as one more function. A stored
+//! local presigned URLs, the sites store, the web app), as one more function. A stored
 //! original is announced to the `upload-trigger` function with the event S3 would send.
 
 use std::convert::Infallible;
@@ -10,6 +10,7 @@ use aws_lambda_events::s3::{S3Event, S3EventRecord};
 use lambda_http::{Request, service_fn};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use r2w_local::files::{LocalFiles, ObjectCreated};
+use r2w_local::web::WebApp;
 use r2w_shared::clock::SystemClock;
 use r2w_shared::pipeline::invoke::LambdaEmulator;
 use r2w_shared::{App, Config, Error, telemetry};
@@ -48,8 +49,10 @@ async fn main() -> Result<(), lambda_http::Error> {
     let endpoint = std::env::var("R2W_LAMBDA_INVOKE_URL")
         .map_err(|_| "R2W_LAMBDA_INVOKE_URL (the Lambda emulator, e.g. http://127.0.0.1:9000) is required")?;
     let emulator = LambdaEmulator::new(url::Url::parse(&endpoint)?)?;
+    let auth = r2w_auth::AuthSettings::from_vars(std::env::vars(), &config.public_url)?;
+    let web = WebApp::from_env(&config, auth.providers.iter().map(|p| p.name));
     let app = App::from_config(config).await?;
-    let files = LocalFiles::new(app, Arc::new(EmulatedS3Events { emulator }), Arc::new(SystemClock));
+    let files = LocalFiles::new(app, Arc::new(EmulatedS3Events { emulator }), Arc::new(SystemClock), web);
     let files = &files;
     lambda_http::run(service_fn(
         move |request: Request| async move { Ok::<_, Infallible>(files.handle(request).await) },

@@ -1,0 +1,287 @@
+// The web app in real headless Chromium against `r2w serve` on the embedded default, each
+// journey from a person's side and driven by role and label: sign up, upload a PDF, watch the
+// steps, edit, save, see the preview change; a reload keeps the session; access tokens lapse
+// (10 s here) without the person noticing; another theme; a bad file; someone else's CV.
+// Every screen is checked with axe-core at 375 and 1280 px, light and dark.
+//
+// Run by scripts/test.sh (web/dist built first); screenshots go to target/browser-artifacts/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import axe from "axe-core";
+
+const root = resolve(import.meta.dirname, "../..");
+const r2w = process.env.R2W_BIN ?? join(root, "target/debug/r2w");
+const artifacts = join(root, "target/browser-artifacts");
+const pdf = join(root, "functions/extract/fixtures/pdf/01-en-classic.pdf");
+const password = "correct horse battery staple 42";
+const TOKEN_SECONDS = 10;
+
+let data, serverProcess, base, browser, serverLog = "";
+
+const freePort = () =>
+  new Promise((ok, fail) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+    probe.on("error", fail);
+  });
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  data = mkdtempSync(join(tmpdir(), "r2w-app-"));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  serverProcess = spawn(r2w, ["serve", "--port", String(port), "--data-dir", data], {
+    env: { ...process.env, R2W_ACCESS_TOKEN_SECONDS: String(TOKEN_SECONDS), RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  serverProcess.stderr.on("data", (chunk) => (serverLog += chunk));
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`${base}/v1/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  serverProcess?.kill();
+  if (data) rmSync(data, { recursive: true, force: true });
+});
+
+/// A page that fails the test on any uncaught error, and remembers every 401 the app received.
+async function openApp({ width = 1280, scheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+  const page = await context.newPage();
+  page.errors = [];
+  page.unauthorized = [];
+  page.refreshes = 0;
+  page.on("pageerror", (error) => page.errors.push(error.message));
+  page.on("console", (message) => message.type() === "error" && page.errors.push(message.text()));
+  page.on("response", (response) => {
+    if (response.status() === 401) page.unauthorized.push(response.url());
+    if (response.url().endsWith("/v1/auth/refresh") && response.ok()) page.refreshes += 1;
+  });
+  return { context, page };
+}
+
+/// No serious or critical axe violation; no horizontal scroll.
+async function accessible(page, label) {
+  const name = label.replace(/[^a-z0-9]+/gi, "-");
+  await page.screenshot({ path: join(artifacts, `app-${name}.png`), fullPage: true });
+  // axe-core is injected through the protocol (not a script tag): the app's CSP stays on.
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = results.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), [], `axe on ${label}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label} scrolls sideways by ${overflow}px`);
+}
+
+async function signUp(page, email, name = "Ada Lovelace") {
+  await page.goto(`${base}/`);
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+}
+
+async function uploadPdf(page) {
+  await page.getByLabel("Choose a file").setInputFiles(pdf);
+  await page.getByRole("list", { name: "Progress" }).waitFor();
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor({ timeout: 60_000 });
+  return new URL(page.url()).pathname.split("/").pop();
+}
+
+const preview = (page) => page.frameLocator('iframe[title="Preview of your site"]');
+
+let firstCvId;
+
+test("sign up, upload a PDF, watch the steps, edit the title and add a job: the preview shows both", async () => {
+  const { context, page } = await openApp();
+  await signUp(page, "ada@example.com");
+  firstCvId = await uploadPdf(page);
+  assert.match(page.url(), /\/cvs\/[^/]+$/);
+  await preview(page).getByText("Olivia Bennett").first().waitFor();
+
+  const about = page.getByRole("group", { name: "About you" });
+  await about.getByLabel("Professional title").fill("Principal Cartographer");
+  const jobs = await page.getByRole("group", { name: /^Job \d+/ }).count();
+  await page.getByRole("button", { name: "Add job" }).click();
+  const job = page.getByRole("group", { name: new RegExp(`^Job ${jobs + 1}\\b`) });
+  await job.getByLabel("Title", { exact: true }).fill("Chief Mapmaker");
+  await job.getByLabel("Company", { exact: true }).fill("Atlas Works");
+  assert.equal(await page.getByText("Unsaved changes").count(), 1);
+  await page.getByRole("button", { name: "Save and rebuild" }).click();
+  await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
+  await preview(page).getByText("Principal Cartographer").first().waitFor();
+  await preview(page).getByText("Atlas Works").first().waitFor();
+  await preview(page).getByText("Chief Mapmaker").first().waitFor();
+
+  // A reload keeps the session: the refresh token is in a cookie no script can read.
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "r2w_session");
+  assert.ok(session?.httpOnly && session.secure && session.sameSite === "Strict", JSON.stringify(cookies));
+  assert.equal(await page.evaluate(() => document.cookie.includes("r2w_session")), false);
+  await page.reload();
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
+  assert.equal(await page.getByRole("group", { name: "About you" }).getByLabel("Professional title").inputValue(),
+    "Principal Cartographer");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("another theme: the preview changes", async () => {
+  const { context, page } = await openApp();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("E-mail address").fill("ada@example.com");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+  await page.getByRole("link", { name: /^CV from/ }).first().click();
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
+  const stylesheet = () => preview(page).locator('link[rel="stylesheet"]').first().getAttribute("href");
+  await preview(page).getByText("Olivia Bennett").first().waitFor();
+  const before = await stylesheet();
+  const current = await page.getByRole("radio", { checked: true }).getAttribute("value");
+  const other = current === "classic" ? "minimal" : "classic";
+  await page.getByRole("radio", { name: new RegExp(`^${other}`) }).check();
+  await page.getByText(`Your site now uses the ${other} theme.`).waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 50 && (await stylesheet()) === before; i++) await page.waitForTimeout(100);
+  assert.notEqual(await stylesheet(), before, "the preview is drawn in the other theme");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("access tokens lapse while a person edits, and no 401 reaches them", async () => {
+  const { context, page } = await openApp();
+  await signUp(page, "grace@example.com", "Grace Hopper");
+  await uploadPdf(page);
+  // Past the token's life and the server's 30 s leeway, with the tab left alone.
+  await page.waitForTimeout((TOKEN_SECONDS + 35) * 1000);
+  await page.getByRole("group", { name: "About you" }).getByLabel("Tagline").fill("Still signed in");
+  await page.getByRole("button", { name: "Save and rebuild" }).click();
+  await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
+  assert.ok(page.refreshes >= 3, `the app renewed its token (${page.refreshes} times)`);
+  assert.equal(await page.getByRole("alert").count(), 0, "no error shown");
+  assert.equal(await page.getByRole("heading", { name: "Sign in" }).count(), 0, "not sent to sign in");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a bad file gets a clear message and loses nothing", async () => {
+  const { context, page } = await openApp();
+  await signUp(page, "bad-file@example.com", "Bad File");
+  const picture = join(data, "photo.png");
+  writeFileSync(picture, Buffer.from("89504e470d0a1a0a", "hex"));
+  await page.getByLabel("Choose a file").setInputFiles(picture);
+  await page.getByRole("alert").getByText(/is not a PDF, Word \(\.docx\) or text file/).waitFor();
+
+  const broken = join(data, "broken.pdf");
+  writeFileSync(broken, "%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage\n%%EOF\n");
+  await page.getByLabel("Choose a file").setInputFiles(broken);
+  const alert = page.getByRole("alert");
+  await alert.waitFor({ timeout: 60_000 });
+  const message = await alert.innerText();
+  assert.match(message, /PDF|file/i, message);
+  assert.doesNotMatch(message, /panic|stack|internal/i);
+  // Still signed in, still able to upload a good one.
+  await page.getByLabel("Choose a file").setInputFiles(pdf);
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor({ timeout: 60_000 });
+  await context.close();
+});
+
+test("another person's CV id in the address is not found", async () => {
+  assert.ok(firstCvId, "the first journey made a CV");
+  const { context, page } = await openApp();
+  await signUp(page, "mallory@example.com", "Mallory");
+  await page.goto(`${base}/cvs/${firstCvId}`);
+  await page.getByRole("heading", { name: "Not found" }).waitFor();
+  assert.equal(await page.getByText("Olivia Bennett").count(), 0);
+  await context.close();
+});
+
+for (const width of [375, 1280]) {
+  for (const scheme of ["light", "dark"]) {
+    test(`every screen is accessible at ${width}px, ${scheme}`, async () => {
+      const { context, page } = await openApp({ width, scheme });
+      await page.goto(`${base}/signin`);
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await accessible(page, `signin-${width}-${scheme}`);
+      await page.getByRole("link", { name: "Create an account" }).click();
+      await page.getByRole("heading", { name: "Create your account" }).waitFor();
+      await accessible(page, `signup-${width}-${scheme}`);
+      await page.getByLabel("Your name").fill("Axe Tester");
+      await page.getByLabel("E-mail address").fill(`axe-${width}-${scheme}@example.com`);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+      await accessible(page, `home-${width}-${scheme}`);
+      await uploadPdf(page);
+      await preview(page).getByText("Olivia Bennett").first().waitFor();
+      await accessible(page, `editor-${width}-${scheme}`);
+      assert.deepEqual(page.errors, []);
+      await context.close();
+    });
+  }
+}
+
+test("the whole journey with the keyboard alone", async () => {
+  const { context, page } = await openApp();
+  await page.goto(`${base}/signup`);
+  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+  // Tab to each control in turn (round the page if need be) and type; Enter submits.
+  const tabTo = async (name) => {
+    for (let i = 0; i < 600; i++) {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.labels?.[0]?.textContent?.trim() ?? el?.textContent?.trim() ?? "";
+      });
+      if (focused === name) return;
+    }
+    assert.fail(`${name} cannot be reached with Tab`);
+  };
+  await tabTo("Your name");
+  await page.keyboard.type("Kim Keys");
+  await tabTo("E-mail address");
+  await page.keyboard.type("keys@example.com");
+  await tabTo("Password");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+  await tabTo("Choose a file");
+  const chooser = page.waitForEvent("filechooser");
+  await page.keyboard.press("Space");
+  await (await chooser).setFiles(pdf);
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor({ timeout: 60_000 });
+  await tabTo("Professional title");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("Keyboard Virtuoso");
+  assert.equal(await page.getByLabel("Professional title").inputValue(), "Keyboard Virtuoso");
+  await tabTo("Save and rebuild");
+  await page.keyboard.press("Enter");
+  await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
+  await preview(page).getByText("Keyboard Virtuoso").first().waitFor();
+  await context.close();
+});
+
+after(() => {
+  if (process.exitCode) process.stderr.write(serverLog.slice(-4000));
+});
