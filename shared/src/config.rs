@@ -28,6 +28,10 @@ pub struct Config {
     /// How long an access token lasts (`R2W_ACCESS_TOKEN_SECONDS`, 15 minutes by default;
     /// browser tests shorten it to see a session outlive its tokens).
     pub access_token_lifetime: Duration,
+    /// The web app the local server serves (`R2W_WEB_DIR`; unset: this checkout's web/dist).
+    pub web_dir: Option<PathBuf>,
+    /// Stripe's publishable key for the web app (`R2W_STRIPE_PUBLISHABLE_KEY`; not a secret).
+    pub stripe_publishable_key: Option<String>,
 }
 
 /// Where CV extraction calls Claude. The API key is a secret (`anthropic-api-key`), not here.
@@ -210,6 +214,8 @@ impl Config {
                 secrets_cache_ttl: ttl,
                 anthropic,
                 access_token_lifetime,
+                web_dir: get("R2W_WEB_DIR").map(PathBuf::from),
+                stripe_publishable_key: get("R2W_STRIPE_PUBLISHABLE_KEY"),
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -227,6 +233,8 @@ impl Config {
             secrets_cache_ttl: Duration::from_secs(300),
             anthropic: AnthropicSettings::default(),
             access_token_lifetime: ACCESS_TOKEN_LIFETIME,
+            web_dir: None,
+            stripe_publishable_key: None,
         }
     }
 }

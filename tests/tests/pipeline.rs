@@ -394,15 +394,54 @@ async fn a_json_resume_document_becomes_a_site_without_extraction() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_local_upload_page_is_served_with_its_script() {
-    let running = Running::start().await;
-    let page = running.http.get(running.url("/")).send().await.expect("page");
-    assert_eq!(page.status(), 200);
-    assert!(page.headers()["content-security-policy"].to_str().unwrap_or_default().contains("default-src 'self'"));
-    let html = page.text().await.expect("html");
-    assert!(html.contains("<form id=\"upload\"") && html.contains("/upload.js"));
-    let script = running.http.get(running.url("/upload.js")).send().await.expect("script");
-    assert!(script.text().await.expect("js").contains("/v1/uploads"));
+async fn the_web_app_is_served_apart_from_the_sites_with_a_strict_policy() {
+    // A built app of our own making: the serving is under test here, not the bundle.
+    let web = tempfile::tempdir().expect("web dir");
+    std::fs::create_dir_all(web.path().join("assets")).expect("assets");
+    std::fs::write(web.path().join("index.html"), "<!doctype html><div id=\"app\"></div>").expect("index");
+    std::fs::write(web.path().join("assets/index-4f2a.js"), "console.log(1)").expect("js");
+    let probe = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("probe");
+    let port = probe.local_addr().expect("addr").port();
+    drop(probe);
+    let running = Running::start_with(&[
+        ("R2W_WEB_DIR", web.path().display().to_string()),
+        ("R2W_SITES_URL", format!("http://localhost:{port}/sites/")),
+    ])
+    .await;
+    let header = |response: &reqwest::Response, name: &str| {
+        response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
+
+    for screen in ["/", "/cvs/abc", "/signin"] {
+        let page = running.http.get(running.url(screen)).send().await.expect("page");
+        assert_eq!(page.status(), 200, "{screen}");
+        assert_eq!(header(&page, "cache-control"), "no-cache", "index.html is never cached");
+        let policy = header(&page, "content-security-policy");
+        assert!(policy.contains("script-src 'self';") && !policy.contains("unsafe"), "{policy}");
+        assert!(policy.contains(&format!("frame-src http://localhost:{port}")), "previews may be framed: {policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(page.text().await.expect("html").contains("<div id=\"app\">"));
+    }
+    let asset = running.http.get(running.url("/assets/index-4f2a.js")).send().await.expect("asset");
+    assert_eq!(header(&asset, "cache-control"), "public, max-age=31536000, immutable");
+    assert!(header(&asset, "content-type").starts_with("text/javascript"));
+    for missing in ["/assets/nothing.js", "/assets/..%2Findex.html", "/favicon.ico"] {
+        assert_eq!(running.http.get(running.url(missing)).send().await.expect("get").status(), 404, "{missing}");
+    }
+
+    let settings: Value =
+        running.http.get(running.url("/config.json")).send().await.expect("config").json().await.expect("json");
+    assert_eq!(settings["sitesUrl"], format!("http://localhost:{port}/sites/"));
+    assert_eq!(settings["themes"].as_array().map(Vec::len), Some(3));
+
+    // The sites' host serves sites only: never the app, so a site cannot be the app's origin.
+    let sites_host = format!("localhost:{port}");
+    let app_on_sites_host =
+        running.http.get(running.url("/cvs/abc")).header("host", &sites_host).send().await.expect("get");
+    assert_eq!(app_on_sites_host.status(), 404);
+    let config_on_sites_host =
+        running.http.get(running.url("/config.json")).header("host", &sites_host).send().await.expect("get");
+    assert_eq!(config_on_sites_host.status(), 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -94,7 +94,7 @@ impl Server {
             Err(SecretsError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
         };
-        let web = WebApp::from_env(&app.config, settings.providers.iter().map(|p| p.name));
+        let web = WebApp::for_config(&app.config, settings.providers.iter().map(|p| p.name));
         Ok(Arc::new(Self {
             payments,
             webhook,

@@ -49,18 +49,16 @@ impl WebApp {
         Self { dir, settings: serde_json::to_string(settings).unwrap_or_else(|_| "{}".into()), policy }
     }
 
-    /// The app in `R2W_WEB_DIR` (default: this checkout's web/dist) for the deployment `config`
-    /// describes, with `oauth_providers` on its sign-in page; `R2W_STRIPE_PUBLISHABLE_KEY` is
-    /// handed to it for payments.
-    pub fn from_env<'a>(config: &r2w_shared::Config, oauth_providers: impl IntoIterator<Item = &'a str>) -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// The app in `config.web_dir` (default: this checkout's web/dist) for the deployment
+    /// `config` describes, with `oauth_providers` on its sign-in page.
+    pub fn for_config<'a>(config: &r2w_shared::Config, oauth_providers: impl IntoIterator<Item = &'a str>) -> Self {
         let settings = AppSettings {
             sites_url: config.sites_url.to_string(),
             themes: Self::themes(),
             oauth_providers: oauth_providers.into_iter().map(str::to_owned).collect(),
-            stripe_publishable_key: var("R2W_STRIPE_PUBLISHABLE_KEY"),
+            stripe_publishable_key: config.stripe_publishable_key.clone(),
         };
-        let dir = var("R2W_WEB_DIR").map_or_else(|| PathBuf::from(BUILT_APP), PathBuf::from);
+        let dir = config.web_dir.clone().unwrap_or_else(|| PathBuf::from(BUILT_APP));
         // Presigned uploads go to the public URL here, to the originals bucket in the cloud.
         Self::new(dir, &settings, &[config.public_url.origin().ascii_serialization()])
     }

@@ -50,7 +50,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         .map_err(|_| "R2W_LAMBDA_INVOKE_URL (the Lambda emulator, e.g. http://127.0.0.1:9000) is required")?;
     let emulator = LambdaEmulator::new(url::Url::parse(&endpoint)?)?;
     let auth = r2w_auth::AuthSettings::from_vars(std::env::vars(), &config.public_url)?;
-    let web = WebApp::from_env(&config, auth.providers.iter().map(|p| p.name));
+    let web = WebApp::for_config(&config, auth.providers.iter().map(|p| p.name));
     let app = App::from_config(config).await?;
     let files = LocalFiles::new(app, Arc::new(EmulatedS3Events { emulator }), Arc::new(SystemClock), web);
     let files = &files;
