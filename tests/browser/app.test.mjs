@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import axe from "axe-core";
+import lighthouse from "lighthouse";
 
 const root = resolve(import.meta.dirname, "../..");
 const r2w = process.env.R2W_BIN ?? join(root, "target/debug/r2w");
@@ -280,6 +281,39 @@ test("the whole journey with the keyboard alone", async () => {
   await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
   await preview(page).getByText("Keyboard Virtuoso").first().waitFor();
   await context.close();
+});
+
+test("Lighthouse: 0.95 or more in every category on the sign-in screen and the editor", async () => {
+  // Lighthouse drives a browser over the DevTools protocol; the session made here with
+  // Playwright is the one it audits (its storage reset is off so the cookie stays).
+  const port = await freePort();
+  const profile = mkdtempSync(join(tmpdir(), "r2w-lighthouse-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", `--remote-debugging-port=${port}`],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const audit = async (url) => {
+      const { lhr } = await lighthouse(url, { port, output: "json", logLevel: "error", disableStorageReset: true });
+      const scores = Object.fromEntries(Object.entries(lhr.categories).map(([name, c]) => [name, c.score]));
+      writeFileSync(join(artifacts, `lighthouse-${new URL(url).pathname.split("/")[1] || "home"}.json`),
+        JSON.stringify(scores, null, 2));
+      return scores;
+    };
+    const signIn = await audit(`${base}/signin`);
+    await signUp(page, "lighthouse@example.com", "Light House");
+    await uploadPdf(page);
+    const editor = await audit(page.url());
+    for (const [screen, scores] of [["sign-in", signIn], ["editor", editor]]) {
+      for (const [category, score] of Object.entries(scores)) {
+        assert.ok(score >= 0.95, `${screen}: ${category} ${score} (${JSON.stringify(scores)})`);
+      }
+    }
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 after(() => {
