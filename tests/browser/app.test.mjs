@@ -294,11 +294,20 @@ test("Lighthouse: 0.95 or more in every category on the sign-in screen and the e
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    // Lighthouse's scores vary from run to run (its own docs advise the median of several).
     const audit = async (url) => {
-      const { lhr } = await lighthouse(url, { port, output: "json", logLevel: "error", disableStorageReset: true });
+      const runs = [];
+      for (let i = 0; i < 3; i++) {
+        runs.push((await lighthouse(url, { port, output: "json", logLevel: "error", disableStorageReset: true })).lhr);
+      }
+      runs.sort((a, b) => a.categories.performance.score - b.categories.performance.score);
+      const lhr = runs[1];
       const scores = Object.fromEntries(Object.entries(lhr.categories).map(([name, c]) => [name, c.score]));
+      const metrics = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+        "cumulative-layout-shift", "speed-index", "max-potential-fid"]
+        .map((id) => [id, lhr.audits[id]?.displayValue, lhr.audits[id]?.score]);
       writeFileSync(join(artifacts, `lighthouse-${new URL(url).pathname.split("/")[1] || "home"}.json`),
-        JSON.stringify(scores, null, 2));
+        JSON.stringify({ scores, metrics }, null, 2));
       return scores;
     };
     const signIn = await audit(`${base}/signin`);
