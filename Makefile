@@ -6,7 +6,7 @@ SAM := .venv-sam
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve watch web site test tools schema openapi bench package clean-tools
+.PHONY: help demo serve watch web site test tools schema openapi bench package deploy clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -74,6 +74,13 @@ package: tools ## sam build: every function for arm64 (release, stripped) into .
 	rustup target add aarch64-unknown-linux-gnu
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam build --beta-features
 	scripts/package-sizes.sh
+
+STACK ?= r2w-prod
+
+deploy: package web ## sam deploy, then the web app to its bucket and CDN (STACK=r2w-prod; docs/deploy.md)
+	cargo build --quiet -p r2w-local --bin r2w
+	SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam deploy --stack-name "$(STACK)"
+	$(SAM)/bin/python scripts/deploy-web.py --stack "$(STACK)"
 
 clean-tools:
 	rm -rf $(TOOLS) $(SAM) node_modules web/node_modules

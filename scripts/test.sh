@@ -46,6 +46,9 @@ done
 export R2W_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 
+echo "== make deploy's web upload against the emulator (cache headers, order of writes)"
+"$sam/bin/python" scripts/deploy-web.py --self-test
+
 echo "== tests (contract suites run on both adapters; each test name says which)"
 # What the scenarios log goes to target/test-logs (r2w_tests::record_logs), for the secrets scan.
 rm -rf target/test-logs && mkdir -p target/test-logs

@@ -1,7 +1,7 @@
 //! `r2w`: Resume2Website on one machine, wiring the function crates to the embedded default
 //! (SQLite and folders under `R2W_DATA_DIR`). Settings come from the environment and `.env`.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -79,6 +79,18 @@ enum Command {
     },
     /// List the portfolio themes.
     Themes,
+    /// Print the web app's config.json for a deployment (`make deploy` uploads it beside the app).
+    WebConfig {
+        /// Where the sites are served (the sites CDN's URL).
+        #[arg(long)]
+        sites_url: url::Url,
+        /// Sign-in providers with a client id, comma-separated.
+        #[arg(long, default_value = "")]
+        oauth_providers: String,
+        /// Stripe's publishable key (pk_...).
+        #[arg(long, default_value = "")]
+        stripe_publishable_key: String,
+    },
     /// Check the configuration from the environment and print it.
     Config,
     /// Serve every route of every function on one port, with the in-process pipeline.
@@ -189,10 +201,15 @@ fn main() -> ExitCode {
         Err(e) => Err(CliError::Invalid(format!("cannot start the async runtime: {e}"))),
     };
     match outcome {
-        Ok(output) => {
-            println!("{output}");
-            ExitCode::SUCCESS
-        }
+        // A reader that stopped early (`r2w extract cv.pdf | head`) is not a failure.
+        Ok(output) => match writeln!(std::io::stdout(), "{output}") {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("r2w: cannot write the output: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Err(e) => {
             eprintln!("r2w: {e}");
             ExitCode::FAILURE
@@ -230,6 +247,15 @@ async fn run(cli: Cli) -> Result<String, CliError> {
         }
         Command::Themes => {
             Ok(Theme::ALL.iter().map(|t| format!("{:<8} {}", t.name(), t.description())).collect::<Vec<_>>().join("\n"))
+        }
+        Command::WebConfig { sites_url, oauth_providers, stripe_publishable_key } => {
+            let settings = r2w_local::web::AppSettings {
+                sites_url: sites_url.to_string(),
+                themes: r2w_local::web::WebApp::themes(),
+                oauth_providers: oauth_providers.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+                stripe_publishable_key: Some(stripe_publishable_key).filter(|k| !k.is_empty()),
+            };
+            pretty(&settings)
         }
         Command::Extract { file, extractor: choice, format } => {
             let original =

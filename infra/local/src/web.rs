@@ -63,6 +63,11 @@ impl WebApp {
         Self::new(dir, &settings, &[config.public_url.origin().ascii_serialization()])
     }
 
+    /// The content security policy `index.html` is served with.
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
     /// The themes a site can have, for `config.json`.
     pub fn themes() -> Vec<ThemeChoice> {
         r2w_build_portfolio::Theme::ALL

@@ -579,3 +579,56 @@ fn no_policy_grants_anything_on_every_resource() {
         }
     }
 }
+
+/// The web app and the API on one distribution: the app's files from a private bucket only the
+/// CDN reads, screens answered with index.html (as `r2w serve` does), the API under /v1/*
+/// uncached with every header and cookie, and the app's CSP the same as the local server's.
+#[test]
+fn the_web_app_and_the_api_share_one_distribution() {
+    let template = template();
+    let distribution = at(resource(&template, "AppCdn"), &["Properties", "DistributionConfig"]);
+    let origins = list(at(distribution, &["Origins"]));
+    let app = origins.iter().find(|o| text(o, &["Id"]) == "app").expect("the app origin");
+    assert!(opt(app, &["OriginAccessControlId"]).is_some(), "origin access control");
+    let api = origins.iter().find(|o| text(o, &["Id"]) == "api").expect("the API origin");
+    assert_eq!(text(api, &["CustomOriginConfig", "OriginProtocolPolicy"]), "https-only");
+
+    let default = at(distribution, &["DefaultCacheBehavior"]);
+    assert_eq!(text(default, &["TargetOriginId"]), "app");
+    assert_eq!(reference(at(default, &["ResponseHeadersPolicyId"])), Some("AppHeaders"));
+    let behaviours = list(at(distribution, &["CacheBehaviors"]));
+    let api_calls = behaviours.iter().find(|b| text(b, &["PathPattern"]) == "/v1/*").expect("/v1/*");
+    assert_eq!(text(api_calls, &["TargetOriginId"]), "api");
+    assert_eq!(text(api_calls, &["CachePolicyId"]), "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "CachingDisabled");
+    assert_eq!(text(api_calls, &["OriginRequestPolicyId"]), "b689b0a8-53d0-40ab-baf2-68738e2966ac", "all viewer data");
+    assert_eq!(list(at(api_calls, &["AllowedMethods"])).len(), 7);
+
+    let statements = list(at(resource(&template, "AppBucketPolicy"), &["Properties", "PolicyDocument", "Statement"]));
+    let allowed: Vec<_> = statements.iter().filter(|s| text(s, &["Effect"]) == "Allow").collect();
+    assert_eq!(allowed.len(), 1, "only the CDN reads the app bucket");
+    assert!(text(allowed[0], &["Condition", "StringEquals", "AWS:SourceArn"]).ends_with("distribution/${AppCdn}"));
+
+    // The screen rewrite: the same cases as the local server answers.
+    let code = text(resource(&template, "AppPaths"), &["Properties", "FunctionCode"]);
+    assert!(code.contains(r#"last.indexOf(".") < 0"#) && code.contains(r#"request.uri = "/index.html""#), "{code}");
+
+    let headers =
+        at(resource(&template, "AppHeaders"), &["Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig"]);
+    let policy = match at(headers, &["ContentSecurityPolicy", "ContentSecurityPolicy"]) {
+        Value::Tagged(tagged) if tagged.tag == "Sub" => tagged.value.as_str(),
+        other => other.as_str(),
+    }
+    .expect("a policy");
+    let uploads = "https://r2w-${Stage}-uploads-${AWS::AccountId}-${AWS::Region}.s3.${AWS::Region}.${AWS::URLSuffix}";
+    let settings = r2w_local::web::AppSettings {
+        // A stand-in host: URLs are case-folded, the template's placeholder is not.
+        sites_url: "https://sites.invalid/".into(),
+        themes: vec![],
+        oauth_providers: vec![],
+        stripe_publishable_key: None,
+    };
+    let local = r2w_local::web::WebApp::new(std::path::PathBuf::new(), &settings, &[uploads.to_owned()]);
+    let local_policy = local.policy().replace("https://sites.invalid", "https://${SitesCdn.DomainName}");
+    assert_eq!(policy, local_policy, "the CDN's policy is the local server's");
+    assert_eq!(text(headers, &["FrameOptions", "FrameOption"]), "DENY");
+}
