@@ -16,6 +16,9 @@ pub enum Error {
     /// Well-formed but not acceptable (a schema violation, an invalid value).
     #[error("{0}")]
     Validation(String),
+    /// A value in the request body that is not acceptable, and where it is.
+    #[error("{pointer}: {detail}")]
+    InvalidField { pointer: String, detail: String },
     #[error("authentication required")]
     Unauthorized,
     #[error("not allowed")]
@@ -51,6 +54,11 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     pub request_id: Option<String>,
+    /// The field of the request body the problem is about, as a JSON Pointer (RFC 6901), so a
+    /// form can show the message beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub pointer: Option<String>,
 }
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -65,7 +73,7 @@ impl Error {
             Self::Conflict(_) => 409,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType(_) => 415,
-            Self::Validation(_) => 422,
+            Self::Validation(_) | Self::InvalidField { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Internal(_) => 500,
             Self::Unavailable(_) => 503,
@@ -76,7 +84,7 @@ impl Error {
     pub fn slug(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "bad-request",
-            Self::Validation(_) => "validation",
+            Self::Validation(_) | Self::InvalidField { .. } => "validation",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::NotFound(_) => "not-found",
@@ -92,7 +100,7 @@ impl Error {
     fn title(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "Bad request",
-            Self::Validation(_) => "Invalid data",
+            Self::Validation(_) | Self::InvalidField { .. } => "Invalid data",
             Self::Unauthorized => "Authentication required",
             Self::Forbidden => "Forbidden",
             Self::NotFound(_) => "Not found",
@@ -113,9 +121,15 @@ impl Error {
         let detail = match self {
             Self::Internal(_) => "Something went wrong on our side. Quote the request id if you contact us.".to_owned(),
             Self::Unavailable(_) => "A service we depend on is not answering. Please try again shortly.".to_owned(),
+            Self::InvalidField { detail, .. } => detail.clone(),
             other => other.to_string(),
         };
+        let pointer = match self {
+            Self::InvalidField { pointer, .. } => Some(pointer.clone()),
+            _ => None,
+        };
         Problem {
+            pointer,
             kind: format!("urn:r2w:problem:{}", self.slug()),
             title: self.title(),
             status: self.status(),

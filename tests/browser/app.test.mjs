@@ -208,6 +208,25 @@ test("a bad file gets a clear message and loses nothing", async () => {
   await context.close();
 });
 
+test("a value the API refuses is shown on its field", async () => {
+  const { context, page } = await openApp();
+  await signUp(page, "field-error@example.com", "Field Error");
+  await uploadPdf(page);
+  const years = page.getByRole("group", { name: "Summary" }).getByLabel("Years of experience");
+  await years.fill("-3");
+  await page.getByRole("button", { name: "Save and rebuild" }).click();
+  await page.getByText("A field needs fixing; it is marked below.").waitFor();
+  assert.equal(await years.getAttribute("aria-invalid"), "true");
+  const described = await years.getAttribute("aria-describedby");
+  assert.match(await page.locator(`#${described}`).innerText(), /-3|invalid/i);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-invalid")), "true", "focus moved there");
+  await years.fill("12");
+  assert.equal(await years.getAttribute("aria-invalid"), null, "fixing it clears the mark");
+  await page.getByRole("button", { name: "Save and rebuild" }).click();
+  await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
+  await context.close();
+});
+
 test("another person's CV id in the address is not found", async () => {
   assert.ok(firstCvId, "the first journey made a CV");
   const { context, page } = await openApp();

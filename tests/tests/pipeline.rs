@@ -329,6 +329,15 @@ async fn an_edited_cv_gets_a_new_version_and_a_rebuilt_preview() {
     broken["experience"] = json!("not a list");
     let refused = running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&broken).send().await.expect("put");
     assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.expect("problem");
+    assert_eq!(problem["pointer"], "/experience", "the form can show it on its field: {problem}");
+    let mut bad_date = cv["cv"].clone();
+    bad_date["experience"][0]["dates"]["start"] = json!("March 2020");
+    let refused =
+        running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&bad_date).send().await.expect("put");
+    let problem: Value = refused.json().await.expect("problem");
+    assert_eq!(problem["pointer"], "/experience/0/dates/start", "{problem}");
+    assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty() && !d.contains("/experience")), "{problem}");
     let eve = running.register("eve@example.com").await;
     assert_eq!(running.http.get(running.url(&cv_path)).bearer_auth(&eve).send().await.expect("get").status(), 404);
 }

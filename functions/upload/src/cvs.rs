@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
 use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvData, CvId, Job, JobId, UserId, json_resume};
+use r2w_shared::model::{CvData, CvDataError, CvId, Job, JobId, UserId, json_resume};
 use r2w_shared::pipeline::{Pipeline, PipelineInput, PipelineRun};
 use r2w_shared::records::cvs::{self, CvRecord};
 use r2w_shared::records::jobs;
@@ -68,7 +68,10 @@ impl CvApi {
     }
 
     pub async fn put(&self, user: &UserId, id: &str, request: &Request) -> Result<Response<Body>, Error> {
-        let cv = CvData::from_json(body(request)?).map_err(|e| Error::Validation(e.to_string()))?;
+        let cv = CvData::from_json(body(request)?).map_err(|e| match e {
+            CvDataError::InvalidAt { pointer, detail } => Error::InvalidField { pointer, detail },
+            other => Error::Validation(other.to_string()),
+        })?;
         let record = self.owned(user, id).await?;
         let saved = cvs::save_version(self.app.table.as_ref(), user, &record.id, cv, self.clock.now())
             .await?

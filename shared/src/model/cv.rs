@@ -372,7 +372,12 @@ impl CvData {
     /// Parses stored or submitted CV JSON: unknown fields, impossible dates and a schema version
     /// this code does not know are errors, not silently dropped data.
     pub fn from_json(json: &[u8]) -> Result<Self, CvDataError> {
-        let cv: Self = serde_json::from_slice(json).map_err(|e| CvDataError::Invalid(e.to_string()))?;
+        let mut reader = serde_json::Deserializer::from_slice(json);
+        let cv: Self = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+            let pointer = json_pointer(e.path());
+            let detail = e.into_inner().to_string();
+            if pointer.is_empty() { CvDataError::Invalid(detail) } else { CvDataError::InvalidAt { pointer, detail } }
+        })?;
         if cv.schema_version != CV_SCHEMA_VERSION {
             return Err(CvDataError::UnknownSchemaVersion(cv.schema_version));
         }
@@ -381,10 +386,26 @@ impl CvData {
     }
 }
 
+/// Where a deserialisation error happened, as a JSON Pointer (RFC 6901) into the document.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Unknown => None,
+        })
+        .map(|token| format!("/{token}"))
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CvDataError {
     #[error("CV data is invalid: {0}")]
     Invalid(String),
+    /// A field that is wrong, named by a JSON Pointer into the document.
+    #[error("CV data is invalid at {pointer}: {detail}")]
+    InvalidAt { pointer: String, detail: String },
     #[error("CV schema version {0} is not supported (expected {CV_SCHEMA_VERSION})")]
     UnknownSchemaVersion(u32),
 }

@@ -42,7 +42,14 @@ impl CvData {
         if self.hidden.is_empty() {
             return Ok(shown);
         }
-        let invalid = |pointer: &str, why: &str| CvDataError::Invalid(format!("hidden: {pointer:?} {why}"));
+        let at = |pointer: &str| {
+            let index = self.hidden.iter().position(|p| p == pointer).unwrap_or_default();
+            format!("/hidden/{index}")
+        };
+        let invalid = |pointer: &str, why: &str| CvDataError::InvalidAt {
+            pointer: at(pointer),
+            detail: format!("hidden: {pointer:?} {why}"),
+        };
         let mut doc = serde_json::to_value(&shown).map_err(|e| CvDataError::Invalid(e.to_string()))?;
         let mut targets = BTreeSet::new();
         for pointer in &self.hidden {
