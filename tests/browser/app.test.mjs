@@ -227,6 +227,25 @@ test("a value the API refuses is shown on its field", async () => {
   await context.close();
 });
 
+test("what a person hides stays in the form and leaves the site", async () => {
+  const { context, page } = await openApp();
+  await signUp(page, "hider@example.com", "Hider");
+  await uploadPdf(page);
+  await preview(page).getByText("Lumen Payments").first().waitFor();
+  await page.getByLabel("Show job 1 on my site").uncheck();
+  await page.getByLabel("Show my phone on my site").uncheck();
+  await page.getByRole("button", { name: "Save and rebuild" }).click();
+  await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
+  await preview(page).getByText("Brightwave").first().waitFor();
+  assert.equal(await preview(page).getByText("Lumen Payments").count(), 0, "the hidden job is off the site");
+  assert.equal(await preview(page).getByText("555-0134").count(), 0, "the hidden phone is off the site");
+  assert.equal(await page.getByRole("group", { name: /^Job 1: .*Lumen Payments/ }).count(), 1, "still in the form");
+  await page.reload();
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
+  assert.equal(await page.getByLabel("Show job 1 on my site").isChecked(), false, "kept with the CV");
+  await context.close();
+});
+
 test("another person's CV id in the address is not found", async () => {
   assert.ok(firstCvId, "the first journey made a CV");
   const { context, page } = await openApp();

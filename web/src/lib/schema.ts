@@ -128,3 +128,14 @@ export function filled(schema: Schema, value: unknown, key: string | number = ''
   if (kind === 'strings') return Array.isArray(value) ? value : [];
   return value;
 }
+
+/// Whether JSON Pointer `pointer` names a value in `doc` (a hidden marker must, or the API
+/// refuses the CV).
+export function resolves(doc: unknown, pointer: string): boolean {
+  let at: unknown = doc;
+  for (const token of pointer.split('/').slice(1).map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))) {
+    if (at === null || typeof at !== 'object' || !(token in at)) return false;
+    at = (at as Record<string, unknown>)[token];
+  }
+  return at !== null && at !== undefined && at !== '';
+}
