@@ -186,7 +186,7 @@ mod tests {
             cv_id: cv.clone(),
             cv_version: 1,
             theme: "classic".into(),
-            preview: Some(PreviewSite { prefix: preview.clone(), built_at: now, expires_at: now }),
+            preview: Some(PreviewSite { prefix: preview.clone(), built_at: now, expires_at: now, samples: vec![] }),
             published: Some(PublishedSite { slug: slug.clone(), published_at: now }),
             slug: Some(slug.clone()),
             created_at: now,

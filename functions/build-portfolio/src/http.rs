@@ -44,6 +44,10 @@ pub struct PortfolioView {
     pub preview_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_expires_at: Option<String>,
+    /// The preview in every theme, by theme name (the current one is `previewUrl`), to compare
+    /// them with the person's own data.
+    #[serde(default)]
+    pub theme_previews: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<Slug>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +138,15 @@ impl PortfolioApi {
             status: if record.published.is_some() { "published" } else { "preview" }.into(),
             preview_url: record.preview.as_ref().and_then(|p| self.sites.preview_url(p)),
             preview_expires_at: record.preview.as_ref().map(|p| rfc3339(&p.expires_at)),
+            theme_previews: record
+                .preview
+                .as_ref()
+                .map(|p| {
+                    let current = self.sites.preview_url(p).map(|url| (record.theme.clone(), url));
+                    let samples = p.samples.iter().filter_map(|t| Some((t.clone(), self.sites.sample_url(p, t)?)));
+                    current.into_iter().chain(samples).collect()
+                })
+                .unwrap_or_default(),
             slug: record.published.as_ref().map(|p| p.slug.clone()).or_else(|| record.slug.clone()),
             public_url: record.published.as_ref().and_then(|p| self.sites.public_url(&p.slug)).map(String::from),
             updated_at: rfc3339(&record.updated_at),

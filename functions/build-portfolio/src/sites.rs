@@ -50,6 +50,11 @@ impl Sites {
         preview.url(&self.app.config.sites_url)
     }
 
+    /// Where the preview is seen in `theme`, when the build drew it.
+    pub fn sample_url(&self, preview: &PreviewSite, theme: &str) -> Option<String> {
+        preview.sample_url(&self.app.config.sites_url, theme)
+    }
+
     /// Where a published site is seen.
     pub fn public_url(&self, slug: &Slug) -> Option<Url> {
         self.app.config.sites_url.join(&format!("{slug}/")).ok()
@@ -65,10 +70,19 @@ impl Sites {
     ) -> Result<PortfolioRecord, Error> {
         let site = render(&cv.cv, &SiteOptions::preview(theme)).map_err(|e| Error::Internal(e.to_string()))?;
         let prefix = format!("previews/{portfolio}/{}", unguessable_token()?);
+        // The other themes too, so the person compares them with their own data (a millisecond
+        // each; they go with the preview).
+        let mut samples = Vec::new();
+        for other in Theme::ALL.iter().copied().filter(|t| *t != theme) {
+            let sample = render(&cv.cv, &SiteOptions::preview(other)).map_err(|e| Error::Internal(e.to_string()))?;
+            self.write(&format!("{prefix}/themes/{}", other.name()), &sample).await?;
+            samples.push(other.name().to_owned());
+        }
         self.write(&prefix, &site).await?;
 
         let now = self.clock.now();
-        let preview = PreviewSite { prefix: prefix.clone(), built_at: now, expires_at: now + PREVIEW_LIFETIME };
+        let preview =
+            PreviewSite { prefix: prefix.clone(), built_at: now, expires_at: now + PREVIEW_LIFETIME, samples };
         let mut replaced = None;
         let record = portfolios::upsert(self.app.table.as_ref(), &cv.user_id, portfolio, |current| {
             replaced = current.as_ref().and_then(|c| c.preview.as_ref()).map(|p| p.prefix.clone());

@@ -8,6 +8,7 @@ use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::model::{Email, UserId};
 use r2w_shared::records::users::{self, UserRecord};
+use r2w_shared::store::BlobKey;
 use serde_json::{Value, json};
 use support::World;
 
@@ -68,6 +69,16 @@ async fn an_owner_lists_rebuilds_renames_and_deletes_a_portfolio() {
     assert_eq!((first.status.as_str(), first.theme.as_str()), ("preview", "classic"));
     assert_eq!(first.preview_url.as_deref(), Some(built.preview_url.as_str()));
     assert_eq!(one.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    // Every theme drawn with the person's own data, to compare them.
+    let themes: Vec<&str> = first.theme_previews.keys().map(String::as_str).collect();
+    assert_eq!(themes, ["classic", "minimal", "modern"]);
+    assert_eq!(first.theme_previews.get("classic"), first.preview_url.as_ref());
+    for (theme, url) in &first.theme_previews {
+        let path = url::Url::parse(url).expect("url").path().trim_start_matches('/').to_owned();
+        let page = world.app.sites.get(&BlobKey::parse(path).expect("key")).await.expect("the sample exists");
+        let html = String::from_utf8_lossy(&page.body).into_owned();
+        assert!(html.contains("Dana Levi") && html.contains("noindex"), "{theme}: a preview of her CV");
+    }
 
     world.clock.advance(std::time::Duration::from_secs(60));
     let rebuilt =

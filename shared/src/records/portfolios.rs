@@ -41,12 +41,25 @@ pub struct PreviewSite {
     /// The files are removed by the store's lifecycle rule after this.
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+    /// The other themes this build was also drawn in, under `{prefix}/themes/{name}/`, for the
+    /// person to compare with their own data (none for previews built before there were any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<String>,
 }
 
 impl PreviewSite {
     /// Where the preview is seen, under the sites URL (the CDN in the cloud).
     pub fn url(&self, sites_url: &url::Url) -> Option<String> {
         sites_url.join(&format!("{}/index.html", self.prefix)).ok().map(String::from)
+    }
+
+    /// Where the same CV is seen in another theme, if this build drew it.
+    pub fn sample_url(&self, sites_url: &url::Url, theme: &str) -> Option<String> {
+        self.samples
+            .iter()
+            .any(|t| t == theme)
+            .then(|| sites_url.join(&format!("{}/themes/{theme}/index.html", self.prefix)).ok().map(String::from))
+            .flatten()
     }
 }
 
