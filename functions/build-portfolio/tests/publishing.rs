@@ -26,7 +26,9 @@ async fn the_step_writes_a_private_preview_and_finishes_the_job() {
     assert_eq!(token.len(), 32, "128 random bits");
 
     let keys = world.keys(&prefix).await;
-    assert_eq!(keys.len(), 6, "{keys:?}");
+    let (samples, own): (Vec<_>, Vec<_>) = keys.iter().partition(|k| k.contains("/themes/"));
+    assert_eq!(own.len(), 6, "{keys:?}");
+    assert_eq!(samples.len(), 12, "the two other themes, six files each: {keys:?}");
     let index = world
         .app
         .sites
@@ -46,6 +48,7 @@ async fn the_step_writes_a_private_preview_and_finishes_the_job() {
         portfolios::load(world.app.table.as_ref(), &user, &output.portfolio_id).await.expect("read").expect("record");
     let preview = record.preview.expect("preview");
     assert_eq!(preview.expires_at - preview.built_at, time::Duration::hours(24));
+    assert_eq!(preview.samples, ["modern", "minimal"], "drawn in the themes not chosen");
     assert!(record.published.is_none());
 }
 
