@@ -9,6 +9,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,7 +26,46 @@ const pdf = join(root, "functions/extract/fixtures/pdf/01-en-classic.pdf");
 const password = "correct horse battery staple 42";
 const TOKEN_SECONDS = 10;
 
-let data, serverProcess, base, browser, serverLog = "";
+let data, serverProcess, base, browser, github, serverLog = "";
+
+/// A stand-in for GitHub's OAuth app endpoints and REST API, speaking their protocol: the
+/// authorize redirect, the code exchange (client secret and PKCE verifier checked), /user and
+/// /user/emails with the bearer token it issued.
+function fakeGitHub() {
+  const codes = new Map();
+  const token = "gho_browser_test_token";
+  return createHttpServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    const json = (status, body) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (url.pathname === "/login/oauth/authorize") {
+      const code = `code-${codes.size + 1}`;
+      codes.set(code, url.searchParams.get("code_challenge"));
+      const back = new URL(url.searchParams.get("redirect_uri"));
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", url.searchParams.get("state"));
+      return res.writeHead(302, { location: back.toString() }).end();
+    }
+    if (url.pathname === "/login/oauth/access_token" && req.method === "POST") {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      return req.on("end", () => {
+        const form = new URLSearchParams(body);
+        const challenge = codes.get(form.get("code"));
+        const verified = challenge &&
+          createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") === challenge;
+        codes.delete(form.get("code"));
+        if (form.get("client_id") !== "browser-client" || form.get("client_secret") !== "browser-secret" || !verified) {
+          return json(200, { error: "bad_verification_code" });
+        }
+        json(200, { access_token: token, token_type: "bearer", scope: "read:user,user:email" });
+      });
+    }
+    if (req.headers.authorization !== `Bearer ${token}`) return json(401, { message: "Bad credentials" });
+    if (url.pathname === "/user") return json(200, { id: 9001, login: "octo-ada", name: "Octo Ada" });
+    if (url.pathname === "/user/emails") return json(200, [{ email: "octo@example.com", primary: true, verified: true }]);
+    json(404, { message: "Not Found" });
+  });
+}
 
 const freePort = () =>
   new Promise((ok, fail) => {
@@ -38,10 +79,21 @@ const freePort = () =>
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   data = mkdtempSync(join(tmpdir(), "r2w-app-"));
+  github = fakeGitHub();
+  await new Promise((ok) => github.listen(0, "127.0.0.1", ok));
+  const githubUrl = `http://127.0.0.1:${github.address().port}`;
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   serverProcess = spawn(r2w, ["serve", "--port", String(port), "--data-dir", data], {
-    env: { ...process.env, R2W_ACCESS_TOKEN_SECONDS: String(TOKEN_SECONDS), RUST_LOG: "warn" },
+    env: {
+      ...process.env,
+      R2W_ACCESS_TOKEN_SECONDS: String(TOKEN_SECONDS),
+      RUST_LOG: "warn",
+      R2W_OAUTH_GITHUB_CLIENT_ID: "browser-client",
+      OAUTH_GITHUB_CLIENT_SECRET: "browser-secret",
+      R2W_OAUTH_GITHUB_URL: githubUrl,
+      R2W_OAUTH_GITHUB_API_URL: githubUrl,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   serverProcess.stderr.on("data", (chunk) => (serverLog += chunk));
@@ -60,6 +112,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   serverProcess?.kill();
+  github?.close();
   if (data) rmSync(data, { recursive: true, force: true });
 });
 
@@ -248,6 +301,19 @@ test("what a person hides stays in the form and leaves the site", async () => {
   await page.reload();
   await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
   assert.equal(await page.getByLabel("Show job 1 on my site").isChecked(), false, "kept with the CV");
+  await context.close();
+});
+
+test("sign in with GitHub: the provider's button, its consent, and back signed in", async () => {
+  const { context, page } = await openApp();
+  await page.goto(`${base}/signin`);
+  await page.getByRole("link", { name: "Continue with GitHub" }).click();
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+  assert.equal(await page.getByText("Octo Ada").count(), 1, "signed in as the GitHub account");
+  assert.equal(new URL(page.url()).pathname, "/", "the one-time code left the address bar");
+  await page.reload();
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+  assert.deepEqual(page.errors, []);
   await context.close();
 });
 
