@@ -156,6 +156,16 @@ async function signUp(page, email, name = "Ada Lovelace") {
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
 }
 
+/// Signing in again rather than up: the server allows 10 sign-ups an hour from one address,
+/// and every journey here comes from 127.0.0.1.
+async function signIn(page, email) {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+}
+
 async function uploadPdf(page) {
   await page.getByLabel("Choose a file").setInputFiles(pdf);
   await page.getByRole("list", { name: "Progress" }).waitFor();
@@ -301,6 +311,37 @@ test("what a person hides stays in the form and leaves the site", async () => {
   await page.reload();
   await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
   assert.equal(await page.getByLabel("Show job 1 on my site").isChecked(), false, "kept with the CV");
+  await context.close();
+});
+
+test("entries reorder, leaving with unsaved changes asks first, and the preview follows dark mode", async () => {
+  const { context, page } = await openApp();
+  await signIn(page, "hider@example.com");
+  await uploadPdf(page);
+  const legend = (n) => page.getByRole("group", { name: new RegExp(`^Job ${n}: `) }).first().evaluate((g) => g.querySelector("legend").textContent);
+  const [first, second] = [await legend(1), await legend(2)];
+  await page.getByRole("button", { name: "Move down: job 1" }).click();
+  assert.equal((await legend(1)).replace(/^Job 1/, ""), second.replace(/^Job 2/, ""));
+  assert.equal((await legend(2)).replace(/^Job 2/, ""), first.replace(/^Job 1/, ""));
+  // Leaving now asks; staying keeps the edit.
+  let asked = 0;
+  page.once("dialog", (dialog) => {
+    asked += 1;
+    dialog.dismiss();
+  });
+  await page.getByRole("link", { name: "Resume2Website" }).click();
+  assert.equal(asked, 1, "asked before leaving");
+  assert.match(page.url(), /\/cvs\//, "still in the editor");
+  await page.getByRole("button", { name: "Save and rebuild" }).click();
+  await page.getByText(/the preview shows it/).waitFor({ timeout: 30_000 });
+  // Dark mode reaches the preview frame (the sites honour prefers-color-scheme).
+  const frame = page.locator('iframe[title="Preview of your site"]');
+  await page.getByRole("button", { name: "Dark mode" }).click();
+  assert.equal(await frame.evaluate((f) => f.style.colorScheme), "dark");
+  await page.getByRole("button", { name: "Dark mode" }).click();
+  assert.equal(await frame.evaluate((f) => f.style.colorScheme), "light");
+  await page.getByRole("link", { name: "Resume2Website" }).click();
+  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
   await context.close();
 });
 
