@@ -483,6 +483,12 @@ fn is_list_label(text: &str) -> bool {
     text.ends_with(':') || LABELS.contains(&text.trim().to_lowercase().as_str())
 }
 
+/// A list label exactly as a theme prints it ("Highlights", "Logros:"), nothing else on the line.
+fn is_theme_label(text: &str) -> bool {
+    let bare = text.trim().trim_end_matches(':');
+    bare.split_whitespace().count() <= 2 && is_list_label(bare) && !bare.ends_with(':')
+}
+
 /// "7 years", "1 yr 3 mos", "2 Jahre", "3 años", "2 ans": how long, not who.
 fn is_duration(text: &str) -> bool {
     const UNITS: &[&str] = &[
@@ -556,12 +562,17 @@ fn experience(entry: Entry) -> Experience {
         && !is_list_label(first)
     {
         let after = other.remove(0);
-        if title.as_deref().is_some_and(|t| !looks_like_role(t)) && looks_like_role(&after) {
+        if title.is_none() && looks_like_role(&after) {
+            // Dates first, then the role ("March 2021 — Now / Senior Engineer"): no company.
+            title = Some(after);
+        } else if title.as_deref().is_some_and(|t| !looks_like_role(t)) && looks_like_role(&after) {
             company = title.replace(after);
         } else {
             company = Some(after);
         }
     }
+    // A theme's own label over the list ("Highlights") is not the person's text.
+    other.retain(|line| !is_theme_label(line));
     let (technologies, summary): (Vec<String>, Vec<String>) =
         other.into_iter().partition(|l| looks_like_technologies(l));
     Experience {
@@ -736,7 +747,20 @@ fn education(entry: Entry) -> Education {
     } else if education.field.is_none() {
         education.field = rest.next();
     }
-    education.honours = entry.bullets;
+    let mut bullets = entry.bullets;
+    // Themes that list the degree and the field as bullets under the school
+    // ("• Computer Science • Bachelor of Science"): a degree among two short items.
+    let short = |b: &String| b.split_whitespace().count() <= 5 && !b.ends_with('.');
+    if education.degree.is_none()
+        && education.field.is_none()
+        && bullets.len() == 2
+        && bullets.iter().all(short)
+        && let Some(at) = bullets.iter().position(|b| contains_word(b, DEGREE_WORDS))
+    {
+        education.degree = Some(bullets.remove(at));
+        education.field = Some(bullets.remove(0));
+    }
+    education.honours = bullets;
     education
 }
 
@@ -1208,6 +1232,30 @@ mod tests {
         assert_eq!(cv.hero.full_name.as_deref(), Some("Marcus Oyelaran"));
         assert_eq!(cv.hero.professional_title.as_deref(), Some("Product Designer"));
         assert_eq!(cv.languages.len(), 1, "{:?}", cv.languages);
+    }
+
+    #[test]
+    fn an_entry_that_starts_with_its_dates_and_names_only_the_role() {
+        let text = "Work\nMarch 2021 — Now\nSenior Backend Engineer\nOwns the shipment tracking platform.\nHighlights\n• Rebuilt the event pipeline\nJune 2017 — February 2021\nSoftware Engineer\nHighlights\n• Designed the refunds API\n";
+        let cv = extract(text);
+        assert_eq!(cv.experience.len(), 2, "{:?}", cv.experience);
+        let first = &cv.experience[0];
+        assert_eq!((first.title.as_deref(), first.company.as_deref()), (Some("Senior Backend Engineer"), None));
+        assert_eq!(first.summary.as_deref(), Some("Owns the shipment tracking platform."), "the theme's label is not text");
+        assert_eq!(first.responsibilities, ["Rebuilt the event pipeline"]);
+        assert_eq!(cv.experience[1].title.as_deref(), Some("Software Engineer"));
+    }
+
+    #[test]
+    fn a_degree_and_its_field_listed_as_bullets() {
+        let text = "Education\nUniversity of Texas at Austin\nAugust 2011 — May 2015\n• Computer Science\n• Bachelor of Science\n";
+        let cv = extract(text);
+        let school = &cv.education[0];
+        assert_eq!(
+            (school.degree.as_deref(), school.field.as_deref()),
+            (Some("Bachelor of Science"), Some("Computer Science"))
+        );
+        assert!(school.honours.is_empty());
     }
 
     #[test]
