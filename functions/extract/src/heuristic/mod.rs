@@ -54,10 +54,16 @@ pub fn extract(text: &str) -> CvData {
             Some(Section::Education) => {
                 cv.education.extend(regroup_degrees(entries(lines, &mut unclassified)).into_iter().map(education))
             }
-            Some(Section::Skills) => skills(lines, &mut cv, &mut unclassified),
+            Some(Section::Skills) => skills(&without_contacts(lines), &mut cv, &mut unclassified),
             // "Languages" is also what a skills list calls programming languages.
-            Some(Section::Languages) if !names_natural_languages(lines) => skills(lines, &mut cv, &mut unclassified),
-            Some(Section::Languages) => languages(lines, &mut cv),
+            Some(Section::Languages) => {
+                let lines = without_contacts(lines);
+                if names_natural_languages(&lines) {
+                    languages(&lines, &mut cv);
+                } else {
+                    skills(&lines, &mut cv, &mut unclassified);
+                }
+            }
             Some(other) => simple_section(*other, lines, &mut cv, &mut unclassified),
         }
     }
@@ -896,6 +902,20 @@ const NATURAL_LANGUAGES: &[&str] = &[
     "한국어",
 ];
 
+/// A list's lines less contact details and a "City, ST" location: a sidebar read after the
+/// list brings them along, and they are read from the whole text anyway.
+fn without_contacts(lines: &[Line]) -> Vec<Line> {
+    let is_location = |text: &str| {
+        text.split_once(", ").is_some_and(|(city, region)| {
+            city.split_whitespace().count() <= 3
+                && city.chars().next().is_some_and(char::is_uppercase)
+                && region.len() == 2
+                && region.chars().all(|c| c.is_ascii_uppercase())
+        })
+    };
+    lines.iter().filter(|l| !contacts::is_contact_line(&l.text) && !is_location(&l.text)).cloned().collect()
+}
+
 fn names_natural_languages(lines: &[Line]) -> bool {
     let words: Vec<String> = lines
         .iter()
@@ -1241,7 +1261,11 @@ mod tests {
         assert_eq!(cv.experience.len(), 2, "{:?}", cv.experience);
         let first = &cv.experience[0];
         assert_eq!((first.title.as_deref(), first.company.as_deref()), (Some("Senior Backend Engineer"), None));
-        assert_eq!(first.summary.as_deref(), Some("Owns the shipment tracking platform."), "the theme's label is not text");
+        assert_eq!(
+            first.summary.as_deref(),
+            Some("Owns the shipment tracking platform."),
+            "the theme's label is not text"
+        );
         assert_eq!(first.responsibilities, ["Rebuilt the event pipeline"]);
         assert_eq!(cv.experience[1].title.as_deref(), Some("Software Engineer"));
     }
@@ -1256,6 +1280,16 @@ mod tests {
             (Some("Bachelor of Science"), Some("Computer Science"))
         );
         assert!(school.honours.is_empty());
+    }
+
+    #[test]
+    fn a_sidebar_read_after_the_languages_brings_no_languages_along() {
+        let text = "Priya Raman\nSkills\nGo\nPython\nLanguages\nEnglish\nTamil\nNative\nFluent\nAustin, TX\npriya@example.com\n+1 (512) 555-0187\n";
+        let cv = extract(text);
+        let spoken: Vec<_> = cv.languages.iter().map(|l| (l.language.as_deref(), l.proficiency.as_deref())).collect();
+        assert_eq!(spoken, [(Some("English"), Some("Native")), (Some("Tamil"), Some("Fluent"))]);
+        assert_eq!(cv.skills.ungrouped, ["Go", "Python"]);
+        assert_eq!(cv.contact.email.as_deref(), Some("priya@example.com"));
     }
 
     #[test]
