@@ -350,11 +350,16 @@ test("sign in with GitHub: the provider's button, its consent, and back signed i
   await page.goto(`${base}/signin`);
   await page.getByRole("link", { name: "Continue with GitHub" }).click();
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
-  assert.equal(await page.getByText("Octo Ada").count(), 1, "signed in as the GitHub account");
+  assert.equal(await page.getByRole("banner").getByText("Octo Ada").count(), 1, "signed in as the GitHub account");
+  assert.match(await page.getByRole("region", { name: "Your account" }).innerText(), /octo@example.com/);
   assert.equal(new URL(page.url()).pathname, "/", "the one-time code left the address bar");
   await page.reload();
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
-  assert.deepEqual(page.errors, []);
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  assert.equal((await context.cookies()).some((c) => c.name === "r2w_session" && c.value), false, "the cookie is gone");
   await context.close();
 });
 
