@@ -12,7 +12,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(text_pdf text_docx text_txt json_resume cv_data stripe_signature access_token presigned_url)
+  TARGETS=(text_pdf text_docx text_txt heuristic json_resume cv_data stripe_signature access_token presigned_url)
 fi
 export PATH="$PWD/${R2W_TOOLS_VENV:-.venv-tools}/bin:$PATH"
 TOOLCHAIN=()
@@ -36,6 +36,7 @@ seed() { # seed <target> <files...>: the fixtures join the target's corpus
 seed text_pdf "$FIXTURES"/pdf/* "$FIXTURES"/bad/*
 seed text_docx "$FIXTURES"/docx/*
 seed text_txt "$FIXTURES"/txt/*
+seed heuristic "$FIXTURES"/txt/* functions/extract/corpus/pandoc-txt/*.txt
 seed json_resume fuzz/seeds/json_resume/*
 seed cv_data "$FIXTURES"/truth/*.json functions/build-portfolio/tests/fixtures/*.json
 for target in stripe_signature access_token presigned_url; do seed "$target"; done
