@@ -1068,6 +1068,24 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             unclassified.push(line.text.clone());
             continue;
         }
+        // "Awarded December 2020 by Bluebird": when and from whom, for the item above.
+        if matches!(section, Section::Achievements | Section::Certifications)
+            && let Some((when, who)) = award_detail(&line.text)
+        {
+            match section {
+                Section::Achievements if let Some(award) = cv.achievements.last_mut() => {
+                    award.date = award.date.or(when);
+                    award.awarder = award.awarder.take().or(who);
+                    continue;
+                }
+                Section::Certifications if let Some(certificate) = cv.certifications.last_mut() => {
+                    certificate.date = certificate.date.or(when);
+                    certificate.issuer = certificate.issuer.take().or(who);
+                    continue;
+                }
+                _ => {}
+            }
+        }
         // "Awarded by X" under a one-line item says who gave it.
         if let Some(who) = strip_by(&line.text) {
             match section {
@@ -1181,6 +1199,20 @@ fn item_and_by(text: &str) -> (String, Option<String>) {
 }
 
 /// "Issued by CNCF", "Awarded by Acme", "Emitido por ...", "Verliehen von ...", "Délivré par ...".
+/// "Awarded December 2020 by Bluebird Payments", "Issued 2021": a line that only dates an item
+/// (and may say who gave it), in the words of five languages. `None` for anything else.
+fn award_detail(line: &str) -> Option<(Option<r2w_shared::model::PartialDate>, Option<String>)> {
+    const VERBS: &[&str] =
+        &["awarded", "issued", "received", "granted", "otorgado", "emitido", "verliehen", "décerné", "délivré"];
+    let lower = line.trim().to_lowercase();
+    let verb = VERBS.iter().find(|v| lower.strip_prefix(**v).is_some_and(|rest| rest.starts_with(' ')))?;
+    let found = find_range(line)?;
+    let rest = format!("{} {}", &line[..found.start], &line[found.end..]);
+    let rest = rest.trim().get(verb.len()..).unwrap_or_default().trim();
+    let who = if rest.is_empty() { None } else { Some(strip_by(rest)?) };
+    Some((found.range.end.or(found.range.start), who))
+}
+
 fn strip_by(line: &str) -> Option<String> {
     const PREFIXES: &[&str] = &[
         "issued by",
@@ -1290,6 +1322,25 @@ mod tests {
         assert_eq!(spoken, [(Some("English"), Some("Native")), (Some("Tamil"), Some("Fluent"))]);
         assert_eq!(cv.skills.ungrouped, ["Go", "Python"]);
         assert_eq!(cv.contact.email.as_deref(), Some("priya@example.com"));
+    }
+
+    #[test]
+    fn a_line_that_dates_an_award_belongs_to_it() {
+        let text =
+            "Awards\nEngineering Excellence Award\nAwarded December 2020 by Bluebird Payments\nHackathon winner\n";
+        let cv = extract(text);
+        let awards: Vec<_> = cv
+            .achievements
+            .iter()
+            .map(|a| (a.title.as_deref(), a.awarder.as_deref(), a.date.map(|d| d.to_string())))
+            .collect();
+        assert_eq!(
+            awards,
+            [
+                (Some("Engineering Excellence Award"), Some("Bluebird Payments"), Some("2020-12".to_owned())),
+                (Some("Hackathon winner"), None, None)
+            ]
+        );
     }
 
     #[test]
