@@ -252,6 +252,10 @@ fn worded(line: &str, at: usize) -> Option<(Token, usize)> {
             let mut end = at + word_len;
             let dot = line[end..].starts_with('.');
             end += usize::from(dot);
+            // A day between the month and the year ("May 01, 2023", "June 3rd 2021") is dropped.
+            if let Some(after_day) = day_after_month(line, end) {
+                end = after_day;
+            }
             let space = run_len(&line[end..], char::is_whitespace);
             let year_at = end + space;
             let year_len = run_len(&line[year_at..], |c| c.is_ascii_digit());
@@ -273,6 +277,26 @@ fn worded(line: &str, at: usize) -> Option<(Token, usize)> {
         .filter(|end| !line[*end..].chars().next().is_some_and(char::is_alphanumeric))
         .max()
         .map(|end| (Token::Present, end))
+}
+
+/// Where " 01," or " 3rd" after a month name ends (before the year's space), if it is there.
+fn day_after_month(line: &str, at: usize) -> Option<usize> {
+    let rest = &line[at..];
+    let space = run_len(rest, char::is_whitespace);
+    let digits = run_len(&rest[space..], |c| c.is_ascii_digit());
+    if space == 0 || !(1..=2).contains(&digits) || rest[space..space + digits].parse::<u8>().ok()? > 31 {
+        return None;
+    }
+    let mut end = space + digits;
+    if let Some(suffix) = ["st", "nd", "rd", "th"].into_iter().find(|s| starts_with_caseless(&rest[end..], s).is_some())
+    {
+        end += suffix.len();
+    }
+    end += usize::from(rest[end..].starts_with(','));
+    // Only a day that a year follows: "May 12 engineers" is not a date.
+    let gap = run_len(&rest[end..], char::is_whitespace);
+    let year = run_len(&rest[end + gap..], |c| c.is_ascii_digit());
+    (gap > 0 && year == 4).then_some(at + end)
 }
 
 /// The length in bytes of `word`'s match at the start of `text`, compared without case.
@@ -394,6 +418,9 @@ mod tests {
         assert_eq!(field_date("2019-13"), None, "no thirteenth month");
         assert_eq!(find_range("v2019 build1999 x_2020"), None, "numbers inside words");
         assert_eq!(range("Sept.2016"), (None, s("2016-09"), false));
+        assert_eq!(range("Published on: May 01, 2023"), (None, s("2023-05"), false), "the day is dropped");
+        assert_eq!(range("June 3rd 2019 – August 2020"), (s("2019-06"), s("2020-08"), false));
+        assert_eq!(find_range("May 12 engineers joined in 2021 and more of them arrived after the summer"), None);
         // Digits and letters outside ASCII (superscripts, Arabic-Indic) are stepped over.
         assert_eq!(range("²³ ٢٠١٩ 2018–2020"), (s("2018"), s("2020"), false));
     }

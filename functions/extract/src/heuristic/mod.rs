@@ -1064,6 +1064,18 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         let detail = ["awarded on", "issued on", "received on", "date:", "awarded in", "issued in"]
             .iter()
             .any(|p| lower.starts_with(p));
+        // "Published on: May 01, 2023": the date of the publication above.
+        let published = ["published on", "published:", "publicado el", "veröffentlicht am", "publié le"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        if published
+            && section == Section::Publications
+            && let Some(publication) = cv.publications.last_mut()
+            && let Some(found) = find_range(&line.text)
+        {
+            publication.date = publication.date.or(found.range.end.or(found.range.start));
+            continue;
+        }
         if detail && matches!(section, Section::Achievements | Section::Certifications) {
             unclassified.push(line.text.clone());
             continue;
