@@ -1147,7 +1147,7 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
                 None => unclassified.push(text),
             },
             Section::Projects => cv.projects.push(Project {
-                name: Some(text),
+                name: Some(text.trim_end_matches(':').trim().to_owned()),
                 dates: found.map(|f| f.range).unwrap_or_default(),
                 ..Project::default()
             }),
@@ -1170,6 +1170,15 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
             _ => rest.push(line),
         }
     }
+    // "Engineering Excellence Award, Bluebird Payments" on one line: the item, then who gave it.
+    let (name, by) = match by {
+        None if matches!(section, Section::Achievements | Section::Certifications | Section::Courses) => {
+            item_and_by(&name)
+        }
+        by => (name, by),
+    };
+    // A theme's "ledgerlite:" before the project's description.
+    let name = name.trim_end_matches(':').trim().to_owned();
     let date = entry.dates.end.or(entry.dates.start);
     let summary = (!rest.is_empty()).then(|| rest.join(" "));
     match section {
@@ -1353,6 +1362,18 @@ mod tests {
                 (Some("Hackathon winner"), None, None)
             ]
         );
+    }
+
+    #[test]
+    fn an_award_and_its_awarder_on_one_line_over_its_date() {
+        let text = "Awards\nEngineering Excellence Award, Bluebird Payments\nDec 2020\nProjects\nledgerlite:\n";
+        let cv = extract(text);
+        let award = &cv.achievements[0];
+        assert_eq!(
+            (award.title.as_deref(), award.awarder.as_deref(), award.date.map(|d| d.to_string())),
+            (Some("Engineering Excellence Award"), Some("Bluebird Payments"), Some("2020-12".to_owned()))
+        );
+        assert_eq!(cv.projects[0].name.as_deref(), Some("ledgerlite"));
     }
 
     #[test]
