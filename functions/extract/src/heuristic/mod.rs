@@ -753,6 +753,13 @@ fn education(entry: Entry) -> Education {
     } else if education.field.is_none() {
         education.field = rest.next();
     }
+    // "Degree / dates / School": the school on the line after the dates.
+    if education.institution.is_none()
+        && let Some(first) = entry.other.first()
+        && contains_word(first, INSTITUTION_WORDS)
+    {
+        education.institution = Some(first.clone());
+    }
     let mut bullets = entry.bullets;
     // Themes that list the degree and the field as bullets under the school
     // ("• Computer Science • Bachelor of Science"): a degree among two short items.
@@ -1374,6 +1381,15 @@ mod tests {
             (Some("Engineering Excellence Award"), Some("Bluebird Payments"), Some("2020-12".to_owned()))
         );
         assert_eq!(cv.projects[0].name.as_deref(), Some("ledgerlite"));
+    }
+
+    #[test]
+    fn a_school_named_after_the_dates() {
+        let text = "Education\nComputer Science, Bachelor of Science\n2011 — 2015\nUniversity of Texas at Austin\n";
+        let cv = extract(text);
+        let school = &cv.education[0];
+        assert_eq!(school.institution.as_deref(), Some("University of Texas at Austin"));
+        assert_eq!(school.degree.as_deref(), Some("Bachelor of Science"));
     }
 
     #[test]
