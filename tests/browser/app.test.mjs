@@ -16,6 +16,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { args, executablePath, launchChromium } from "./chromium.mjs";
 import axe from "axe-core";
 import lighthouse from "lighthouse";
 
@@ -102,11 +103,7 @@ before(async () => {
     if (up) break;
     await new Promise((ok) => setTimeout(ok, 100));
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -458,8 +455,8 @@ test("Lighthouse: 0.95 or more in every category on the sign-in screen and the e
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), "r2w-lighthouse-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", `--remote-debugging-port=${port}`],
+    executablePath,
+    args: [...args, `--remote-debugging-port=${port}`],
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
