@@ -20,9 +20,9 @@
 
 use crate::App;
 use crate::error::Error;
-use crate::model::{CvId, Job, UserId};
+use crate::model::{CvId, Job, PortfolioId, UserId};
 use crate::records::portfolios::{self, PortfolioRecord, SlugClaim};
-use crate::records::{extractions, orders, owner_pk, user_pk, users};
+use crate::records::{cvs, extractions, orders, owner_pk, uploads, user_pk, users};
 use crate::store::{BlobError, BlobKey, Expect, Item, ItemKey, Query, Table};
 
 /// How much was removed, for the log line an operator reads after a deletion request.
@@ -65,6 +65,49 @@ pub async fn delete_everything(app: &App, user: &UserId) -> Result<Erased, Error
     table.forget_deleted().await?;
     tracing::info!(user = %user, items = erased.items, objects = erased.objects, "account deleted");
     Ok(erased)
+}
+
+/// Deletes one CV and everything made from it: its versions, the upload's job and original
+/// (with any extraction kept of it), its portfolio's preview, public site and address. Orders
+/// stay for accounting, as in [`delete_everything`]. `None`: the user has no such CV.
+pub async fn delete_cv(app: &App, user: &UserId, cv: &CvId) -> Result<Option<Erased>, Error> {
+    let table = app.table.as_ref();
+    let head = cvs::key(user, cv);
+    let Some(head_item) = table.get(&head).await? else { return Ok(None) };
+    let mut erased = Erased::default();
+    // Its jobs: the upload it came from, and every rebuild after an edit.
+    let mut made_from = Vec::new();
+    for item in all(table, Query::partition(user_pk(user), "JOB#")).await? {
+        let job: Job = item.data_as()?;
+        if job.cv_id.as_ref() == Some(cv) {
+            made_from.push(item);
+        }
+    }
+    // A portfolio shares its CV's id.
+    if let Ok(portfolio) = PortfolioId::parse(cv.as_str())
+        && let Some(item) = table.get(&portfolios::key(user, &portfolio)).await?
+    {
+        made_from.push(item);
+    }
+    // The uploads those jobs were made from.
+    let originals: Vec<String> = made_from.iter().filter_map(|item| item.data_as::<Job>().ok()?.upload_key).collect();
+    for item in all(table, Query::partition(user_pk(user), "UPLOAD#")).await? {
+        let upload: uploads::UploadRecord = item.data_as()?;
+        if originals.contains(&upload.object_key()) {
+            made_from.push(item);
+        }
+    }
+    for item in made_from {
+        follow(app, user, &item, &mut erased).await?;
+        table.delete(&item.key, Expect::Anything).await?;
+        erased.items += 1;
+    }
+    // The head goes last: a run that fails half-way is finished by asking again.
+    follow(app, user, &head_item, &mut erased).await?;
+    table.delete(&head, Expect::Anything).await?;
+    erased.items += 1;
+    tracing::info!(user = %user, cv = %cv, items = erased.items, objects = erased.objects, "CV deleted");
+    Ok(Some(erased))
 }
 
 /// Deletes what `item` points at outside the user's partition.
@@ -189,6 +232,7 @@ mod tests {
             preview: Some(PreviewSite { prefix: preview.clone(), built_at: now, expires_at: now, samples: vec![] }),
             published: Some(PublishedSite { slug: slug.clone(), published_at: now }),
             slug: Some(slug.clone()),
+            name: None,
             created_at: now,
             updated_at: now,
         })

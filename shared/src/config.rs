@@ -32,7 +32,13 @@ pub struct Config {
     pub web_dir: Option<PathBuf>,
     /// Stripe's publishable key for the web app (`R2W_STRIPE_PUBLISHABLE_KEY`; not a secret).
     pub stripe_publishable_key: Option<String>,
+    /// Where the payment screen loads Stripe.js from (`R2W_STRIPE_JS_URL`). Stripe's terms
+    /// require its own address, the default; tests point it at a local stand-in.
+    pub stripe_js_url: Url,
 }
+
+/// Stripe.js, from where Stripe serves it.
+pub const STRIPE_JS_URL: &str = "https://js.stripe.com/v3/";
 
 /// Where CV extraction calls Claude. The API key is a secret (`anthropic-api-key`), not here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +194,14 @@ impl Config {
                 ACCESS_TOKEN_LIFETIME
             }
         };
+        let stripe_js_url = match get("R2W_STRIPE_JS_URL").map(|v| Url::parse(&v)) {
+            Some(Ok(url)) if matches!(url.scheme(), "http" | "https") => url,
+            None => Url::parse(STRIPE_JS_URL).map_err(|e| ConfigError { problems: vec![e.to_string()] })?,
+            Some(_) => {
+                problems.push("R2W_STRIPE_JS_URL must be an http(s) URL".into());
+                Url::parse(STRIPE_JS_URL).map_err(|e| ConfigError { problems: vec![e.to_string()] })?
+            }
+        };
 
         let mut anthropic = AnthropicSettings::default();
         if let Some(model) = get("R2W_ANTHROPIC_MODEL") {
@@ -216,6 +230,7 @@ impl Config {
                 access_token_lifetime,
                 web_dir: get("R2W_WEB_DIR").map(PathBuf::from),
                 stripe_publishable_key: get("R2W_STRIPE_PUBLISHABLE_KEY"),
+                stripe_js_url,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -235,6 +250,7 @@ impl Config {
             access_token_lifetime: ACCESS_TOKEN_LIFETIME,
             web_dir: None,
             stripe_publishable_key: None,
+            stripe_js_url: Url::parse(STRIPE_JS_URL).unwrap_or_else(|_| unreachable!("Stripe's URL is valid")),
         }
     }
 }

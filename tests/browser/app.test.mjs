@@ -8,26 +8,21 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer as createHttpServer } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { args, executablePath, launchChromium } from "./chromium.mjs";
-import axe from "axe-core";
+import { args, executablePath } from "./chromium.mjs";
 import lighthouse from "lighthouse";
+import {
+  accessible, app, artifacts, freePort, openApp, password, pdf, preview, signIn, signUp, startApp, stopApp, uploadPdf,
+} from "./app-harness.mjs";
 
-const root = resolve(import.meta.dirname, "../..");
-const r2w = process.env.R2W_BIN ?? join(root, "target/debug/r2w");
-const artifacts = join(root, "target/browser-artifacts");
-const pdf = join(root, "functions/extract/fixtures/pdf/01-en-classic.pdf");
-const password = "correct horse battery staple 42";
 const TOKEN_SECONDS = 10;
 
-let data, serverProcess, base, browser, github, serverLog = "";
+let base, data, github;
 
 /// A stand-in for GitHub's OAuth app endpoints and REST API, speaking their protocol: the
 /// authorize redirect, the code exchange (client secret and PKCE verifier checked), /user and
@@ -68,109 +63,24 @@ function fakeGitHub() {
   });
 }
 
-const freePort = () =>
-  new Promise((ok, fail) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-    probe.on("error", fail);
-  });
-
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  data = mkdtempSync(join(tmpdir(), "r2w-app-"));
   github = fakeGitHub();
   await new Promise((ok) => github.listen(0, "127.0.0.1", ok));
   const githubUrl = `http://127.0.0.1:${github.address().port}`;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  serverProcess = spawn(r2w, ["serve", "--port", String(port), "--data-dir", data], {
-    env: {
-      ...process.env,
-      R2W_ACCESS_TOKEN_SECONDS: String(TOKEN_SECONDS),
-      RUST_LOG: "warn",
-      R2W_OAUTH_GITHUB_CLIENT_ID: "browser-client",
-      OAUTH_GITHUB_CLIENT_SECRET: "browser-secret",
-      R2W_OAUTH_GITHUB_URL: githubUrl,
-      R2W_OAUTH_GITHUB_API_URL: githubUrl,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  await startApp({
+    R2W_ACCESS_TOKEN_SECONDS: String(TOKEN_SECONDS),
+    R2W_OAUTH_GITHUB_CLIENT_ID: "browser-client",
+    OAUTH_GITHUB_CLIENT_SECRET: "browser-secret",
+    R2W_OAUTH_GITHUB_URL: githubUrl,
+    R2W_OAUTH_GITHUB_API_URL: githubUrl,
   });
-  serverProcess.stderr.on("data", (chunk) => (serverLog += chunk));
-  for (let i = 0; i < 200; i++) {
-    const up = await fetch(`${base}/v1/health`).then((r) => r.ok, () => false);
-    if (up) break;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  browser = await launchChromium();
+  ({ base, data } = app);
 });
 
 after(async () => {
-  await browser?.close();
-  serverProcess?.kill();
+  await stopApp();
   github?.close();
-  if (data) rmSync(data, { recursive: true, force: true });
 });
-
-/// A page that fails the test on any uncaught error, and remembers every 401 the app received.
-async function openApp({ width = 1280, scheme = "light" } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
-  const page = await context.newPage();
-  page.errors = [];
-  page.unauthorized = [];
-  page.refreshes = 0;
-  page.on("pageerror", (error) => page.errors.push(error.message));
-  page.on("console", (message) => message.type() === "error" && page.errors.push(message.text()));
-  page.on("response", (response) => {
-    if (response.status() === 401) page.unauthorized.push(response.url());
-    if (response.url().endsWith("/v1/auth/refresh") && response.ok()) page.refreshes += 1;
-  });
-  return { context, page };
-}
-
-/// No serious or critical axe violation; no horizontal scroll.
-async function accessible(page, label) {
-  const name = label.replace(/[^a-z0-9]+/gi, "-");
-  await page.screenshot({ path: join(artifacts, `app-${name}.png`), fullPage: true });
-  // axe-core is injected through the protocol (not a script tag): the app's CSP stays on.
-  await page.evaluate(axe.source);
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = results.violations.filter((v) => ["serious", "critical"].includes(v.impact));
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), [], `axe on ${label}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${label} scrolls sideways by ${overflow}px`);
-}
-
-async function signUp(page, email, name = "Ada Lovelace") {
-  await page.goto(`${base}/`);
-  await page.getByRole("heading", { name: "Sign in" }).waitFor();
-  await page.getByRole("link", { name: "Create an account" }).click();
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
-}
-
-/// Signing in again rather than up: the server allows 10 sign-ups an hour from one address,
-/// and every journey here comes from 127.0.0.1.
-async function signIn(page, email) {
-  await page.goto(`${base}/signin`);
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Your CVs" }).waitFor();
-}
-
-async function uploadPdf(page) {
-  await page.getByLabel("Choose a file").setInputFiles(pdf);
-  await page.getByRole("list", { name: "Progress" }).waitFor();
-  await page.getByRole("heading", { name: "Edit your CV" }).waitFor({ timeout: 60_000 });
-  return new URL(page.url()).pathname.split("/").pop();
-}
-
-const preview = (page) => page.frameLocator('iframe[title="Preview of your site"]');
 
 let firstCvId;
 
@@ -348,10 +258,15 @@ test("sign in with GitHub: the provider's button, its consent, and back signed i
   await page.getByRole("link", { name: "Continue with GitHub" }).click();
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
   assert.equal(await page.getByRole("banner").getByText("Octo Ada").count(), 1, "signed in as the GitHub account");
-  assert.match(await page.getByRole("region", { name: "Your account" }).innerText(), /octo@example.com/);
   assert.equal(new URL(page.url()).pathname, "/", "the one-time code left the address bar");
   await page.reload();
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
+  await page.getByRole("link", { name: "Octo Ada, your account" }).click();
+  await page.getByRole("heading", { name: "Your account", exact: true }).waitFor();
+  const facts = await page.locator(".facts").innerText();
+  assert.match(facts, /octo@example.com/);
+  assert.match(facts, /GitHub/, "the linked provider is shown");
+  await accessible(page, "account screen");
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
   await page.reload();
@@ -449,7 +364,7 @@ test("the whole journey with the keyboard alone", async () => {
   await context.close();
 });
 
-test("Lighthouse: 0.95 or more in every category on the sign-in screen and the editor", async () => {
+test("Lighthouse: 0.95 or more in every category on the sign-in screen, the editor and the dashboard", async () => {
   // Lighthouse drives a browser over the DevTools protocol; the session made here with
   // Playwright is the one it audits (its storage reset is off so the cookie stays).
   const port = await freePort();
@@ -480,7 +395,8 @@ test("Lighthouse: 0.95 or more in every category on the sign-in screen and the e
     await signUp(page, "lighthouse@example.com", "Light House");
     await uploadPdf(page);
     const editor = await audit(page.url());
-    for (const [screen, scores] of [["sign-in", signIn], ["editor", editor]]) {
+    const dashboard = await audit(`${base}/`);
+    for (const [screen, scores] of [["sign-in", signIn], ["editor", editor], ["dashboard", dashboard]]) {
       for (const [category, score] of Object.entries(scores)) {
         assert.ok(score >= 0.95, `${screen}: ${category} ${score} (${JSON.stringify(scores)})`);
       }
@@ -489,8 +405,4 @@ test("Lighthouse: 0.95 or more in every category on the sign-in screen and the e
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
-});
-
-after(() => {
-  if (process.exitCode) process.stderr.write(serverLog.slice(-4000));
 });

@@ -8,6 +8,7 @@
 //! | `POST /v1/portfolios/{id}/rebuild` `{theme?}` | a new preview from the latest CV (and the live site, if published) |
 //! | `PATCH /v1/portfolios/{id}` `{slug}` | a new address (a published site moves) |
 //! | `DELETE /v1/portfolios/{id}` | takes everything down |
+//! | `GET /v1/addresses/{slug}?portfolio={id}` | whether an address is free (for that portfolio), and why not |
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs;
+use r2w_shared::records::orders::{self, OrderStatus};
 use r2w_shared::records::portfolios::{self, PortfolioRecord};
 use r2w_shared::{App, Error, http};
 use serde::{Deserialize, Serialize};
@@ -37,6 +39,9 @@ pub struct PortfolioApi {
 pub struct PortfolioView {
     pub id: PortfolioId,
     pub cv_id: String,
+    /// Whom the site is about: the CV's name when it was last built.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub theme: String,
     /// "preview" or "published".
     pub status: String,
@@ -52,7 +57,25 @@ pub struct PortfolioView {
     pub slug: Option<Slug>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// How its latest payment ended (`paid`, `payment_failed`, `refunded`, `canceled`); absent
+    /// before any payment settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<OrderStatus>,
     pub updated_at: String,
+}
+
+/// Whether a site address may be chosen, asked while the person types it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressView {
+    pub slug: String,
+    pub available: bool,
+    /// Why not, in words for the person: malformed, reserved or taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The site's public URL at this address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -88,10 +111,14 @@ impl PortfolioApi {
         match (method, segments.as_slice()) {
             ("GET", ["v1", "portfolios"]) => {
                 let records = portfolios::list(self.app.table.as_ref(), &user, MAX_LISTED).await?;
-                let items: Vec<PortfolioView> = records.iter().map(|r| self.view(r)).collect();
+                let payments = self.payments(&user, None).await?;
+                let items: Vec<PortfolioView> = records.iter().map(|r| self.view(r, &payments)).collect();
                 http::json(200, &serde_json::json!({ "items": items }))
             }
-            ("GET", ["v1", "portfolios", id]) => http::json(200, &self.view(&self.owned(&user, id).await?)),
+            ("GET", ["v1", "portfolios", id]) => {
+                let record = self.owned(&user, id).await?;
+                http::json(200, &self.view(&record, &self.payments(&user, Some(&record.id)).await?))
+            }
             ("POST", ["v1", "portfolios", id, "rebuild"]) => {
                 let body: RebuildBody = http::json_body(&request, true)?;
                 let record = self.owned(&user, id).await?;
@@ -102,22 +129,32 @@ impl PortfolioApi {
                 let cv = cvs::load(self.app.table.as_ref(), &user, &record.cv_id)
                     .await?
                     .ok_or_else(|| Error::NotFound("CV".into()))?;
-                http::json(200, &self.view(&self.sites.build_preview(&record.id, &cv, theme).await?))
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.build_preview(&record.id, &cv, theme).await?, &payments))
             }
             ("PATCH", ["v1", "portfolios", id]) => {
                 let body: PatchBody = http::json_body(&request, false)?;
                 let slug = Slug::parse(body.slug).map_err(|e| Error::Validation(e.to_string()))?;
                 let record = self.owned(&user, id).await?;
-                http::json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?))
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?, &payments))
             }
             ("DELETE", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
                 self.sites.delete(&user, &record.id).await?;
                 http::no_content()
             }
-            (_, ["v1", "portfolios"] | ["v1", "portfolios", _] | ["v1", "portfolios", _, "rebuild"]) => {
-                Err(Error::BadRequest(format!("{method} is not allowed here")))
+            ("GET", ["v1", "addresses", slug]) => {
+                let portfolio = http::query_param(&request, "portfolio");
+                http::json(200, &self.address(&user, slug, portfolio.as_deref()).await?)
             }
+            (
+                _,
+                ["v1", "portfolios"]
+                | ["v1", "portfolios", _]
+                | ["v1", "portfolios", _, "rebuild"]
+                | ["v1", "addresses", _],
+            ) => Err(Error::BadRequest(format!("{method} is not allowed here"))),
             _ => Err(Error::NotFound("route".into())),
         }
     }
@@ -128,12 +165,61 @@ impl PortfolioApi {
         portfolios::load(self.app.table.as_ref(), user, &id).await?.ok_or_else(|| Error::NotFound("portfolio".into()))
     }
 
-    fn view(&self, record: &PortfolioRecord) -> PortfolioView {
+    /// Whether `slug` is free for `portfolio` (one of `user`'s): unclaimed, or already its own.
+    async fn address(&self, user: &UserId, slug: &str, portfolio: Option<&str>) -> Result<AddressView, Error> {
+        let refused = |reason: String| AddressView {
+            slug: slug.to_owned(),
+            available: false,
+            reason: Some(reason),
+            public_url: None,
+        };
+        let slug = match Slug::parse(slug) {
+            Ok(slug) => slug,
+            Err(e) => return Ok(refused(e.to_string())),
+        };
+        let public_url = self.sites.public_url(&slug).map(String::from);
+        let holder = portfolios::slug_holder(self.app.table.as_ref(), &slug).await?;
+        let available = match &holder {
+            None => true,
+            Some(claim) => &claim.user_id == user && portfolio == Some(claim.portfolio_id.as_str()),
+        };
+        if available {
+            return Ok(AddressView { slug: slug.to_string(), available, reason: None, public_url });
+        }
+        let reason = match holder {
+            Some(claim) if &claim.user_id == user => format!("{slug} is the address of another of your portfolios"),
+            _ => format!("{slug} is taken; choose another"),
+        };
+        Ok(AddressView { public_url, ..refused(reason) })
+    }
+
+    /// How the latest settled payment of each of `user`'s portfolios (or of `only` that one)
+    /// ended: an order still open says nothing yet.
+    async fn payments(
+        &self,
+        user: &UserId,
+        only: Option<&PortfolioId>,
+    ) -> Result<std::collections::HashMap<PortfolioId, OrderStatus>, Error> {
+        let mut orders = orders::of_user(self.app.table.as_ref(), user, only).await?;
+        orders.sort_by_key(|o| o.updated_at);
+        Ok(orders
+            .into_iter()
+            .filter(|o| o.status() != OrderStatus::Open)
+            .filter_map(|o| Some((o.portfolio_id.clone()?, o.status())))
+            .collect())
+    }
+
+    fn view(
+        &self,
+        record: &PortfolioRecord,
+        payments: &std::collections::HashMap<PortfolioId, OrderStatus>,
+    ) -> PortfolioView {
         let rfc3339 =
             |t: &time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         PortfolioView {
             id: record.id.clone(),
             cv_id: record.cv_id.to_string(),
+            name: record.name.clone(),
             theme: record.theme.clone(),
             status: if record.published.is_some() { "published" } else { "preview" }.into(),
             preview_url: record.preview.as_ref().and_then(|p| self.sites.preview_url(p)),
@@ -149,6 +235,7 @@ impl PortfolioApi {
                 .unwrap_or_default(),
             slug: record.published.as_ref().map(|p| p.slug.clone()).or_else(|| record.slug.clone()),
             public_url: record.published.as_ref().and_then(|p| self.sites.public_url(&p.slug)).map(String::from),
+            payment: payments.get(&record.id).copied(),
             updated_at: rfc3339(&record.updated_at),
         }
     }

@@ -5,12 +5,12 @@
 use r2w_shared::error::Problem;
 use utoipa::OpenApi;
 
-use crate::http::{PatchBody, PortfolioView, RebuildBody};
+use crate::http::{AddressView, PatchBody, PortfolioView, RebuildBody};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(portfolios, portfolio, choose_address, delete_portfolio, rebuild),
-    components(schemas(PortfolioView, PortfolioList))
+    paths(portfolios, portfolio, choose_address, delete_portfolio, rebuild, address),
+    components(schemas(PortfolioView, PortfolioList, AddressView))
 )]
 pub struct PortfolioDoc;
 
@@ -65,3 +65,13 @@ fn delete_portfolio() {}
         (status = 422, description = "An unknown theme.", body = Problem, content_type = "application/problem+json"),
     ))]
 fn rebuild() {}
+
+/// Whether a site address is free, asked while the person types it: malformed, reserved and
+/// taken addresses come with the reason.
+#[utoipa::path(get, path = "/v1/addresses/{slug}", tag = "portfolios", security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The address asked about"),
+        ("portfolio" = Option<String>, Query, description = "The portfolio it is for: its own address counts as free"),
+    ),
+    responses((status = 200, description = "Free or not, and why not.", body = AddressView)))]
+fn address() {}

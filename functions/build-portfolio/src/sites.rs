@@ -95,6 +95,7 @@ impl Sites {
                 preview: None,
                 published: None,
                 slug: None,
+                name: None,
                 created_at: now,
                 updated_at: now,
             });
@@ -103,6 +104,7 @@ impl Sites {
                 cv_version: cv.version,
                 theme: theme.name().to_owned(),
                 preview: Some(preview.clone()),
+                name: cv.cv.hero.full_name.clone(),
                 updated_at: now,
                 ..base
             }

@@ -2,6 +2,7 @@
 //!
 //! | route | does |
 //! | --- | --- |
+//! | `GET /v1/payments/plans` | the plans offered, with their prices as Stripe has them |
 //! | `POST /v1/payments/checkout` `{portfolio_id, plan}` | an embedded Checkout Session for one's own portfolio: `{client_secret, session_id, order_id}` |
 //! | `GET /v1/payments/sessions/{id}` | for the return page: the session's and the order's status, and the portfolio's address once public |
 //! | `POST /v1/payments/webhook` | Stripe's events, signature-verified (binary `stripe-webhook`) |
@@ -35,6 +36,25 @@ pub struct PaymentsApi {
     settings: PaymentSettings,
     sites: Sites,
     clock: Arc<dyn Clock>,
+    /// Prices change in Stripe's dashboard, rarely; an instance asks once.
+    plans: tokio::sync::OnceCell<Vec<PlanView>>,
+}
+
+/// A plan as the payment screen shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PlanView {
+    /// What `POST /v1/payments/checkout` takes: `one_time` or `yearly`.
+    #[schema(value_type = crate::openapi::Plan)]
+    pub name: String,
+    /// `payment` (once) or `subscription` (renews).
+    pub mode: String,
+    /// In the currency's smallest unit (cents).
+    pub amount: Option<i64>,
+    /// ISO 4217, lower case, as Stripe writes it.
+    pub currency: String,
+    /// How often a subscription renews: `year`, `month`…; absent for a one-time price.
+    pub interval: Option<String>,
+    pub interval_count: Option<u32>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -74,7 +94,8 @@ impl PaymentsApi {
         settings: PaymentSettings,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { sites: Sites::new(app.clone(), Arc::clone(&clock)), app, tokens, stripe, settings, clock }
+        let sites = Sites::new(app.clone(), Arc::clone(&clock));
+        Self { sites, app, tokens, stripe, settings, clock, plans: tokio::sync::OnceCell::new() }
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
@@ -86,13 +107,36 @@ impl PaymentsApi {
         let path = request.uri().path().trim_end_matches('/').to_owned();
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         match (request.method().as_str(), segments.as_slice()) {
+            ("GET", ["v1", "payments", "plans"]) => {
+                http::json(200, &serde_json::json!({ "items": self.plans().await? }))
+            }
             ("POST", ["v1", "payments", "checkout"]) => self.checkout(&user, http::json_body(&request, false)?).await,
             ("GET", ["v1", "payments", "sessions", id]) => self.session(&user, id).await,
-            (method, ["v1", "payments", "checkout"] | ["v1", "payments", "sessions", _]) => {
+            (method, ["v1", "payments", "checkout" | "plans"] | ["v1", "payments", "sessions", _]) => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
             }
             _ => Err(Error::NotFound("route".into())),
         }
+    }
+
+    async fn plans(&self) -> Result<&Vec<PlanView>, Error> {
+        self.plans
+            .get_or_try_init(|| async {
+                let mut views = Vec::new();
+                for plan in &self.settings.plans {
+                    let price = self.stripe.retrieve_price(&plan.price).await?;
+                    views.push(PlanView {
+                        name: plan.name.to_owned(),
+                        mode: plan.mode.as_str().to_owned(),
+                        amount: price.unit_amount,
+                        currency: price.currency,
+                        interval: price.recurring.as_ref().map(|r| r.interval.clone()),
+                        interval_count: price.recurring.map(|r| r.interval_count),
+                    });
+                }
+                Ok(views)
+            })
+            .await
     }
 
     async fn checkout(&self, user: &UserId, body: NewCheckoutBody) -> Result<Response<Body>, Error> {

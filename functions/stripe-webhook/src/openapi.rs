@@ -6,10 +6,13 @@
 use r2w_shared::error::Problem;
 use utoipa::OpenApi;
 
-use crate::http::{CheckoutStarted, NewCheckoutBody, Received, SessionView};
+use crate::http::{CheckoutStarted, NewCheckoutBody, PlanView, Received, SessionView};
 
 #[derive(OpenApi)]
-#[openapi(paths(checkout, session, webhook), components(schemas(CheckoutStarted, SessionView, Received)))]
+#[openapi(
+    paths(plans, checkout, session, webhook),
+    components(schemas(PlanList, PlanView, CheckoutStarted, SessionView, Received))
+)]
 pub struct PaymentsDoc;
 
 /// The plans a deployment may offer (each needs its Stripe price configured).
@@ -19,6 +22,20 @@ pub enum Plan {
     OneTime,
     Yearly,
 }
+
+/// The plans offered.
+#[derive(utoipa::ToSchema)]
+pub struct PlanList {
+    pub items: Vec<PlanView>,
+}
+
+/// The plans this deployment offers, with their prices as Stripe has them.
+#[utoipa::path(get, path = "/v1/payments/plans", tag = "payments", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every plan offered, with its price.", body = PlanList),
+        (status = 503, description = "Stripe did not answer; try again.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn plans() {}
 
 /// Starts paying for one of your portfolios: an embedded Stripe Checkout session.
 #[utoipa::path(post, path = "/v1/payments/checkout", tag = "payments", security(("bearer" = [])),

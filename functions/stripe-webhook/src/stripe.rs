@@ -39,6 +39,30 @@ pub struct CheckoutSession {
     pub currency: Option<String>,
 }
 
+/// The Price fields we show: what a plan costs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Price {
+    pub id: String,
+    /// In the currency's smallest unit (cents); absent for prices Checkout cannot show as one amount.
+    #[serde(default)]
+    pub unit_amount: Option<i64>,
+    pub currency: String,
+    #[serde(default)]
+    pub recurring: Option<Recurring>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Recurring {
+    /// `day`, `week`, `month` or `year`.
+    pub interval: String,
+    #[serde(default = "one")]
+    pub interval_count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
 /// What one purchase asks Stripe for.
 pub struct NewCheckout<'a> {
     pub order: &'a OrderId,
@@ -117,11 +141,16 @@ impl StripeApi {
         self.send(request).await
     }
 
+    pub async fn retrieve_price(&self, id: &str) -> Result<Price, Error> {
+        let request = self.http.get(self.url(&format!("v1/prices/{id}"))?).bearer_auth(self.secret_key.expose_secret());
+        self.send(request).await
+    }
+
     fn url(&self, path: &str) -> Result<Url, Error> {
         self.base.join(path).map_err(|e| Error::Internal(format!("Stripe URL: {e}")))
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<CheckoutSession, Error> {
+    async fn send<T: serde::de::DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, Error> {
         let response =
             request.send().await.map_err(|e| Error::Unavailable(format!("Stripe could not be reached: {e}")))?;
         let status = response.status();

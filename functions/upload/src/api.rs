@@ -94,6 +94,7 @@ impl UploadApi {
             ("POST", ["v1", "cvs", "import"]) => self.cvs.import(&user, &request).await,
             ("GET", ["v1", "cvs", id]) => self.cvs.get(&user, id, &request).await,
             ("PUT", ["v1", "cvs", id]) => self.cvs.put(&user, id, &request).await,
+            ("DELETE", ["v1", "cvs", id]) => self.cvs.delete(&user, id).await,
             ("GET", ["v1", "jobs"]) => {
                 let cursor = http::query_param(&request, "cursor").map(Cursor::from_token);
                 self.list(&user, cursor).await

@@ -4,6 +4,7 @@
 //! | --- | --- |
 //! | `GET /v1/cvs/{id}` (`?format=json-resume`) | the latest version |
 //! | `PUT /v1/cvs/{id}` (CV data) | a new version, checked against the schema; the site is rebuilt |
+//! | `DELETE /v1/cvs/{id}` | the CV and all made from it: versions, original, jobs, site |
 //! | `POST /v1/cvs/import` (a JSON Resume document) | a new CV from it, and its site (no extraction) |
 //!
 //! Edits and imports start a build-only pipeline run, tracked by a job like an upload.
@@ -78,6 +79,15 @@ impl CvApi {
             .ok_or_else(|| Error::NotFound("CV".into()))?;
         let job = self.rebuild(&saved).await?;
         http::json(200, &view(&saved, Some(job)))
+    }
+
+    /// Deletes the CV and everything made from it (its upload, its site); someone else's id, or
+    /// one already deleted, is not found.
+    pub async fn delete(&self, user: &UserId, id: &str) -> Result<Response<Body>, Error> {
+        let not_found = || Error::NotFound("CV".into());
+        let id = CvId::parse(id).map_err(|_| not_found())?;
+        r2w_shared::account::delete_cv(&self.app, user, &id).await?.ok_or_else(not_found)?;
+        http::no_content()
     }
 
     pub async fn import(&self, user: &UserId, request: &Request) -> Result<Response<Body>, Error> {

@@ -3,6 +3,7 @@
 
 use r2w_shared::model::{Job, JobStatus, Step, StepStatus};
 use r2w_shared::records::portfolios::PortfolioRecord;
+use r2w_shared::records::uploads;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -49,6 +50,9 @@ pub struct Links {
     pub portfolio: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
+    /// Where to ask for a download of the file as uploaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
 }
 
 pub fn status_word(job: &Job) -> &'static str {
@@ -102,6 +106,11 @@ pub fn view(job: &Job, portfolio: Option<&PortfolioRecord>, sites_url: &Url) -> 
             cv: job.cv_id.as_ref().map(|id| format!("/v1/cvs/{id}")),
             portfolio: job.portfolio_id.as_ref().map(|id| format!("/v1/portfolios/{id}")),
             preview: portfolio.and_then(|p| p.preview.as_ref()).and_then(|p| p.url(sites_url)),
+            original: job
+                .upload_key
+                .as_deref()
+                .and_then(uploads::parse_object_key)
+                .map(|(_, upload)| format!("/v1/uploads/{upload}/original")),
         },
         created_at: rfc3339(job.created_at),
         updated_at: rfc3339(job.updated_at),

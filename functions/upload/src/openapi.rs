@@ -11,7 +11,7 @@ use crate::jobs::JobView;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(create_upload, original, jobs, job, import_cv, cv, edit_cv),
+    paths(create_upload, original, jobs, job, import_cv, cv, edit_cv, delete_cv),
     components(schemas(UploadTicket, JobPage, JobView, CvView, NotOnSite, OriginalDownload, CvAnswer))
 )]
 pub struct UploadDoc;
@@ -129,3 +129,13 @@ fn cv() {}
         (status = 422, description = "Not valid CV data.", body = Problem, content_type = "application/problem+json"),
     ))]
 fn edit_cv() {}
+
+/// Deletes a CV and everything made from it: its versions, the uploaded original, its jobs, its
+/// preview and public site and address. Payments are kept for accounting (not refunded).
+#[utoipa::path(delete, path = "/v1/cvs/{id}", tag = "cvs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The CV's id")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No such CV of yours.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn delete_cv() {}

@@ -254,6 +254,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 themes: r2w_local::web::WebApp::themes(),
                 oauth_providers: oauth_providers.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
                 stripe_publishable_key: Some(stripe_publishable_key).filter(|k| !k.is_empty()),
+                stripe_js_url: r2w_shared::config::STRIPE_JS_URL.to_owned(),
             };
             pretty(&settings)
         }

@@ -21,6 +21,7 @@ pub struct AppSettings {
     pub themes: Vec<ThemeChoice>,
     pub oauth_providers: Vec<String>,
     pub stripe_publishable_key: Option<String>,
+    pub stripe_js_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,11 +41,17 @@ impl WebApp {
     /// presigned uploads go) and frame the sites (previews) on their own host.
     pub fn new(dir: PathBuf, settings: &AppSettings, upload_origins: &[String]) -> Self {
         let sites = Url::parse(&settings.sites_url).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+        let stripe = settings.stripe_publishable_key.as_ref().map(|_| StripeSources::of(&settings.stripe_js_url));
+        let stripe = stripe.unwrap_or_default();
         let connect = std::iter::once("'self'".to_owned()).chain(upload_origins.iter().cloned()).collect::<Vec<_>>();
         let policy = format!(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src {}; \
-             frame-src {sites}; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
-            connect.join(" ")
+            "default-src 'self'; script-src 'self'{}; style-src 'self'; img-src 'self' data:{}; connect-src {}{}; \
+             frame-src {sites}{}; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+            stripe.script,
+            stripe.img,
+            connect.join(" "),
+            stripe.connect,
+            stripe.frame,
         );
         Self { dir, settings: serde_json::to_string(settings).unwrap_or_else(|_| "{}".into()), policy }
     }
@@ -57,6 +64,7 @@ impl WebApp {
             themes: Self::themes(),
             oauth_providers: oauth_providers.into_iter().map(str::to_owned).collect(),
             stripe_publishable_key: config.stripe_publishable_key.clone(),
+            stripe_js_url: config.stripe_js_url.to_string(),
         };
         let dir = config.web_dir.clone().unwrap_or_else(|| PathBuf::from(BUILT_APP));
         // Presigned uploads go to the public URL here, to the originals bucket in the cloud.
@@ -111,6 +119,35 @@ impl WebApp {
                 head,
                 None,
             ),
+        }
+    }
+}
+
+/// What embedded Checkout needs added to the policy (Stripe's CSP guide: Stripe.js and its
+/// frames, the Checkout frame, the API it calls). Each part starts with a space.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StripeSources {
+    script: String,
+    frame: String,
+    connect: String,
+    img: String,
+}
+
+impl StripeSources {
+    pub fn of(stripe_js_url: &str) -> Self {
+        let origin = Url::parse(stripe_js_url).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+        if origin == "https://js.stripe.com" {
+            Self {
+                script: " https://js.stripe.com https://*.js.stripe.com".into(),
+                frame: " https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com https://checkout.stripe.com"
+                    .into(),
+                connect: " https://api.stripe.com https://checkout.stripe.com".into(),
+                img: " https://*.stripe.com".into(),
+            }
+        } else {
+            // A stand-in serves all of it from one origin.
+            let part = format!(" {origin}");
+            Self { script: part.clone(), frame: part.clone(), connect: part.clone(), img: part }
         }
     }
 }

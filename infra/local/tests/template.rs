@@ -625,7 +625,9 @@ fn the_web_app_and_the_api_share_one_distribution() {
         sites_url: "https://sites.invalid/".into(),
         themes: vec![],
         oauth_providers: vec![],
-        stripe_publishable_key: None,
+        // The cloud allows what embedded Checkout needs from Stripe's own addresses.
+        stripe_publishable_key: Some("pk_test_any".into()),
+        stripe_js_url: r2w_shared::config::STRIPE_JS_URL.into(),
     };
     let local = r2w_local::web::WebApp::new(std::path::PathBuf::new(), &settings, &[uploads.to_owned()]);
     let local_policy = local.policy().replace("https://sites.invalid", "https://${SitesCdn.DomainName}");

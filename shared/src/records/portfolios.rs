@@ -25,6 +25,9 @@ pub struct PortfolioRecord {
     /// The address chosen (and claimed) before publishing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<Slug>,
+    /// Whom the site is about (the CV's name when it was last built), to tell CVs apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]

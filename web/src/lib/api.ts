@@ -13,6 +13,9 @@ export type UserView = Schemas['UserView'];
 export type UploadTicket = Schemas['UploadTicket'];
 export type AcceptedType = Schemas['AcceptedType'];
 export type Problem = Schemas['Problem'];
+export type AddressView = Schemas['AddressView'];
+export type PlanView = Schemas['PlanView'];
+export type SessionView = Schemas['SessionView'];
 
 type Json<Route extends keyof paths, Method extends keyof paths[Route], Status extends number = 200> =
   paths[Route][Method] extends { responses: Record<Status, { content: { 'application/json': infer Body } }> }
@@ -82,5 +85,25 @@ export const api = {
       { theme },
     ),
   cv: (id: string) => call<CvView>('GET', `/v1/cvs/${encodeURIComponent(id)}`),
+  deleteCv: (id: string) => call<undefined>('DELETE', `/v1/cvs/${encodeURIComponent(id)}`),
+  jsonResume: (id: string) =>
+    call<Record<string, unknown>>('GET', `/v1/cvs/${encodeURIComponent(id)}?format=json-resume`),
+  importJsonResume: (document: unknown) =>
+    call<Json<'/v1/cvs/import', 'post', 201>>('POST', '/v1/cvs/import', document),
+  jobs: () => call<Json<'/v1/jobs', 'get'>>('GET', '/v1/jobs'),
+  original: (uploadId: string) =>
+    call<Json<'/v1/uploads/{id}/original', 'get'>>('GET', `/v1/uploads/${encodeURIComponent(uploadId)}/original`),
+  deleteAccount: () => call<undefined>('DELETE', '/v1/auth/me'),
+  address: (slug: string, portfolio: string) =>
+    call<AddressView>(
+      'GET',
+      `/v1/addresses/${encodeURIComponent(slug)}?portfolio=${encodeURIComponent(portfolio)}`,
+    ),
+  chooseAddress: (portfolio: string, slug: string) =>
+    call<Json<'/v1/portfolios/{id}', 'patch'>>('PATCH', `/v1/portfolios/${encodeURIComponent(portfolio)}`, { slug }),
+  plans: () => call<Json<'/v1/payments/plans', 'get'>>('GET', '/v1/payments/plans'),
+  checkout: (body: RequestBody<'/v1/payments/checkout', 'post'>) =>
+    call<Json<'/v1/payments/checkout', 'post', 201>>('POST', '/v1/payments/checkout', body),
+  checkoutSession: (id: string) => call<SessionView>('GET', `/v1/payments/sessions/${encodeURIComponent(id)}`),
   saveCv: (id: string, cv: CvData) => call<Json<'/v1/cvs/{id}', 'put'>>('PUT', `/v1/cvs/${encodeURIComponent(id)}`, cv),
 };

@@ -8,6 +8,8 @@ export interface AppConfig {
   /// Sign-in providers that are configured ("google", "github").
   oauthProviders: string[];
   stripePublishableKey: string | null;
+  /// Where Stripe.js is loaded from, on the payment screen only (Stripe's own address).
+  stripeJsUrl: string;
 }
 
 export async function loadConfig(): Promise<AppConfig> {
