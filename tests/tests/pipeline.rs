@@ -343,6 +343,119 @@ async fn an_edited_cv_gets_a_new_version_and_a_rebuilt_preview() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_cv_takes_everything_made_from_it_and_nothing_else() {
+    let running = Running::start().await;
+    let token = running.register("dana@example.com").await;
+    let mut made = Vec::new();
+    for fixture in ["txt/01-en-classic.txt", "txt/02-en-two-column.txt"] {
+        let ticket = upload(&running, &token, fixture, "text/plain").await;
+        let job = running.settled(&token, ticket["job_id"].as_str().expect("job id")).await;
+        assert_eq!(job["status"], "ready", "{job}");
+        let original = job["links"]["original"].as_str().expect("a link to the original").to_owned();
+        assert_eq!(original, format!("/v1/uploads/{}/original", ticket["upload_id"].as_str().expect("upload id")));
+        made.push((ticket, job));
+    }
+    let (gone, kept) = (&made[0], &made[1]);
+    let cv_path = gone.1["links"]["cv"].as_str().expect("cv link").to_owned();
+    // An edit makes a second version and a rebuild job: they go too.
+    let cv: Value = running
+        .http
+        .get(running.url(&cv_path))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("cv")
+        .json()
+        .await
+        .expect("json");
+    let saved = running.http.put(running.url(&cv_path)).bearer_auth(&token).json(&cv["cv"]).send().await.expect("put");
+    let saved: Value = saved.json().await.expect("json");
+    let rebuild = saved["job_id"].as_str().expect("rebuild job").to_owned();
+    running.settled(&token, &rebuild).await;
+    let portfolio = gone.1["links"]["portfolio"].as_str().expect("portfolio link").to_owned();
+    let chosen = running
+        .http
+        .patch(running.url(&portfolio))
+        .bearer_auth(&token)
+        .json(&json!({"slug": "dana-gone"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(chosen.status(), 200);
+
+    let eve = running.register("eve@example.com").await;
+    let stranger = running.http.delete(running.url(&cv_path)).bearer_auth(&eve).send().await.expect("delete");
+    assert_eq!(stranger.status(), 404, "someone else's CV is not found");
+    let deleted = running.http.delete(running.url(&cv_path)).bearer_auth(&token).send().await.expect("delete");
+    assert_eq!(deleted.status(), 204);
+
+    for path in [cv_path.clone(), portfolio.clone(), gone.1["links"]["original"].as_str().expect("original").to_owned()]
+    {
+        let status = running.http.get(running.url(&path)).bearer_auth(&token).send().await.expect("get").status();
+        assert_eq!(status, 404, "{path} is gone");
+    }
+    for job in [gone.0["job_id"].as_str().expect("job"), rebuild.as_str()] {
+        assert_eq!(running.job(&token, job).await.0, 404, "job {job} is gone");
+    }
+    let me: Value = running
+        .http
+        .get(running.url("/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let user = me["id"].as_str().expect("user id");
+    assert!(
+        running
+            .app
+            .uploads
+            .list(&format!("uploads/{user}/{}/", gone.0["upload_id"].as_str().expect("id")))
+            .await
+            .expect("list")
+            .is_empty(),
+        "the original is erased"
+    );
+    let table = running.app.table.as_ref();
+    let user_id = r2w_shared::model::UserId::parse(user).expect("user id");
+    let upload_id = r2w_shared::model::UploadId::parse(gone.0["upload_id"].as_str().expect("id")).expect("upload id");
+    let record = r2w_shared::records::uploads::load(table, &user_id, &upload_id).await.expect("load");
+    assert!(record.is_none(), "the upload's record is gone");
+    let cv_id = cv_path.rsplit('/').next().expect("id");
+    let versions = format!("{}#CV#{cv_id}", r2w_shared::records::user_pk(&user_id));
+    let left = table.query(r2w_shared::store::Query::partition(versions, "")).await.expect("query");
+    assert!(left.items.is_empty(), "every version is gone");
+    let portfolio_id = portfolio.rsplit('/').next().expect("id");
+    assert!(
+        running.app.sites.list(&format!("previews/{portfolio_id}/")).await.expect("list").is_empty(),
+        "the preview is gone"
+    );
+    let slug = r2w_shared::model::Slug::parse("dana-gone").expect("slug");
+    assert!(
+        r2w_shared::records::portfolios::slug_holder(running.app.table.as_ref(), &slug).await.expect("slug").is_none(),
+        "the address is free"
+    );
+
+    let (status, other) = running.job(&token, kept.0["job_id"].as_str().expect("job")).await;
+    assert_eq!((status.as_u16(), other["status"].as_str()), (200, Some("ready")), "the other CV is untouched");
+    let listed: Value = running
+        .http
+        .get(running.url("/v1/portfolios"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    let again = running.http.delete(running.url(&cv_path)).bearer_auth(&token).send().await.expect("delete");
+    assert_eq!(again.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_sees_what_stays_private_and_hides_what_they_choose() {
     let running = Running::start().await;
     let token = running.register("dana@example.com").await;

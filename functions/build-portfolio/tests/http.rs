@@ -148,3 +148,75 @@ async fn strangers_and_bad_requests_get_clear_errors() {
     };
     assert_eq!(forged.status(), 401, "an unsigned token is refused");
 }
+
+#[tokio::test]
+async fn an_address_is_checked_as_it_is_typed_with_the_reason_it_is_refused() {
+    let world = World::new().await;
+    let (owner, stranger) = (UserId::random(), UserId::random());
+    let mine = world.task().run(world.extracted(&owner, "Dana Levi").await).await.expect("built");
+    let theirs = world.task().run(world.extracted(&stranger, "Sam Cohen").await).await.expect("built");
+    let client = Client::new(&world).await;
+    let mine_path = format!("/v1/portfolios/{}", mine.portfolio_id);
+    let chosen = client.call(Some(&owner), "PATCH", &mine_path, Some(json!({ "slug": "dana-levi" }))).await;
+    assert_eq!(chosen.status(), 200);
+    let ask = |user: &UserId, slug: &str, portfolio: Option<&str>| {
+        let query = portfolio.map(|p| format!("?portfolio={p}")).unwrap_or_default();
+        let path = format!("/v1/addresses/{slug}{query}");
+        let user = user.clone();
+        let client = &client;
+        async move {
+            let response = client.call(Some(&user), "GET", &path, None).await;
+            assert_eq!(response.status(), 200, "{path}");
+            json_of(&response)
+        }
+    };
+
+    let own = ask(&owner, "dana-levi", Some(mine.portfolio_id.as_str())).await;
+    assert_eq!(own["available"], true, "a portfolio's own address is free for it: {own}");
+    assert!(own["publicUrl"].as_str().is_some_and(|u| u.ends_with("/dana-levi/")), "{own}");
+    let elsewhere = ask(&owner, "dana-levi", None).await;
+    assert_eq!(elsewhere["reason"], "dana-levi is the address of another of your portfolios");
+    let taken = ask(&stranger, "dana-levi", Some(theirs.portfolio_id.as_str())).await;
+    assert_eq!(
+        (taken["available"].as_bool(), taken["reason"].as_str()),
+        (Some(false), Some("dana-levi is taken; choose another"))
+    );
+    let reserved = ask(&stranger, "admin", None).await;
+    assert!(reserved["reason"].as_str().is_some_and(|r| r.contains("reserved")), "{reserved}");
+    let malformed = ask(&stranger, "a", None).await;
+    assert_eq!(malformed["available"], false);
+    assert!(malformed["reason"].as_str().is_some_and(|r| !r.is_empty()) && malformed.get("publicUrl").is_none());
+    let free = ask(&stranger, "sam-cohen", Some(theirs.portfolio_id.as_str())).await;
+    assert_eq!(free["available"], true);
+    assert!(free.get("reason").is_none());
+
+    assert_eq!(client.call(None, "GET", "/v1/addresses/sam-cohen", None).await.status(), 401);
+    assert_eq!(client.call(Some(&owner), "POST", "/v1/addresses/sam-cohen", None).await.status(), 400);
+}
+
+#[tokio::test]
+async fn a_portfolio_says_whom_it_is_about_and_how_its_last_payment_ended() {
+    use r2w_shared::records::orders::{self, OrderRecord, OrderStatus};
+
+    let world = World::new().await;
+    let user = UserId::random();
+    let built = world.task().run(world.extracted(&user, "Dana Levi").await).await.expect("built");
+    let client = Client::new(&world).await;
+    let path = format!("/v1/portfolios/{}", built.portfolio_id);
+    let table = world.app.table.as_ref();
+
+    let fresh = view(&client.call(Some(&user), "GET", &path, None).await);
+    assert_eq!((fresh.name.as_deref(), fresh.payment), (Some("Dana Levi"), None));
+
+    let now = time::OffsetDateTime::now_utc();
+    let order = OrderRecord::open(user.clone(), built.portfolio_id.clone(), "one_time", "payment", now);
+    orders::create(table, &order).await.expect("order");
+    let open = view(&client.call(Some(&user), "GET", &path, None).await);
+    assert_eq!(open.payment, None, "a checkout still open says nothing yet");
+
+    orders::update(table, &order.id, now, |o| o.payment_failed_at = Some(now)).await.expect("failed");
+    let failed = view(&client.call(Some(&user), "GET", &path, None).await);
+    assert_eq!(failed.payment, Some(OrderStatus::PaymentFailed));
+    let listed = json_of(&client.call(Some(&user), "GET", "/v1/portfolios", None).await);
+    assert_eq!(listed["items"][0]["payment"], "payment_failed");
+}

@@ -217,3 +217,69 @@ async fn the_return_page_learns_the_sessions_and_the_portfolios_state() {
     // Stripe's word on the return page publishes nothing: only the verified webhook does.
     assert_eq!((view["order_status"].as_str(), view["published"].as_bool()), (Some("open"), Some(false)));
 }
+
+#[tokio::test]
+async fn the_plans_come_with_their_prices_as_stripe_has_them_asked_once() {
+    let world = World::new().await;
+    let person = world.person("dana@example.com").await;
+    let stripe = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/prices/price_onetime1"))
+        .and(header("authorization", format!("Bearer {SECRET_KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "price_onetime1", "object": "price", "unit_amount": 2900, "currency": "eur",
+            "recurring": null, "type": "one_time"})))
+        .expect(1)
+        .mount(&stripe)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/prices/price_yearly1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "price_yearly1", "object": "price", "unit_amount": 1200, "currency": "usd",
+            "recurring": {"interval": "year", "interval_count": 1, "usage_type": "licensed"}, "type": "recurring"})))
+        .expect(1)
+        .mount(&stripe)
+        .await;
+    let api = payments(&world, &stripe);
+
+    for _ in 0..2 {
+        let (status, plans) = answer(&api, call("GET", "/v1/payments/plans", &person.token, None)).await;
+        assert_eq!(status, 200, "{plans}");
+        assert_eq!(
+            plans["items"],
+            json!([
+                {"name": "one_time", "mode": "payment", "amount": 2900, "currency": "eur", "interval": null, "interval_count": null},
+                {"name": "yearly", "mode": "subscription", "amount": 1200, "currency": "usd", "interval": "year", "interval_count": 1},
+            ])
+        );
+    }
+    assert_eq!(answer(&api, call("GET", "/v1/payments/plans", "not-a-token", None)).await.0, 401);
+}
+
+#[tokio::test]
+async fn plans_are_not_remembered_when_stripe_fails() {
+    let world = World::new().await;
+    let person = world.person("dana@example.com").await;
+    let stripe = MockServer::start().await;
+    Mock::given(path("/v1/prices/price_onetime1"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": {"type": "api_error"}})))
+        .up_to_n_times(1)
+        .mount(&stripe)
+        .await;
+    Mock::given(path("/v1/prices/price_onetime1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "price_onetime1", "unit_amount": 500, "currency": "gbp"})))
+        .mount(&stripe)
+        .await;
+    Mock::given(path("/v1/prices/price_yearly1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "price_yearly1", "unit_amount": 900, "currency": "gbp", "recurring": {"interval": "year"}})))
+        .mount(&stripe)
+        .await;
+    let api = payments(&world, &stripe);
+    let (status, problem) = answer(&api, call("GET", "/v1/payments/plans", &person.token, None)).await;
+    assert_eq!(status, 503, "{problem}");
+    let (status, plans) = answer(&api, call("GET", "/v1/payments/plans", &person.token, None)).await;
+    assert_eq!(status, 200, "asked again after the failure: {plans}");
+    assert_eq!(plans["items"][1]["interval_count"], 1, "Stripe's default when it leaves it out");
+}

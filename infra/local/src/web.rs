@@ -188,3 +188,39 @@ fn respond(
 fn not_found() -> Response<Body> {
     respond(404, "text/plain; charset=utf-8", "no-store", b"not found\n".to_vec(), false, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(stripe_publishable_key: Option<&str>, stripe_js_url: &str) -> AppSettings {
+        AppSettings {
+            sites_url: "http://localhost:9000/sites/".into(),
+            themes: vec![],
+            oauth_providers: vec![],
+            stripe_publishable_key: stripe_publishable_key.map(str::to_owned),
+            stripe_js_url: stripe_js_url.into(),
+        }
+    }
+
+    fn directive<'a>(policy: &'a str, name: &str) -> &'a str {
+        policy.split("; ").find(|d| d.starts_with(name)).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_policy_allows_stripe_only_where_checkout_needs_it_and_only_when_payments_are_on() {
+        let off = WebApp::new(PathBuf::new(), &settings(None, r2w_shared::config::STRIPE_JS_URL), &[]);
+        assert!(!off.policy().contains("stripe"), "{}", off.policy());
+
+        let on = WebApp::new(PathBuf::new(), &settings(Some("pk_test_x"), r2w_shared::config::STRIPE_JS_URL), &[]);
+        let policy = on.policy();
+        assert_eq!(directive(policy, "script-src"), "script-src 'self' https://js.stripe.com https://*.js.stripe.com");
+        assert!(directive(policy, "frame-src").contains("https://checkout.stripe.com"), "{policy}");
+        assert!(directive(policy, "connect-src").ends_with("https://api.stripe.com https://checkout.stripe.com"));
+        assert!(!policy.contains("unsafe"), "no inline script, no eval: {policy}");
+
+        let stand_in = WebApp::new(PathBuf::new(), &settings(Some("pk_test_x"), "http://127.0.0.1:4242/v3/"), &[]);
+        assert_eq!(directive(stand_in.policy(), "script-src"), "script-src 'self' http://127.0.0.1:4242");
+        assert!(!stand_in.policy().contains("stripe.com"), "{}", stand_in.policy());
+    }
+}
