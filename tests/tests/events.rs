@@ -63,6 +63,12 @@ impl World {
             .respond_with(ResponseTemplate::new(200).set_body_json(&session))
             .mount(&stripe)
             .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/prices/price_sample"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "price_sample", "object": "price",
+                "unit_amount": 1900, "currency": "eur", "recurring": null})))
+            .mount(&stripe)
+            .await;
         let dir = tempfile::tempdir().expect("tempdir");
         let vars: Vec<(String, String)> = [
             ("R2W_DATA_DIR", dir.path().display().to_string()),
@@ -242,11 +248,14 @@ const HTTP_EVENTS: &[(&str, u16)] = &[
     ("upload/import.json", 201),
     ("upload/cv.json", 200),
     ("upload/edit-cv.json", 200),
+    ("upload/delete-cv.json", 204),
     ("portfolios/portfolios.json", 200),
     ("portfolios/portfolio.json", 200),
     ("portfolios/choose-address.json", 200),
     ("portfolios/delete-portfolio.json", 204),
     ("portfolios/rebuild.json", 200),
+    ("portfolios/address.json", 200),
+    ("payments/plans.json", 200),
     ("payments/checkout.json", 201),
     ("payments/session.json", 200),
     ("stripe-webhook/checkout-completed.json", 200),
