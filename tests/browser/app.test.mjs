@@ -125,7 +125,7 @@ test("another theme: the preview changes", async () => {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
-  await page.getByRole("link", { name: /^CV from/ }).first().click();
+  await page.getByRole("link", { name: "Edit" }).first().click();
   await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
   const stylesheet = () => preview(page).locator('link[rel="stylesheet"]').first().getAttribute("href");
   await preview(page).getByText("Olivia Bennett").first().waitFor();

@@ -16,6 +16,7 @@ import {
 } from "./app-harness.mjs";
 import { stripeStandIn } from "./stripe-stand-in.mjs";
 
+let graceSession;
 const txt = join(root, "functions/extract/fixtures/txt/02-en-two-column.txt");
 const stripe = stripeStandIn({
   secretKey: "sk_test_browser_stand_in",
@@ -96,6 +97,7 @@ test("sign up, upload, choose an address, pay: the return page shows the live UR
   await chooseAddress(page, "grace-hopper");
   await accessible(page, "publish screen");
   const session = await payIn(page, "Pay with card");
+  graceSession = session;
   await page.getByRole("heading", { name: "Your site is live" }).waitFor({ timeout: 30_000 });
   const live = `${app.base.replace("127.0.0.1", "localhost")}/sites/grace-hopper/`;
   assert.equal(await page.getByLabel("Your site's address").inputValue(), live);
@@ -235,6 +237,11 @@ test("every new screen passes axe at 375 and 1280 px, light and dark", async () 
     await page.getByRole("link", { name: "Publish" }).first().click();
     await page.getByRole("heading", { name: "Publish your site" }).waitFor();
     await page.getByRole("group", { name: "Plan" }).waitFor();
+  });
+  await accessibleEverywhere("checkout return", async (page) => {
+    await sign(page);
+    await page.goto(`${app.base}/checkout/return?session_id=${graceSession}`);
+    await page.getByText("This payment was refunded, so your site is no longer public.").waitFor();
   });
   await accessibleEverywhere("account", async (page) => {
     await sign(page);
