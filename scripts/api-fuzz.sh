@@ -59,10 +59,12 @@ PY
 
 echo "schemathesis: $examples examples per operation against $base"
 # Ending every session would sign the run out half-way: those two routes are covered by the
-# account tests instead.
+# account tests instead. The plans are priced by Stripe on every cold instance, and Stripe is
+# unreachable here by design (a 503 is the documented answer): the checkout tests and the
+# browser's payment journey cover that route.
 "$tools/bin/st" run "$base/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --exclude-operation-id delete_me --exclude-operation-id logout_all \
+  --exclude-operation-id delete_me --exclude-operation-id logout_all --exclude-operation-id plans \
   --max-examples "$examples" --seed 20261202 --workers 2 --no-color \
   --report junit --report-dir target/test-logs/schemathesis
