@@ -36,7 +36,8 @@ pub struct PaymentsApi {
     settings: PaymentSettings,
     sites: Sites,
     clock: Arc<dyn Clock>,
-    /// Prices change in Stripe's dashboard, rarely; an instance asks once.
+    /// A Stripe price never changes its amount (a new amount is a new price id, so a new
+    /// deployment): an instance asks once.
     plans: tokio::sync::OnceCell<Vec<PlanView>>,
 }
 

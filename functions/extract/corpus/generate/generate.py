@@ -15,10 +15,16 @@ For every source CV (sources/*.json, JSON Resume) and every renderer:
 
 The truth of a file is its source reduced to what that rendering shows: a field, an entry or a
 list item stays only if its text is in the rendering's text (read with poppler's pdftotext for
-PDFs). Dates stay when their year is shown. So a theme that leaves out languages does not count
-a missing language against the extractor.
+PDFs). Dates stay when their year is shown, to the month when the month is shown too (as digits or
+a month's name next to the year), else as the year alone. An entry is shown when a line of its
+own is (a highlight, a summary) or its title is printed more often than the same words elsewhere
+in the source account for (a job title that is also the headline, an employer that also gave an
+award); the headline likewise. So a theme that leaves out languages does not count a missing
+language against the extractor.
 
 Run: npm ci here, then `python3 generate.py [theme ...]`. Needs chromium, pdftotext, pandoc.
+`python3 generate.py --truth-only` makes every truth file again from the checked-in renderings
+(no rendering; pdftotext and pandoc only), after a change to how truth is reduced.
 CI does not run this: the corpus is checked in.
 """
 
@@ -82,10 +88,49 @@ class Shown:
     def has_year(self, date):
         return isinstance(date, str) and date[:4] in self.text
 
+    def count(self, value):
+        v = fold(value)
+        return max(self.text.count(v), self.text.count(v[::-1]), self.reversed.count(v)) if v else 0
+
+    def has_month(self, date):
+        """Whether the month of `date` (YYYY-MM…) is shown with its year: as digits (2021-03,
+        03/2021, 3/2021, 03.2021) or as a month's name or abbreviation next to the year."""
+        if not isinstance(date, str) or len(date) < 7 or not date[5:7].isdigit():
+            return False
+        year, month = date[:4], int(date[5:7])
+        if not 1 <= month <= 12:
+            return False
+        numeric = [f"{year}-{month:02}", f"{month:02}/{year}", f"{month}/{year}", f"{month:02}.{year}", f"{year}/{month:02}"]
+        if any(form in self.text for form in numeric):
+            return True
+        names = MONTHS[month - 1]
+        words = re.findall(rf"([^\W\d_]{{3,}})\.?,?\s?{year}", self.text)
+        words += [w[::-1] for w in re.findall(rf"{year}\s?([^\W\d_]{{3,}})", self.text)]
+        words += re.findall(rf"{year}\s?([^\W\d_]{{3,}})", self.text)
+        return any(name.startswith(word) for word in words for name in names)
+
+
+# Month names and their usual abbreviations' stems, in the corpus' languages (en, de, es, fr, he).
+MONTHS = [
+    ["january", "januar", "jänner", "enero", "janvier", "ינואר"],
+    ["february", "februar", "febrero", "février", "fevrier", "פברואר"],
+    ["march", "märz", "marz", "marzo", "mars", "מרץ"],
+    ["april", "abril", "avril", "אפריל"],
+    ["may", "mai", "mayo", "מאי"],
+    ["june", "juni", "junio", "juin", "יוני"],
+    ["july", "juli", "julio", "juillet", "יולי"],
+    ["august", "agosto", "août", "aout", "אוגוסט"],
+    ["september", "septiembre", "septembre", "sept", "ספטמבר"],
+    ["october", "oktober", "octubre", "octobre", "אוקטובר"],
+    ["november", "noviembre", "novembre", "נובמבר"],
+    ["december", "dezember", "diciembre", "décembre", "decembre", "דצמבר"],
+]
+
 
 def reduce(source, shown):
     """The source JSON Resume less what the rendering does not show."""
     doc = copy.deepcopy(source)
+    source = copy.deepcopy(source)
     basics = doc.get("basics", {})
     for key in ["name", "label", "email", "summary"]:
         if key in basics and not shown.has(basics[key]):
@@ -103,13 +148,24 @@ def reduce(source, shown):
 
     def entries(section, title_keys, text_keys=("summary", "description"), list_keys=("highlights",)):
         kept = []
-        for entry in doc.get(section, []):
-            if not any(shown.has(entry.get(k)) for k in title_keys):
+        for index, entry in enumerate(doc.get(section, [])):
+            original = source[section][index]
+            # Shown: a title printed more often than the same words elsewhere in the source
+            # account for (a job title that is also the headline, an employer that also gave an
+            # award), or a line of its own text.
+            titled = any(
+                shown.has(entry.get(k)) and shown.count(entry[k]) > echoes(source, entry[k], original) for k in title_keys
+            )
+            own_text = [entry.get(k) for k in text_keys] + [i for k in list_keys for i in entry.get(k, [])]
+            if not titled and not any(isinstance(t, str) and len(t) >= 12 and shown.has(t) for t in own_text):
                 continue
             for k in list(entry):
                 if k in ("startDate", "endDate", "date", "releaseDate"):
                     if not shown.has_year(entry[k]):
                         del entry[k]
+                    elif not shown.has_month(entry[k]):
+                        # Only the year is shown: no reader could know the month.
+                        entry[k] = entry[k][:4]
                 elif k in list_keys or k == "courses" or k == "keywords":
                     entry[k] = [item for item in entry[k] if shown.has(item)]
                 elif k == "url":
@@ -138,7 +194,26 @@ def reduce(source, shown):
             skills.append(group)
     if "skills" in doc:
         doc["skills"] = skills
+    # The headline, likewise: not shown when the job title that repeats it accounts for it.
+    if "label" in basics and shown.count(basics["label"]) <= echoes(doc, basics["label"], basics):
+        del basics["label"]
     return doc
+
+
+def echoes(document, value, owner):
+    """How many strings of `document` outside `owner` read the same as `value`."""
+    target = fold(value)
+
+    def walk(node):
+        if node is owner:
+            return 0
+        if isinstance(node, dict):
+            return sum(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return sum(walk(v) for v in node)
+        return 1 if isinstance(node, str) and fold(node) == target else 0
+
+    return walk(document)
 
 
 def write_truth(path, source, text):
@@ -378,5 +453,33 @@ def main(themes):
         print("skipped:", line, file=sys.stderr)
 
 
+def shown_text(path):
+    """A rendered file's text, read as its truth was first made."""
+    if path.suffix == ".pdf":
+        if path.parent.name == "scan":
+            # A scan shows what its original showed (it has no text layer of its own).
+            path = CORPUS / "libreoffice-pdf" / path.name
+        return run(["pdftotext", "-layout", str(path), "-"]).stdout.decode()
+    if path.suffix == ".docx":
+        return run(["pandoc", "--from", "docx", "--to", "plain", str(path)]).stdout.decode()
+    return path.read_text()
+
+
+def retruth():
+    """The truth of every checked-in rendering again, from its source and its text, without
+    rendering anything: for a change to how truth is reduced."""
+    for truth in sorted(CORPUS.glob("*/*.truth.json")):
+        name = truth.name.removesuffix(".truth.json")
+        rendered = [p for p in truth.parent.glob(f"{name}.*") if not p.name.endswith(".json")]
+        if len(rendered) != 1:
+            print(f"skipped: {truth} ({len(rendered)} renderings)", file=sys.stderr)
+            continue
+        source = json.loads((SOURCES / f"{name}.json").read_text())
+        write_truth(rendered[0], source, shown_text(rendered[0]))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:] or THEMES + ["latex"])
+    if sys.argv[1:] == ["--truth-only"]:
+        retruth()
+    else:
+        main(sys.argv[1:] or THEMES + ["latex"])
