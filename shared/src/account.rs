@@ -106,6 +106,7 @@ pub async fn delete_cv(app: &App, user: &UserId, cv: &CvId) -> Result<Option<Era
     follow(app, user, &head_item, &mut erased).await?;
     table.delete(&head, Expect::Anything).await?;
     erased.items += 1;
+    table.forget_deleted().await?;
     tracing::info!(user = %user, cv = %cv, items = erased.items, objects = erased.objects, "CV deleted");
     Ok(Some(erased))
 }

@@ -15,6 +15,7 @@ import {
   uploadPdf,
 } from "./app-harness.mjs";
 import { stripeStandIn } from "./stripe-stand-in.mjs";
+import { encode } from "../../web/node_modules/uqr/dist/index.mjs";
 
 let graceSession;
 const txt = join(root, "functions/extract/fixtures/txt/02-en-two-column.txt");
@@ -102,6 +103,10 @@ test("sign up, upload, choose an address, pay: the return page shows the live UR
   const live = `${app.base.replace("127.0.0.1", "localhost")}/sites/grace-hopper/`;
   assert.equal(await page.getByLabel("Your site's address").inputValue(), live);
   await page.getByRole("img", { name: `QR code of ${live}` }).waitFor();
+  // The code drawn is the live address's, module for module.
+  const { data } = encode(live, { border: 2 });
+  const modules = data.flatMap((row, y) => row.flatMap((dark, x) => (dark ? [`M${x} ${y}h1v1h-1z`] : []))).join("");
+  assert.equal(await page.locator("svg.qr path").getAttribute("d"), modules);
   await accessible(page, "checkout return live");
 
   const site = await fetch(live);
