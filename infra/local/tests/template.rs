@@ -123,8 +123,8 @@ fn the_api_serves_every_route_with_its_function() {
             assert_eq!(text(integration, &["type"]), "aws_proxy");
             assert_eq!(text(integration, &["payloadFormatVersion"]), "2.0", "lambda_http reads v2 events");
             assert!(
-                text(integration, &["uri"]).ends_with(&format!(":function:r2w-${{Stage}}-{function}/invocations")),
-                "{function}'s integration invokes it"
+                text(integration, &["uri"]).ends_with(&format!(":function:r2w-${{Stage}}-{function}:live/invocations")),
+                "{function}'s integration invokes its live alias"
             );
             deployed.insert((
                 method.as_str().expect("method").to_uppercase(),
@@ -144,7 +144,7 @@ fn the_api_serves_every_route_with_its_function() {
         let (name, _) = functions.get(function.as_str()).unwrap_or_else(|| panic!("no function runs {function}"));
         let permission = permissions
             .values()
-            .find(|p| reference(at(p, &["Properties", "FunctionName"])) == Some(name.as_str()))
+            .find(|p| reference(at(p, &["Properties", "FunctionName"])) == Some(format!("{name}.Alias").as_str()))
             .unwrap_or_else(|| panic!("{name} may not be invoked by the API"));
         assert_eq!(text(permission, &["Properties", "Principal"]), "apigateway.amazonaws.com");
         assert!(text(permission, &["Properties", "SourceArn"]).contains("${HttpApi}/"), "scoped to this API");
@@ -633,4 +633,80 @@ fn the_web_app_and_the_api_share_one_distribution() {
     let local_policy = local.policy().replace("https://sites.invalid", "https://${SitesCdn.DomainName}");
     assert_eq!(policy, local_policy, "the CDN's policy is the local server's");
     assert_eq!(text(headers, &["FrameOptions", "FrameOption"]), "DENY");
+}
+
+#[test]
+fn every_function_ships_gradually_behind_its_alias_and_rolls_back_on_its_own_alarms() {
+    let template = template();
+    assert_eq!(text(&template, &["Globals", "Function", "AutoPublishAlias"]), "live");
+    let shift = at(&template, &["Parameters", "TrafficShift"]);
+    let default = text(shift, &["Default"]);
+    assert!(default.starts_with("Canary") || default.starts_with("Linear"), "production shifts gradually: {default}");
+
+    let http: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
+    let alarms = of_type(&template, "AWS::CloudWatch::Alarm");
+    for (binary, (name, function)) in functions(&template) {
+        let preference = at(function, &["Properties", "DeploymentPreference"]);
+        assert_eq!(reference(at(preference, &["Type"])), Some("TrafficShift"), "{name}");
+        let watched: BTreeSet<String> = list(at(preference, &["Alarms"]))
+            .into_iter()
+            .map(|a| reference(a).unwrap_or_else(|| panic!("{name}: an alarm of this template")).to_owned())
+            .collect();
+        let mut metrics = BTreeSet::new();
+        for alarm in &watched {
+            let alarm = alarms.get(alarm).unwrap_or_else(|| panic!("{name}: no alarm {alarm}"));
+            let dimensions = list(at(alarm, &["Properties", "Dimensions"]));
+            assert!(
+                dimensions.iter().any(|d| reference(at(d, &["Value"])) == Some(name.as_str())),
+                "{name} rolls back on its own alarms only"
+            );
+            metrics.insert(text(alarm, &["Properties", "MetricName"]).to_owned());
+        }
+        let expected: BTreeSet<String> = if http.contains(binary.as_str()) {
+            ["Errors", "Duration"].map(str::to_owned).into()
+        } else {
+            ["Errors"].map(str::to_owned).into()
+        };
+        assert_eq!(metrics, expected, "{name}: errors, and for an HTTP function its latency");
+    }
+
+    // The pipeline runs the versions traffic was shifted to.
+    let substitutions = at(resource(&template, "Pipeline"), &["Properties", "DefinitionSubstitutions"]);
+    for (key, function) in
+        [("ExtractFunctionArn", "ExtractFunction"), ("BuildPortfolioFunctionArn", "BuildPortfolioFunction")]
+    {
+        assert_eq!(reference(at(substitutions, &[key])), Some(format!("{function}.Alias").as_str()), "{key}");
+    }
+}
+
+#[test]
+fn staging_and_production_are_two_stacks_and_production_asks_before_changing() {
+    let text = std::fs::read_to_string(root().join("samconfig.toml")).expect("samconfig.toml");
+    let config: toml::Table = toml::from_str(&text).expect("samconfig.toml is TOML");
+    let deploy = |stage: &str| -> &toml::Table {
+        config
+            .get(stage)
+            .and_then(|s| s.get("deploy"))
+            .and_then(|d| d.get("parameters"))
+            .and_then(toml::Value::as_table)
+            .unwrap_or_else(|| panic!("[{stage}.deploy.parameters]"))
+    };
+    let (staging, prod) = (deploy("staging"), deploy("prod"));
+    let value =
+        |table: &toml::Table, key: &str| table.get(key).and_then(toml::Value::as_str).unwrap_or_default().to_owned();
+    assert_ne!(value(staging, "stack_name"), value(prod, "stack_name"));
+    assert!(value(staging, "parameter_overrides").contains("Stage=\"staging\""), "{staging:?}");
+    assert!(value(prod, "parameter_overrides").contains("Stage=\"prod\""), "{prod:?}");
+    assert_eq!(prod.get("confirm_changeset").and_then(toml::Value::as_bool), Some(true));
+
+    // Two stages in one account: every name the template gives carries the stage.
+    let template = template();
+    for (name, resource) in resources(&template) {
+        for key in ["FunctionName", "Name", "TableName", "BucketName", "LogGroupName", "StateMachineName"] {
+            let given = opt(resource, &["Properties", key]).filter(|v| reference(v).is_none());
+            if let Some(value) = given.and_then(|v| untag(v).as_str()) {
+                assert!(value.contains("${Stage}"), "{name}.{key} = {value} would collide between stages");
+            }
+        }
+    }
 }
