@@ -75,11 +75,13 @@ package: tools ## sam build: every function for arm64 (release, stripped) into .
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam build --beta-features
 	scripts/package-sizes.sh
 
-STACK ?= r2w-prod
+# samconfig.toml's environment: prod or staging (docs/release.md).
+ENV ?= prod
+STACK ?= r2w-$(ENV)
 
-deploy: package web ## sam deploy, then the web app to its bucket and CDN (STACK=r2w-prod; docs/deploy.md)
+deploy: package web ## sam deploy --config-env ENV (prod, staging), then the web app to its bucket and CDN (docs/deploy.md)
 	cargo build --quiet -p r2w-local --bin r2w
-	SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam deploy --stack-name "$(STACK)"
+	SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam deploy --config-env "$(ENV)" --stack-name "$(STACK)" $(DEPLOY_FLAGS)
 	$(SAM)/bin/python scripts/deploy-web.py --stack "$(STACK)"
 
 clean-tools:

@@ -18,13 +18,16 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== web app: eslint, API types from docs/openapi.json, svelte-check, build"
 (cd web && npm run lint && npm run build)
 
+echo "== actionlint (.github/workflows)"
+"$tools/bin/actionlint" .github/workflows/*.yml
+
 echo "== cargo deny (licences, bans, sources)"
 "$tools/bin/cargo-deny" check --hide-inclusion-graph licenses bans sources
 
 # Offline: no credentials, a dummy region. No rule is suppressed; warnings fail too.
 echo "== template.yaml: cfn-lint and sam validate --lint"
 sam=${R2W_SAM_VENV:-.venv-sam}
-"$sam/bin/cfn-lint" template.yaml
+"$sam/bin/cfn-lint" template.yaml infra/ci/github-deploy-role.yaml
 SAM_CLI_TELEMETRY=0 "$sam/bin/sam" validate --lint --region us-east-1 --template template.yaml
 
 port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

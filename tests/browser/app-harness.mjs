@@ -30,8 +30,9 @@ export const freePort = () =>
     probe.on("error", fail);
   });
 
-/// Starts `r2w serve` with `env` added to this process's environment, and Chromium.
-export async function startApp(env = {}) {
+/// Starts `r2w serve` with `env` added to this process's environment, and Chromium (unless
+/// `browser` is false).
+export async function startApp(env = {}, { browser = true } = {}) {
   mkdirSync(artifacts, { recursive: true });
   app.data = mkdtempSync(join(tmpdir(), "r2w-app-"));
   const port = await freePort();
@@ -46,7 +47,7 @@ export async function startApp(env = {}) {
     if (up) break;
     await new Promise((ok) => setTimeout(ok, 100));
   }
-  app.browser = await launchChromium();
+  if (browser) app.browser = await launchChromium();
   return app;
 }
 
