@@ -1,4 +1,4 @@
-//! The offline extractor on the development corpus (functions/extract/corpus: 23 renderers this
+//! The offline extractor on the development corpus (functions/extract/corpus: 36 renderers this
 //! project did not write). Fails below the floor reached so far, so a change that reads real
 //! CVs worse does not land; docs/extraction-quality.md has the tables and the target.
 
@@ -6,16 +6,24 @@ use std::path::Path;
 
 use r2w_extract::eval::{Reader, Report, discover, read};
 
-/// The goal (docs/extraction-quality.md), reached on 2026-12-05 (0.860).
-const FLOOR: f64 = 0.85;
-const HELD_OUT: [&str; 7] = [
-    "theme-cora",
-    "theme-pumpkin",
-    "theme-sceptile",
-    "theme-tachyons-clean",
-    "theme-classy",
-    "pandoc-md",
-    "libreoffice-pdf",
+/// The overall F1 on 2026-12-05 once 13 never-seen renderers joined the corpus (0.808), less a
+/// small margin. The goal is 0.85 (docs/extraction-quality.md); it was 0.862 without them.
+const FLOOR: f64 = 0.80;
+/// Renderers added on 2026-12-05 and never looked at: what generalises is measured on them.
+const HELD_OUT: [&str; 13] = [
+    "theme-elegant",
+    "theme-flat",
+    "theme-kendall",
+    "theme-macchiato",
+    "theme-paper",
+    "theme-short",
+    "theme-spartan",
+    "theme-stackoverflow",
+    "theme-class",
+    "theme-caffeine",
+    "theme-mantra",
+    "latex-moderncv-classic",
+    "latex-moderncv-banking",
 ];
 
 #[tokio::test]

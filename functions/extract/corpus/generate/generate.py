@@ -42,10 +42,14 @@ CORPUS = HERE.parent
 SOURCES = HERE / "sources"
 THEMES = [
     # Left out: papirus (Chromium prints it as 100-odd pages of fragments); kwan and
-    # mocha-responsive (they fail to render under resumed 6).
+    # mocha-responsive, professional, actual and kards (they fail to render under resumed 6).
     "direct", "eloquent", "onepage", "modern", "sceptile", "slick", "pumpkin",
     "rocketspacer", "cora", "autumn", "tachyons-clean", "simple-red",
     "straightforward", "classy", "even",
+    # Added 2026-12-05 and held out from that day: never looked at, scored only to see what
+    # generalises (the first held-out set had been read while auditing the truth).
+    "elegant", "flat", "kendall", "macchiato", "paper", "short", "spartan", "stackoverflow",
+    "class", "caffeine", "mantra",
 ]
 # pandoc reads this theme's HTML for the Markdown, plain-text and Word renderings.
 TEXT_FROM_THEME = "even"
@@ -379,8 +383,101 @@ def currvita(doc):
     return "\n".join(lines)
 
 
-def latex(sources, failed):
-    for renderer, make in [("latex-article", article_cv), ("latex-currvita", currvita)]:
+MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def spelled(entry):
+    """"Mar 2021 -- Present": month names, as moderncv's examples write dates."""
+    def one(d):
+        return f"{MONTH_ABBR[int(d[5:7]) - 1]} {d[:4]}" if len(d) >= 7 else d
+    start, end = entry.get("startDate", ""), entry.get("endDate", "")
+    return f"{one(start)} -- {one(end) if end else 'Present'}" if start else ""
+
+
+def moderncv(doc, style):
+    """Debian texlive's moderncv class (held back from tuning from the start, per the issue that
+    asked for this corpus), in one of its styles."""
+    b = doc.get("basics", {})
+    first, _, last = (b.get("name") or "").partition(" ")
+    # Letters for icons: the styles' default set needs fontawesome5 (texlive-fonts-extra); an empty
+    # stand-in for that package lets the style load, then the letters set replaces its icons.
+    lines = [r"\documentclass[10pt,a4paper,sans]{moderncv}", r"\moderncvstyle{" + style + "}", r"\moderncvicons{letters}",
+             r"\moderncvcolor{blue}",
+             r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}", r"\usepackage{lmodern}",
+             r"\usepackage[scale=0.8]{geometry}", r"\name{" + tex(first) + "}{" + tex(last) + "}"]
+    if b.get("label"):
+        lines.append(r"\title{" + tex(b["label"]) + "}")
+    city = b.get("location", {}).get("city")
+    if city:
+        lines.append(r"\address{" + tex(city) + "}{}{}")
+    if b.get("phone"):
+        lines.append(r"\phone[mobile]{" + tex(b["phone"]) + "}")
+    if b.get("email"):
+        lines.append(r"\email{" + tex(b["email"]) + "}")
+    if b.get("url"):
+        lines.append(r"\homepage{" + tex(re.sub(r"^https?://", "", b["url"])) + "}")
+    lines += [r"\begin{document}", r"\makecvtitle"]
+    if b.get("summary"):
+        lines += [r"\section{Summary}", r"\cvitem{}{" + tex(b["summary"]) + "}"]
+
+    def entries(title, items, head, sub, place=""):
+        if not items:
+            return
+        lines.append(r"\section{" + title + "}")
+        for e in items:
+            description = ""
+            if e.get("summary"):
+                description += tex(e["summary"])
+            if e.get("highlights"):
+                description += r"\begin{itemize}" + "".join(r"\item " + tex(h) for h in e["highlights"]) + r"\end{itemize}"
+            lines.append(r"\cventry{" + spelled(e) + "}{" + tex(e.get(head)) + "}{" + tex(e.get(sub)) + "}{"
+                         + tex(e.get(place)) + "}{}{" + description + "}")
+    entries("Experience", doc.get("work"), "position", "name", "location")
+    education = [dict(e, degree=f"{e.get('studyType', '')}, {e.get('area', '')}".strip(", ")) for e in doc.get("education", [])]
+    entries("Education", education, "degree", "institution")
+    entries("Volunteering", doc.get("volunteer"), "position", "organization")
+    if doc.get("projects"):
+        lines.append(r"\section{Projects}")
+        lines += [r"\cvitem{" + tex(p.get("name")) + "}{" + tex(p.get("description")) + "}" for p in doc["projects"]]
+    for title, key, name, by in [("Certificates", "certificates", "name", "issuer"), ("Awards", "awards", "title", "awarder"),
+                                 ("Publications", "publications", "name", "publisher")]:
+        if doc.get(key):
+            lines.append(r"\section{" + title + "}")
+            for item in doc[key]:
+                date = (item.get("date") or item.get("releaseDate") or "")[:4]
+                lines.append(r"\cvitem{" + date + "}{" + tex(item.get(name)) + (", " + tex(item.get(by)) if item.get(by) else "") + "}")
+    if doc.get("skills"):
+        lines.append(r"\section{Skills}")
+        lines += [r"\cvitem{" + tex(g.get("name")) + "}{" + tex(", ".join(g.get("keywords", []))) + "}" for g in doc["skills"]]
+    if doc.get("languages"):
+        lines.append(r"\section{Languages}")
+        lines += [r"\cvitemwithcomment{" + tex(l.get("language")) + "}{" + tex(l.get("fluency")) + "}{}" for l in doc["languages"]]
+    lines.append(r"\end{document}")
+    return "\n".join(lines)
+
+
+# The icons moderncv names from fontawesome5, as plain bullets (only list bullets are drawn with
+# them once the letters icon set is chosen).
+FONTAWESOME_STAND_IN = "\\ProvidesPackage{fontawesome5}\n" + "".join(
+    f"\\providecommand*{{\\{name}}}[1][]{{\\textbullet}}\n"
+    for name in ["faAsterisk", "faBabyCarriage", "faBitbucket", "faCircle", "faEnvelope", "faFax", "faGithub",
+                 "faGithubSquare", "faGitlab", "faGlobe", "faGlobeAfrica", "faGlobeAmericas", "faGlobeAsia",
+                 "faGlobeEurope", "faHome", "faInbox", "faLinkedin", "faLinkedinIn", "faMobile", "faOrcid", "faPhone",
+                 "faPrint", "faResearchgate", "faSkype", "faStackOverflow", "faTelegram", "faTwitter",
+                 "faTwitterSquare", "faWhatsapp", "faXing", "faXingSquare"]
+)
+
+
+LATEX_RENDERERS = {
+    "latex-article": article_cv,
+    "latex-currvita": currvita,
+    "latex-moderncv-classic": lambda doc: moderncv(doc, "classic"),
+    "latex-moderncv-banking": lambda doc: moderncv(doc, "banking"),
+}
+
+
+def latex(sources, failed, renderers):
+    for renderer, make in [(r, LATEX_RENDERERS[r]) for r in renderers]:
         folder = folder_for(renderer)
         for source_path in sources:
             source = json.loads(source_path.read_text())
@@ -389,6 +486,7 @@ def latex(sources, failed):
             name = source_path.stem
             with tempfile.TemporaryDirectory() as tmp:
                 (Path(tmp) / "cv.tex").write_text(make(source))
+                (Path(tmp) / "fontawesome5.sty").write_text(FONTAWESOME_STAND_IN)
                 try:
                     run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "cv.tex"], cwd=tmp)
                 except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
@@ -403,7 +501,7 @@ def latex(sources, failed):
 def main(themes):
     sources = sorted(SOURCES.glob("*.json"))
     failed = []
-    for theme in [t for t in themes if t != "latex"]:
+    for theme in [t for t in themes if not t.startswith("latex")]:
         folder = CORPUS / f"theme-{theme}"
         folder.mkdir(exist_ok=True)
         for source_path in sources:
@@ -447,8 +545,9 @@ def main(themes):
                     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
                         failed.append(f"libreoffice-docx/{name}: {e}")
         print(f"{theme}: done")
-    if not themes or "latex" in themes:
-        latex(sources, failed)
+    if "latex" in themes:
+        latex(sources, failed, list(LATEX_RENDERERS))
+    latex(sources, failed, [t for t in themes if t in LATEX_RENDERERS])
     for line in failed:
         print("skipped:", line, file=sys.stderr)
 
