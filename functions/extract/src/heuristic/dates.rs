@@ -120,8 +120,10 @@ const PRESENT: &[&str] = &[
 const SINCE: &[&str] = &["since", "desde", "seit", "depuis", "מאז", "החל מ"];
 
 /// Words that may join the two ends of a range ("2019 to 2021", "2015 bis 2018").
-const BETWEEN: &[&str] =
-    &["-", "–", "—", "−", "~", "to", "till", "until", "bis", "hasta", "a", "al", "à", "au", "jusqu'à", "עד"];
+const BETWEEN: &[&str] = &[
+    "-", "–", "—", "−", "~", "→", "->", "⟶", "to", "till", "until", "bis", "hasta", "a", "al", "à", "au", "jusqu'à",
+    "עד",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Token {
@@ -393,6 +395,8 @@ mod tests {
         assert_eq!(range("תל אביב | ינואר 2021 – היום"), (s("2021-01"), None, true));
         assert_eq!(range("since 2019"), (s("2019"), None, true));
         assert_eq!(range("Graduated 2015"), (None, s("2015"), false));
+        assert_eq!(range("2021-03 → Present"), (s("2021-03"), None, true));
+        assert_eq!(range("2017-06 -> 2021-02"), (s("2017-06"), s("2021-02"), false));
     }
 
     #[test]
