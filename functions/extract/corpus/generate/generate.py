@@ -109,8 +109,8 @@ class Shown:
             return True
         names = MONTHS[month - 1]
         words = re.findall(rf"([^\W\d_]{{3,}})\.?,?\s?{year}", self.text)
-        words += [w[::-1] for w in re.findall(rf"{year}\s?([^\W\d_]{{3,}})", self.text)]
-        words += re.findall(rf"{year}\s?([^\W\d_]{{3,}})", self.text)
+        words += [w[::-1] for w in re.findall(rf"{year}[\s-]?([^\W\d_]{{3,}})", self.text)]
+        words += re.findall(rf"{year}[\s-]?([^\W\d_]{{3,}})", self.text)
         return any(name.startswith(word) for word in words for name in names)
 
 

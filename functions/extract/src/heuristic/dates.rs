@@ -234,6 +234,21 @@ fn numeric_date(line: &str, at: usize) -> Option<(Token, usize)> {
         }
     }
     let plausible = line[at..].starts_with("19") || line[at..].starts_with("20");
+    // Year then a month's name: "2021-Sep", "2021 Sept.".
+    if plausible && matches!(separator, Some(b'-' | b' ')) {
+        let word_at = after + 1;
+        let word_len = line.get(word_at..).map_or(0, |rest| run_len(rest, char::is_alphabetic));
+        let word = line.get(word_at..word_at + word_len).map(str::to_lowercase).unwrap_or_default();
+        if word_len >= 3
+            && let Some((_, month)) = MONTHS.iter().find(|(name, _)| *name == word)
+            && let Ok(date) = PartialDate::month(year, *month)
+        {
+            let end = word_at + word_len + usize::from(line[word_at + word_len..].starts_with('.'));
+            if !line[end..].chars().next().is_some_and(char::is_alphanumeric) {
+                return Some((Token::Date(date), end));
+            }
+        }
+    }
     if !plausible || !stands_alone(line, at, after) {
         return None;
     }
@@ -396,6 +411,8 @@ mod tests {
         assert_eq!(range("since 2019"), (s("2019"), None, true));
         assert_eq!(range("Graduated 2015"), (None, s("2015"), false));
         assert_eq!(range("2021-03 → Present"), (s("2021-03"), None, true));
+        assert_eq!(range("2019-Sep – 2021-Feb"), (s("2019-09"), s("2021-02"), false));
+        assert_eq!(range("2021 Sept. - heute"), (s("2021-09"), None, true));
         assert_eq!(range("2017-06 -> 2021-02"), (s("2017-06"), s("2021-02"), false));
     }
 

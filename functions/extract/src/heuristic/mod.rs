@@ -710,20 +710,35 @@ fn regroup_degrees(mut entries: Vec<Entry>) -> Vec<Entry> {
     entries
 }
 
+/// "PhD, Statistics - University of Manchester": the degree side and the school, when a
+/// separator parts a degree from a school.
+fn degree_and_school(header: &str) -> Option<(&str, Option<&str>)> {
+    [" - ", " – ", " — ", " | ", " @ ", ", "].iter().find_map(|separator| {
+        let (left, right) = header.rsplit_once(separator)?;
+        let (left, right) = (left.trim(), right.trim());
+        let is_school = |p: &str| contains_word(p, INSTITUTION_WORDS) && !contains_word(p, DEGREE_WORDS);
+        let is_degree = |p: &str| contains_word(p, DEGREE_WORDS) && !contains_word(p, INSTITUTION_WORDS);
+        (is_degree(left) && is_school(right)).then_some((left, Some(right)))
+    })
+}
+
 fn education(entry: Entry) -> Education {
     let mut parts: Vec<String> = Vec::new();
     for header in &entry.header {
+        // "Degree, Field - School" on one line: the school apart, the rest as below.
+        let (degree_side, school) = degree_and_school(header).unwrap_or((header.as_str(), None));
         // "Degree, Field" or "Degree in Field"; institution names keep their commas.
-        if contains_word(header, INSTITUTION_WORDS) {
-            parts.push(header.clone());
+        if contains_word(degree_side, INSTITUTION_WORDS) {
+            parts.push(degree_side.to_owned());
         } else {
-            for part in header.split(", ") {
+            for part in degree_side.split(", ") {
                 match split_degree_field(part) {
                     Some((degree, field)) => parts.extend([degree, field]),
                     None => parts.push(part.to_owned()),
                 }
             }
         }
+        parts.extend(school.map(str::to_owned));
     }
     parts.extend(entry.beside_dates);
     let institution_at = parts.iter().position(|p| contains_word(p, INSTITUTION_WORDS));
@@ -1303,6 +1318,27 @@ mod tests {
         assert_eq!(cv.languages[1].proficiency.as_deref(), Some("B2"));
         assert_eq!(cv.metadata.source_language.as_ref().map(|l| l.as_str()), Some("en"));
         assert_eq!(cv.metadata.extraction_method, Some(ExtractionMethod::Heuristic));
+    }
+
+    #[test]
+    fn a_degree_and_its_school_on_one_line_over_dates_in_year_and_month_name() {
+        let text = "Tomás Okafor\n\nEDUCATION\nPhD, Statistics - University of Manchester\n2015-Sep - 2019-Jul\n\nBSc, Mathematics – University of Lagos\n2010-Sep - 2014-Jul\n\nAWARDS\nYoung Statistician Prize - Royal Statistical Society\n2021-Sep\n";
+        let cv = extract(text);
+        let schools: Vec<_> = cv
+            .education
+            .iter()
+            .map(|e| {
+                (e.institution.as_deref(), e.degree.as_deref(), e.field.as_deref(), e.dates.end.map(|d| d.to_string()))
+            })
+            .collect();
+        assert_eq!(
+            schools,
+            [
+                (Some("University of Manchester"), Some("PhD"), Some("Statistics"), Some("2019-07".to_owned())),
+                (Some("University of Lagos"), Some("BSc"), Some("Mathematics"), Some("2014-07".to_owned())),
+            ]
+        );
+        assert_eq!(cv.achievements.len(), 1, "a date is not an award: {:?}", cv.achievements);
     }
 
     #[test]
