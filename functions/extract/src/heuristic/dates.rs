@@ -376,8 +376,9 @@ pub fn find_range(line: &str) -> Option<Found> {
         return DateRange::new(Some(date), None, true).ok().map(|range| Found { range, start: since_start, end });
     }
     // A lone date (a graduation year) only when the line is short, so a year in a sentence is
-    // not taken for one.
-    (tokens.len() == 1 && line.chars().count() <= 60).then_some(Found {
+    // not taken for one — or when it closes the line in brackets ("…, Journal (2023)").
+    let bracketed = line[..start].trim_end().ends_with('(') && line[end..].trim() == ")";
+    (tokens.len() == 1 && (line.chars().count() <= 60 || bracketed)).then_some(Found {
         range: DateRange { start: None, end: Some(date), is_current: false },
         start,
         end,
@@ -410,6 +411,10 @@ mod tests {
         assert_eq!(range("תל אביב | ינואר 2021 – היום"), (s("2021-01"), None, true));
         assert_eq!(range("since 2019"), (s("2019"), None, true));
         assert_eq!(range("Graduated 2015"), (None, s("2015"), false));
+        assert_eq!(
+            range("Forecasting bed occupancy with hierarchical models, Journal of Health Informatics (2023)"),
+            (None, s("2023"), false)
+        );
         assert_eq!(range("2021-03 → Present"), (s("2021-03"), None, true));
         assert_eq!(range("2019-Sep – 2021-Feb"), (s("2019-09"), s("2021-02"), false));
         assert_eq!(range("2021 Sept. - heute"), (s("2021-09"), None, true));

@@ -1141,7 +1141,10 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         let found = find_range(&line.text);
         let date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
         let text = match &found {
+            // What the date leaves behind: "Prize, Society ( )" -> "Prize, Society".
             Some(f) => format!("{} {}", &line.text[..f.start], &line.text[f.end..])
+                .replace("( )", "")
+                .replace("()", "")
                 .trim()
                 .trim_matches(['|', ',', '-', '–'])
                 .trim()
@@ -1159,7 +1162,8 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             }
             Section::Courses => cv.courses.push(Course { name: Some(text), date, ..Course::default() }),
             Section::Publications => {
-                cv.publications.push(Publication { title: Some(text), date, ..Publication::default() })
+                let (title, venue) = publication_and_venue(&text);
+                cv.publications.push(Publication { title: Some(title), venue, date, ..Publication::default() })
             }
             Section::Hobbies => cv
                 .hobbies
@@ -1227,18 +1231,34 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
 /// "Engineering Award - Acme", "AWS Certified Developer, Amazon": an item and who gave it,
 /// when the part after the separator is a short name.
 fn item_and_by(text: &str) -> (String, Option<String>) {
-    for separator in [" - ", " – ", " — ", ", ", " | "] {
-        if let Some((item, by)) = text.rsplit_once(separator) {
-            let (item, by) = (item.trim(), by.trim());
-            if item.split_whitespace().count() >= 2
-                && (1..=5).contains(&by.split_whitespace().count())
-                && !by.ends_with('.')
-            {
-                return (item.to_owned(), Some(by.to_owned()));
-            }
+    // The last separator on the line: "AWS Certified ML – Specialty, Amazon Web Services" is
+    // split at the comma, the dash being part of the certificate's name.
+    let split = [" - ", " – ", " — ", ", ", " | "]
+        .iter()
+        .filter_map(|separator| text.rfind(separator).map(|at| (at, separator.len())))
+        .max_by_key(|(at, _)| *at);
+    if let Some((at, len)) = split {
+        let (item, by) = (text[..at].trim(), text[at + len..].trim());
+        if item.split_whitespace().count() >= 2
+            && (1..=5).contains(&by.split_whitespace().count())
+            && !by.ends_with('.')
+        {
+            return (item.to_owned(), Some(by.to_owned()));
         }
     }
     (text.to_owned(), None)
+}
+
+/// "Forecasting bed occupancy, Journal of Health Informatics": a publication and its venue,
+/// when what follows the last comma or dash is a title-cased name ("Statistics in Medicine"),
+/// not the rest of a title ("Deep learning, revisited").
+fn publication_and_venue(text: &str) -> (String, Option<String>) {
+    let (title, venue) = item_and_by(text);
+    let small = ["of", "in", "for", "and", "on", "the", "de", "des", "der", "und", "y", "et", "&"];
+    let title_cased = venue.as_deref().is_some_and(|v| {
+        v.split_whitespace().all(|w| small.contains(&w) || w.chars().next().is_some_and(char::is_uppercase))
+    });
+    if title_cased { (title, venue) } else { (text.to_owned(), None) }
 }
 
 /// "Issued by CNCF", "Awarded by Acme", "Emitido por ...", "Verliehen von ...", "Délivré par ...".
@@ -1339,6 +1359,35 @@ mod tests {
             ]
         );
         assert_eq!(cv.achievements.len(), 1, "a date is not an award: {:?}", cv.achievements);
+    }
+
+    #[test]
+    fn one_line_items_split_at_their_last_separator_and_publications_only_before_a_venue() {
+        let by = |t: &str| item_and_by(t);
+        assert_eq!(
+            by("AWS Certified Machine Learning – Specialty, Amazon Web Services"),
+            ("AWS Certified Machine Learning – Specialty".to_owned(), Some("Amazon Web Services".to_owned()))
+        );
+        assert_eq!(
+            by("Engineering Excellence Award - Bluebird"),
+            ("Engineering Excellence Award".to_owned(), Some("Bluebird".to_owned()))
+        );
+        let venue = |t: &str| publication_and_venue(t);
+        assert_eq!(
+            venue("Causal effects of discharge policies, Statistics in Medicine"),
+            ("Causal effects of discharge policies".to_owned(), Some("Statistics in Medicine".to_owned()))
+        );
+        assert_eq!(
+            venue("Deep learning, revisited for tabular data"),
+            ("Deep learning, revisited for tabular data".to_owned(), None)
+        );
+        let cv = extract(
+            "Ada Byron\n\nPUBLICATIONS\nForecasting bed occupancy with hierarchical models, Journal of Health Informatics (2023)\n",
+        );
+        let publication = &cv.publications[0];
+        assert_eq!(publication.title.as_deref(), Some("Forecasting bed occupancy with hierarchical models"));
+        assert_eq!(publication.venue.as_deref(), Some("Journal of Health Informatics"));
+        assert_eq!(publication.date.map(|d| d.to_string()).as_deref(), Some("2023"));
     }
 
     #[test]
