@@ -44,6 +44,20 @@ struct Claims {
     jti: String,
     /// The account's session epoch when issued (see [`users::UserRecord::session_epoch`]).
     epoch: u32,
+    /// The session (refresh-token family) the token was issued in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<String>,
+    /// When that session signed in (unix seconds; OpenID Connect's name for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    auth_time: Option<i64>,
+}
+
+/// The session a token is issued in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionClaims {
+    pub id: String,
+    /// Unix seconds.
+    pub signed_in_at: i64,
 }
 
 /// What a valid token says.
@@ -55,6 +69,8 @@ pub struct Verified {
     /// The token's own id (`jti`), for logs and revocation lists.
     pub token_id: String,
     pub epoch: u32,
+    /// The session it was issued in, for tokens issued by a sign-in.
+    pub session: Option<SessionClaims>,
 }
 
 struct VerifyingKey {
@@ -133,7 +149,14 @@ impl AccessTokens {
     /// A token for `user` in session epoch `epoch`, valid from `now` (unix seconds) for
     /// [`Self::lifetime`].
     pub fn issue(&self, user: &UserId, epoch: u32, now: i64) -> Result<String, Error> {
+        self.issue_in(user, epoch, now, None)
+    }
+
+    /// A token as [`Self::issue`], naming the session it belongs to.
+    pub fn issue_in(&self, user: &UserId, epoch: u32, now: i64, session: Option<&SessionClaims>) -> Result<String, Error> {
         let claims = Claims {
+            sid: session.map(|s| s.id.clone()),
+            auth_time: session.map(|s| s.signed_in_at),
             sub: user.to_string(),
             iat: now,
             exp: now + self.lifetime.as_secs() as i64,
@@ -161,6 +184,10 @@ impl AccessTokens {
             issued_at: data.claims.iat,
             token_id: data.claims.jti,
             epoch: data.claims.epoch,
+            session: match (data.claims.sid, data.claims.auth_time) {
+                (Some(id), Some(signed_in_at)) => Some(SessionClaims { id, signed_in_at }),
+                _ => None,
+            },
         })
     }
 
@@ -177,12 +204,17 @@ impl AccessTokens {
     /// The user behind the request: a valid token whose account still exists, is not being
     /// deleted, and has not signed out everywhere since the token was issued.
     pub async fn authenticate(&self, table: &dyn Table, request: &Request) -> Result<UserId, Error> {
+        Ok(self.authenticate_verified(table, request).await?.user)
+    }
+
+    /// As [`Self::authenticate`], with everything the token says.
+    pub async fn authenticate_verified(&self, table: &dyn Table, request: &Request) -> Result<Verified, Error> {
         let verified = self.verify_request(request)?;
         let account = users::load(table, &verified.user).await?.ok_or(Error::Unauthorized)?;
         if account.deleting || account.session_epoch != verified.epoch {
             return Err(Error::Unauthorized);
         }
-        Ok(verified.user)
+        Ok(verified)
     }
 }
 
@@ -224,6 +256,10 @@ mod tests {
         let token = tokens.issue(&user, 0, unix_now()).expect("token");
         let verified = tokens.verify(&token).expect("valid");
         assert_eq!(verified.user, user);
+        assert_eq!(verified.session, None);
+        let session = SessionClaims { id: "family".into(), signed_in_at: 1_700_000_000 };
+        let in_session = tokens.issue_in(&user, 0, unix_now(), Some(&session)).expect("token");
+        assert_eq!(tokens.verify(&in_session).expect("valid").session, Some(session));
         assert_eq!(verified.token_id.len(), 32, "every token has its own id");
         assert_ne!(
             tokens.verify(&tokens.issue(&user, 0, unix_now()).expect("token")).expect("valid").token_id,

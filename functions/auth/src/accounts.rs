@@ -11,6 +11,7 @@ use r2w_shared::store::Table;
 use secrecy::SecretString;
 use serde::Serialize;
 
+use crate::mail::messages::Lang;
 use crate::password::Passwords;
 
 pub const MAX_NAME_LENGTH: usize = 200;
@@ -23,6 +24,8 @@ pub struct UserView {
     pub email_verified: bool,
     pub full_name: String,
     pub has_password: bool,
+    /// Sign-in asks for a code from an authenticator after the password.
+    pub two_factor: bool,
     /// The providers the account can sign in with.
     pub providers: Vec<String>,
     pub created_at: String,
@@ -36,6 +39,7 @@ impl From<&UserRecord> for UserView {
             email_verified: user.email_verified,
             full_name: user.full_name.clone(),
             has_password: user.password_hash.is_some(),
+            two_factor: user.two_factor,
             providers: user.identities.iter().map(|i| i.provider.clone()).collect(),
             created_at: user.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         }
@@ -71,14 +75,18 @@ impl Accounts {
         Self { table, clock, passwords }
     }
 
-    pub async fn register(&self, email: &Email, password: SecretString, full_name: &str) -> Result<UserRecord, Error> {
+    pub async fn register(
+        &self,
+        email: &Email,
+        password: SecretString,
+        full_name: &str,
+        language: Lang,
+    ) -> Result<UserRecord, Error> {
         let full_name = clean_name(full_name)?;
-        let mut personal: Vec<&str> = full_name.split_whitespace().collect();
-        personal.push(email.as_str());
-        personal.extend(email.as_str().split(['@', '.']));
-        Passwords::check_strength(&password, &personal)?;
+        check_strength(&password, email, &full_name)?;
         let user = UserRecord {
             password_hash: Some(self.passwords.hash(password).await?),
+            language: Some(language.tag().to_owned()),
             ..UserRecord::new(UserId::random(), email.clone(), full_name, self.clock.now())
         };
         if users::create(self.table.as_ref(), &user).await? {
@@ -87,6 +95,38 @@ impl Accounts {
         } else {
             Err(Error::Conflict("an account with this e-mail address already exists".into()))
         }
+    }
+
+    /// Whether `password` is `account`'s (false for an account without one), after the same
+    /// work either way.
+    pub async fn password_matches(&self, account: &UserRecord, password: SecretString) -> Result<bool, Error> {
+        self.passwords.verify(password, account.password_hash.as_deref()).await
+    }
+
+    /// Whether `password` may become `account`'s (strong enough, not made of its name).
+    pub fn check_new_password(&self, account: &UserRecord, password: &SecretString) -> Result<(), Error> {
+        check_strength(password, &account.email, &account.full_name)
+    }
+
+    /// Gives `user` a new password (as strong as at sign-up) and applies `change` to the
+    /// profile in the same write. The caller ends the sessions that must end.
+    pub async fn set_password(
+        &self,
+        user: &UserId,
+        password: SecretString,
+        change: impl Fn(UserRecord) -> UserRecord,
+    ) -> Result<UserRecord, Error> {
+        let account = users::load(self.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
+        check_strength(&password, &account.email, &account.full_name)?;
+        let hash = self.passwords.hash(password).await?;
+        let now = self.clock.now();
+        users::update(self.table.as_ref(), user, |u| UserRecord {
+            password_hash: Some(hash.clone()),
+            updated_at: now,
+            ..change(u)
+        })
+        .await?
+        .ok_or(Error::Unauthorized)
     }
 
     /// The account `email` and `password` open, or `None` — the same `None`, after the same
@@ -158,6 +198,14 @@ impl Accounts {
             Err(Error::Conflict("the account changed while signing in; please try again".into()))
         }
     }
+}
+
+/// zxcvbn's verdict, told the person's own name and address so a password made of them fails.
+fn check_strength(password: &SecretString, email: &Email, full_name: &str) -> Result<(), Error> {
+    let mut personal: Vec<&str> = full_name.split_whitespace().collect();
+    personal.push(email.as_str());
+    personal.extend(email.as_str().split(['@', '.']));
+    Passwords::check_strength(password, &personal)
 }
 
 fn clean_name(name: &str) -> Result<String, Error> {

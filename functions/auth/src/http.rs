@@ -13,6 +13,10 @@
 //! | `GET /v1/auth/oauth/{provider}/callback` | 302 back to the frontend with `login_code` (or `error`) |
 //! | `POST /v1/auth/oauth/exchange` `{login_code}` | tokens for a provider sign-in |
 //!
+//! The routes that verify addresses, reset and change passwords, run two-factor sign-in and
+//! list sessions are in [`crate::security`]. A sign-in of an account with two-factor on
+//! answers 202 with a challenge instead of tokens.
+//!
 //! A browser app sends `R2W-Session: cookie` with these calls: its refresh token then travels
 //! only in an `HttpOnly` cookie scoped to `/v1/auth` (no script can read it), never in a body.
 
@@ -29,19 +33,28 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::{Accounts, UserView};
+use crate::mail::{Mailer, mailer_for};
+use crate::mail::messages::Lang;
 use crate::oauth::{CallbackError, OAuth};
+use crate::one_time::OneTimeTokens;
 use crate::password::Passwords;
 use crate::rate_limit::{self, RateLimiter};
 use crate::sessions::{SESSION_LIFETIME, Sessions, TokenPair};
 use crate::settings::AuthSettings;
+use crate::two_factor::TwoFactor;
 
 pub struct AuthApi {
-    app: App,
-    tokens: Arc<AccessTokens>,
-    accounts: Accounts,
-    sessions: Sessions,
-    limiter: RateLimiter,
-    oauth: OAuth,
+    pub(crate) app: App,
+    pub(crate) tokens: Arc<AccessTokens>,
+    pub(crate) accounts: Accounts,
+    pub(crate) sessions: Sessions,
+    pub(crate) limiter: RateLimiter,
+    pub(crate) oauth: OAuth,
+    pub(crate) one_time: OneTimeTokens,
+    pub(crate) two_factor: TwoFactor,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) app_url: url::Url,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -99,12 +112,29 @@ impl AuthApi {
         settings: AuthSettings,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
+        let mailer = mailer_for(&settings.mail, &app).await?;
+        Self::with_mailer(app, tokens, settings, clock, mailer).await
+    }
+
+    /// As [`Self::new`], sending mail with `mailer` rather than the one the settings name.
+    pub async fn with_mailer(
+        app: App,
+        tokens: Arc<AccessTokens>,
+        settings: AuthSettings,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn Mailer>,
+    ) -> Result<Self, Error> {
         let table = Arc::clone(&app.table);
         Ok(Self {
             accounts: Accounts::new(Arc::clone(&table), Arc::clone(&clock), Passwords::new().await?),
             sessions: Sessions::new(Arc::clone(&table), Arc::clone(&tokens), Arc::clone(&clock)),
             limiter: RateLimiter::new(Arc::clone(&table), Arc::clone(&clock)),
-            oauth: OAuth::new(settings, table, Arc::clone(&app.secrets), clock)?,
+            one_time: OneTimeTokens::new(Arc::clone(&table), Arc::clone(&clock)),
+            two_factor: TwoFactor::new(Arc::clone(&table), Arc::clone(&clock)),
+            app_url: settings.app_url.clone(),
+            oauth: OAuth::new(settings, table, Arc::clone(&app.secrets), Arc::clone(&clock))?,
+            mailer,
+            clock,
             app,
             tokens,
         })
@@ -118,6 +148,9 @@ impl AuthApi {
         let path = request.uri().path().trim_end_matches('/').to_owned();
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         let method = request.method().as_str();
+        if let Some(answer) = self.route_security(&request, method, &segments).await {
+            return answer;
+        }
         match (method, segments.as_slice()) {
             ("POST", ["v1", "auth", "register"]) => self.register(&request).await,
             ("POST", ["v1", "auth", "login"]) => self.login(&request).await,
@@ -160,7 +193,7 @@ impl AuthApi {
             ("POST", ["v1", "auth", "oauth", "exchange"]) => {
                 let body: ExchangeBody = http::json_body(&request, false)?;
                 let user = self.oauth.redeem_login_code(&body.login_code).await?;
-                self.signed_in(&request, 200, &user).await
+                self.signed_in_or_challenged(&request, &user).await
             }
             (_, ["v1", "auth", ..]) if !matches!(method, "GET" | "POST" | "DELETE") => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
@@ -177,7 +210,9 @@ impl AuthApi {
         self.limiter.check(rate_limit::REGISTRATIONS_PER_EMAIL, email.as_str()).await?;
         self.limiter.hit(rate_limit::REGISTRATIONS_PER_IP, &ip).await?;
         self.limiter.hit(rate_limit::REGISTRATIONS_PER_EMAIL, email.as_str()).await?;
-        let account = self.accounts.register(&email, body.password, &body.full_name).await?;
+        let language = request.headers().get("accept-language").and_then(|v| v.to_str().ok()).unwrap_or("en");
+        let account = self.accounts.register(&email, body.password, &body.full_name, Lang::negotiate(language)).await?;
+        self.send_verification(&account).await?;
         self.signed_in(request, 201, &account.id).await
     }
 
@@ -190,7 +225,7 @@ impl AuthApi {
         match self.accounts.login(&email, body.password).await? {
             Some(account) => {
                 self.limiter.clear(rate_limit::LOGIN_FAILURES_PER_EMAIL, email.as_str()).await?;
-                self.signed_in(request, 200, &account.id).await
+                self.signed_in_or_challenged(request, &account.id).await
             }
             None => {
                 self.limiter.hit(rate_limit::LOGIN_FAILURES_PER_IP, &ip).await?;
@@ -245,15 +280,29 @@ impl AuthApi {
         http::redirect(location.as_str())
     }
 
-    async fn signed_in(
+    pub(crate) async fn signed_in(
         &self,
         request: &Request,
         status: u16,
         user: &r2w_shared::model::UserId,
     ) -> Result<Response<Body>, Error> {
         let account = users::load(self.app.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
-        let tokens = self.sessions.start(user).await?;
+        let tokens = self.sessions.start(user, user_agent(request).as_deref()).await?;
         answer_signed_in(request, status, SignedIn { user: UserView::from(&account), tokens })
+    }
+
+    /// Signed in, unless the account also wants a code from its authenticator: then 202 and
+    /// a challenge for the second step.
+    async fn signed_in_or_challenged(
+        &self,
+        request: &Request,
+        user: &r2w_shared::model::UserId,
+    ) -> Result<Response<Body>, Error> {
+        let account = users::load(self.app.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
+        if account.two_factor {
+            return self.challenge(user).await;
+        }
+        self.signed_in(request, 200, user).await
     }
 }
 
@@ -303,8 +352,13 @@ fn set_session_cookie(response: &mut Response<Body>, token: Option<&str>) -> Res
     Ok(())
 }
 
+/// The browser's own description, kept with a session so its owner can tell sessions apart.
+pub(crate) fn user_agent(request: &Request) -> Option<String> {
+    request.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
 /// The caller's IP for rate limits; requests without one (a direct call) share one bucket.
-fn client_ip(request: &Request) -> String {
+pub(crate) fn client_ip(request: &Request) -> String {
     http::client_ip(request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 

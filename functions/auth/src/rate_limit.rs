@@ -29,6 +29,16 @@ pub const REGISTRATIONS_PER_IP: Limit = Limit { name: "register-ip", max: 10, wi
 /// Registration attempts for one address.
 pub const REGISTRATIONS_PER_EMAIL: Limit = Limit { name: "register-email", max: 5, window: FIFTEEN_MINUTES };
 
+/// Password-reset mails asked for one address.
+pub const RESET_REQUESTS_PER_EMAIL: Limit = Limit { name: "reset-email", max: 3, window: Duration::from_secs(3600) };
+/// Password-reset requests from one IP, for any addresses.
+pub const RESET_REQUESTS_PER_IP: Limit = Limit { name: "reset-ip", max: 20, window: Duration::from_secs(3600) };
+/// Verification mails (resent, or for a new address) one account may ask for.
+pub const VERIFICATION_MAILS_PER_USER: Limit = Limit { name: "verify-user", max: 5, window: Duration::from_secs(3600) };
+/// Wrong two-factor codes for one account. A million codes with three accepted at a time:
+/// 480 tries a day give a guesser about one chance in 700 a day, and each failure is logged.
+pub const SECOND_FACTOR_FAILURES_PER_USER: Limit = Limit { name: "2fa-user", max: 5, window: FIFTEEN_MINUTES };
+
 const MAX_WRITE_ATTEMPTS: usize = 8;
 
 #[derive(Serialize, Deserialize)]

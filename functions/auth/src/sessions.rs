@@ -6,6 +6,10 @@
 //! Presenting a token that was already used means two parties hold it (one of them a thief),
 //! so the whole family is revoked and both must sign in again. Signing out revokes the family;
 //! signing out everywhere revokes every family and every access token issued until then.
+//!
+//! A family remembers when it signed in, when it was last refreshed and the browser's
+//! `User-Agent`, so its owner can list their sessions and end one. Ending one stops its
+//! refresh token at once; its last access token lives out its 15 minutes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +17,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use r2w_shared::Error;
-use r2w_shared::auth_token::AccessTokens;
+use r2w_shared::auth_token::{AccessTokens, SessionClaims};
 use r2w_shared::clock::Clock;
 use r2w_shared::model::UserId;
 use r2w_shared::records::{owner_index, owner_pk, user_pk, users};
@@ -49,7 +53,27 @@ struct RefreshRecord {
 #[serde(rename_all = "camelCase")]
 struct FamilyRecord {
     started_at: i64,
+    #[serde(default)]
+    last_used_at: Option<i64>,
+    #[serde(default)]
+    user_agent: Option<String>,
 }
+
+/// A signed-in session as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: the last time it refreshed its tokens (or signed in).
+    pub last_used_at: String,
+    pub user_agent: Option<String>,
+    /// The session this request comes from.
+    pub current: bool,
+}
+
+/// The longest `User-Agent` kept (browsers send about 150 characters).
+const MAX_USER_AGENT: usize = 300;
 
 pub struct Sessions {
     table: Arc<dyn Table>,
@@ -62,19 +86,58 @@ impl Sessions {
         Self { table, tokens, clock }
     }
 
-    /// A new session (family) for `user`.
-    pub async fn start(&self, user: &UserId) -> Result<TokenPair, Error> {
+    /// A new session (family) for `user`, from a browser that says it is `user_agent`.
+    pub async fn start(&self, user: &UserId, user_agent: Option<&str>) -> Result<TokenPair, Error> {
         let account =
             users::load(self.table.as_ref(), user).await?.filter(|a| !a.deleting).ok_or(Error::Unauthorized)?;
         let family = random_token()?;
         let now = self.clock.unix_now();
-        let family_item = Item::with_data(family_key(user, &family), &FamilyRecord { started_at: now })?
-            .expiring_at(now + SESSION_LIFETIME.as_secs() as i64);
+        let user_agent = user_agent.map(|ua| ua.chars().filter(|c| !c.is_control()).take(MAX_USER_AGENT).collect());
+        let record = FamilyRecord { started_at: now, last_used_at: Some(now), user_agent };
+        let family_item =
+            Item::with_data(family_key(user, &family), &record)?.expiring_at(now + SESSION_LIFETIME.as_secs() as i64);
         let (refresh_token, token_item) = self.new_refresh_token(user, &family, now)?;
         self.table
             .transact(vec![TransactOp::Put(family_item, Expect::Absent), TransactOp::Put(token_item, Expect::Absent)])
             .await?;
-        self.pair(&account, refresh_token, now)
+        self.pair(&account, refresh_token, now, &SessionClaims { id: family, signed_in_at: now })
+    }
+
+    /// `user`'s live sessions, most recently used first; `current` names the caller's.
+    pub async fn list(&self, user: &UserId, current: Option<&str>) -> Result<Vec<SessionView>, Error> {
+        let now = self.clock.unix_now();
+        let families = self.table.query(Query::partition(user_pk(user), "FAMILY#").limit(1000)).await?;
+        let mut views = Vec::new();
+        for item in families.items.into_iter().filter(|item| !item.is_expired(now)) {
+            let id = item.key.sk.trim_start_matches("FAMILY#").to_owned();
+            let record: FamilyRecord = item.data_as()?;
+            views.push(SessionView {
+                current: current == Some(id.as_str()),
+                created_at: rfc3339(record.started_at),
+                last_used_at: rfc3339(record.last_used_at.unwrap_or(record.started_at)),
+                user_agent: record.user_agent,
+                id,
+            });
+        }
+        views.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+        Ok(views)
+    }
+
+    /// Ends one of `user`'s sessions; `false` when it had no such live session.
+    pub async fn revoke(&self, user: &UserId, session: &str) -> Result<bool, Error> {
+        if session.is_empty() || session.len() > 64 || session.contains('#') {
+            return Ok(false);
+        }
+        let key = family_key(user, session);
+        if self.table.get(&key).await?.is_none() {
+            return Ok(false);
+        }
+        self.revoke_family(user, session).await?;
+        let tokens = self.table.query(Query::gsi1(owner_pk(user), &format!("REFRESH#{session}")).limit(1000)).await?;
+        for token in tokens.items {
+            self.table.delete(&token.key, Expect::Anything).await?;
+        }
+        Ok(true)
     }
 
     /// Swaps a refresh token for a new pair. An unknown, expired or revoked token is
@@ -101,7 +164,12 @@ impl Sessions {
         let mut used_item = Item::with_data(key, &used)?.at_version(item.version + 1);
         used_item.gsi1 = item.gsi1.clone();
         used_item.expires_at = item.expires_at;
-        let mut family_item = Item::with_data(family.key.clone(), &family.data)?.at_version(family.version + 1);
+        let family_record = FamilyRecord { last_used_at: Some(now), ..family.data_as::<FamilyRecord>()? };
+        let session = SessionClaims {
+            id: used.family_id.clone(),
+            signed_in_at: family_record.started_at,
+        };
+        let mut family_item = Item::with_data(family.key.clone(), &family_record)?.at_version(family.version + 1);
         family_item.expires_at = Some(expires_at);
         let (new_token, new_item) = self.new_refresh_token(&used.user_id, &used.family_id, now)?;
         let ops = vec![
@@ -110,7 +178,7 @@ impl Sessions {
             TransactOp::Put(new_item, Expect::Absent),
         ];
         match self.table.transact(ops).await {
-            Ok(()) => Ok((used.user_id.clone(), self.pair(&account, new_token, now)?)),
+            Ok(()) => Ok((used.user_id.clone(), self.pair(&account, new_token, now, &session)?)),
             Err(TableError::ConditionFailed { .. }) => {
                 tracing::warn!(user = %used.user_id, "a refresh token was used twice at once; its session is revoked");
                 self.revoke_family(&used.user_id, &used.family_id).await?;
@@ -168,14 +236,27 @@ impl Sessions {
         Ok((token, item))
     }
 
-    fn pair(&self, account: &users::UserRecord, refresh_token: String, now: i64) -> Result<TokenPair, Error> {
+    fn pair(
+        &self,
+        account: &users::UserRecord,
+        refresh_token: String,
+        now: i64,
+        session: &SessionClaims,
+    ) -> Result<TokenPair, Error> {
         Ok(TokenPair {
-            access_token: self.tokens.issue(&account.id, account.session_epoch, now)?,
+            access_token: self.tokens.issue_in(&account.id, account.session_epoch, now, Some(session))?,
             refresh_token: Some(refresh_token),
             expires_in: self.tokens.lifetime().as_secs(),
             token_type: "Bearer".into(),
         })
     }
+}
+
+fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 fn family_key(user: &UserId, family: &str) -> ItemKey {

@@ -8,12 +8,22 @@
 //! | `R2W_OAUTH_LINKEDIN_CLIENT_ID` | turns LinkedIn on; `R2W_OAUTH_LINKEDIN_ISSUER` (default `https://www.linkedin.com/oauth`) |
 //! | `R2W_OAUTH_GITHUB_CLIENT_ID` | turns GitHub on; `R2W_OAUTH_GITHUB_URL` (default `https://github.com`), `R2W_OAUTH_GITHUB_API_URL` (default `https://api.github.com`) |
 //!
+//! | `R2W_APP_URL` | where links in mail open the web app (default: the first frontend origin) |
+//! | `R2W_MAIL` | `mailbox` (the embedded default: `.eml` files in `data/mailbox`), `smtp`, or `ses` (the default with `R2W_BACKEND=aws`) |
+//! | `R2W_MAIL_FROM` | the sender, e.g. `Resume2Website <no-reply@example.com>` (required for smtp and ses) |
+//! | `R2W_SMTP_HOST`, `R2W_SMTP_PORT` | the SMTP server (port 587 by default) |
+//! | `R2W_SMTP_SECURITY` | `starttls` (default), `tls` (implicit, port 465), or `none` (only towards a loopback address) |
+//! | `R2W_SMTP_USERNAME` | signs in to the server with the secret `smtp-password` (locally `SMTP_PASSWORD`) |
+//! | `R2W_SMTP_CA_FILE` | a PEM certificate to trust besides the public roots (a private relay) |
+//!
 //! Client secrets are secrets (`oauth-google-client-secret`, ...; locally
 //! `OAUTH_GOOGLE_CLIENT_SECRET`, ...). Provider URLs must be https, except on loopback
 //! addresses, where the tests run their local provider.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
+use lettre::message::Mailbox;
 use r2w_shared::config::ConfigError;
 use url::{Origin, Url};
 
@@ -23,7 +33,37 @@ pub struct AuthSettings {
     pub public_url: Url,
     pub frontend_origins: Vec<Origin>,
     pub providers: Vec<ProviderSettings>,
+    /// Where links in mail open the web app.
+    pub app_url: Url,
+    pub mail: MailSettings,
 }
+
+/// Who sends the mail, and as whom.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MailSettings {
+    Mailbox { from: Mailbox },
+    Smtp { from: Mailbox, smtp: SmtpSettings },
+    Ses { from: Mailbox },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// The sender when none is configured: only the local mailbox ever shows it.
+const LOCAL_SENDER: &str = "Resume2Website <no-reply@localhost>";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProviderSettings {
@@ -115,8 +155,21 @@ impl AuthSettings {
             });
         }
 
+        let app_url = match vars.get("R2W_APP_URL").map(|v| Url::parse(v)) {
+            None => frontend_origins
+                .first()
+                .and_then(|origin| Url::parse(&origin.ascii_serialization()).ok())
+                .unwrap_or_else(|| public_url.clone()),
+            Some(Ok(url)) if matches!(url.scheme(), "http" | "https") => url,
+            Some(_) => {
+                problems.push("R2W_APP_URL must be an http(s) URL".into());
+                public_url.clone()
+            }
+        };
+        let mail = mail_settings(&vars, &mut problems);
+
         if problems.is_empty() {
-            Ok(Self { public_url: public_url.clone(), frontend_origins, providers })
+            Ok(Self { public_url: public_url.clone(), frontend_origins, providers, app_url, mail })
         } else {
             Err(ConfigError { problems })
         }
@@ -131,6 +184,71 @@ impl AuthSettings {
     pub fn allows_return_to(&self, url: &Url) -> bool {
         self.frontend_origins.contains(&url.origin()) && url.username().is_empty() && url.password().is_none()
     }
+}
+
+fn mail_settings(vars: &HashMap<String, String>, problems: &mut Vec<String>) -> MailSettings {
+    let cloud = vars.get("R2W_BACKEND").is_some_and(|b| b == "aws");
+    let kind = vars.get("R2W_MAIL").map_or(if cloud { "ses" } else { "mailbox" }, String::as_str);
+    let from = match vars.get("R2W_MAIL_FROM") {
+        Some(value) => value.parse::<Mailbox>().unwrap_or_else(|_| {
+            problems.push("R2W_MAIL_FROM must be an address such as Resume2Website <no-reply@example.com>".into());
+            local_sender()
+        }),
+        None if kind == "mailbox" => local_sender(),
+        None => {
+            problems.push(format!("R2W_MAIL_FROM is required when R2W_MAIL={kind}"));
+            local_sender()
+        }
+    };
+    match kind {
+        "mailbox" => MailSettings::Mailbox { from },
+        "ses" => MailSettings::Ses { from },
+        "smtp" => {
+            let host = vars.get("R2W_SMTP_HOST").cloned().unwrap_or_else(|| {
+                problems.push("R2W_SMTP_HOST is required when R2W_MAIL=smtp".into());
+                String::new()
+            });
+            let port = match vars.get("R2W_SMTP_PORT").map(|p| p.parse::<u16>()) {
+                None => 587,
+                Some(Ok(port)) if port > 0 => port,
+                Some(_) => {
+                    problems.push("R2W_SMTP_PORT must be a port number".into());
+                    587
+                }
+            };
+            let security = match vars.get("R2W_SMTP_SECURITY").map_or("starttls", String::as_str) {
+                "starttls" => SmtpSecurity::StartTls,
+                "tls" => SmtpSecurity::Tls,
+                "none" => SmtpSecurity::None,
+                other => {
+                    problems.push(format!("R2W_SMTP_SECURITY must be starttls, tls or none, not {other:?}"));
+                    SmtpSecurity::StartTls
+                }
+            };
+            let loopback = Url::parse(&format!("smtp://{host}")).is_ok_and(|url| is_loopback(&url));
+            if security == SmtpSecurity::None && !loopback {
+                problems.push("R2W_SMTP_SECURITY=none is only for a server on this machine (a loopback address)".into());
+            }
+            MailSettings::Smtp {
+                from,
+                smtp: SmtpSettings {
+                    host,
+                    port,
+                    security,
+                    username: vars.get("R2W_SMTP_USERNAME").cloned(),
+                    ca_file: vars.get("R2W_SMTP_CA_FILE").map(PathBuf::from),
+                },
+            }
+        }
+        other => {
+            problems.push(format!("R2W_MAIL must be mailbox, smtp or ses, not {other:?}"));
+            MailSettings::Mailbox { from }
+        }
+    }
+}
+
+fn local_sender() -> Mailbox {
+    LOCAL_SENDER.parse().unwrap_or_else(|_| unreachable!("the local sender is a valid mailbox"))
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -189,6 +307,37 @@ mod tests {
         assert!(!allowed("https://app.example.com:444/"));
         assert!(!allowed("https://evil@app.example.com/"), "no credentials in the URL");
         assert!(!allowed("javascript:alert(1)"));
+    }
+
+    #[test]
+    fn mail_goes_to_the_local_mailbox_unless_told_otherwise() {
+        let local = AuthSettings::from_vars([], &public()).expect("valid");
+        assert!(matches!(local.mail, MailSettings::Mailbox { .. }));
+        assert_eq!(local.app_url.as_str(), "https://api.example.com/", "the frontend is the API's origin");
+        let cloud = AuthSettings::from_vars(vars(&[("R2W_BACKEND", "aws")]), &public()).expect_err("no sender");
+        assert!(cloud.to_string().contains("R2W_MAIL_FROM"), "{cloud}");
+        let smtp = AuthSettings::from_vars(
+            vars(&[
+                ("R2W_MAIL", "smtp"),
+                ("R2W_MAIL_FROM", "R2W <no-reply@example.com>"),
+                ("R2W_SMTP_HOST", "mail.example.com"),
+            ]),
+            &public(),
+        )
+        .expect("valid");
+        let MailSettings::Smtp { smtp, .. } = smtp.mail else { panic!("smtp") };
+        assert_eq!((smtp.port, smtp.security), (587, SmtpSecurity::StartTls));
+        let plain = AuthSettings::from_vars(
+            vars(&[
+                ("R2W_MAIL", "smtp"),
+                ("R2W_MAIL_FROM", "no-reply@example.com"),
+                ("R2W_SMTP_HOST", "mail.example.com"),
+                ("R2W_SMTP_SECURITY", "none"),
+            ]),
+            &public(),
+        )
+        .expect_err("no encryption across a network");
+        assert!(plain.to_string().contains("loopback"), "{plain}");
     }
 
     #[test]

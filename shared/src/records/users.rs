@@ -14,7 +14,8 @@ use crate::store::{Expect, Item, ItemKey, Table, TableError, TransactOp};
 pub struct UserRecord {
     pub id: UserId,
     pub email: Email,
-    /// Proven by an OAuth provider; an address typed at registration is not.
+    /// Proven by an OAuth provider or by a link mailed to it; an address typed at
+    /// registration is not, until its link is opened.
     pub email_verified: bool,
     pub full_name: String,
     /// An argon2id PHC string; `None` for accounts that only sign in with a provider.
@@ -29,6 +30,13 @@ pub struct UserRecord {
     /// Set when deletion starts: the account accepts nothing more while it is being erased.
     #[serde(default)]
     pub deleting: bool,
+    /// Two-factor sign-in (TOTP) is on; the secret is an item of its own.
+    #[serde(default)]
+    pub two_factor: bool,
+    /// The language the person's mail is written in (BCP 47 primary tag), from the browser
+    /// they registered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// Where an account imported from the original app came from (docs/migration.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported: Option<ImportedAccount>,
@@ -50,6 +58,8 @@ impl UserRecord {
             identities: Vec::new(),
             session_epoch: 0,
             deleting: false,
+            two_factor: false,
+            language: None,
             imported: None,
             created_at: now,
             updated_at: now,
@@ -168,6 +178,36 @@ pub async fn update(
     Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
 }
 
+/// Moves the account to `email`: its claim on the old address goes and the new one is taken in
+/// the same transaction, with `change` applied to the profile. `Ok(None)` when the new address
+/// belongs to another account (or the account is gone).
+pub async fn change_email(
+    table: &dyn Table,
+    user: &UserId,
+    email: &Email,
+    change: impl Fn(UserRecord) -> UserRecord,
+) -> Result<Option<UserRecord>, TableError> {
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        let Some(item) = table.get(&key(user)).await? else { return Ok(None) };
+        let current: UserRecord = item.data_as()?;
+        let old = current.email.clone();
+        let next = UserRecord { email: email.clone(), ..change(current) };
+        let profile = Item::with_data(key(user), &next)?.at_version(item.version + 1);
+        let mut ops = vec![TransactOp::Put(profile, Expect::Version(item.version))];
+        if old != *email {
+            ops.push(TransactOp::Delete(email_key(&old), Expect::Anything));
+            ops.push(TransactOp::Put(email_item(&next)?, Expect::Absent));
+        }
+        match table.transact(ops).await {
+            Ok(()) => return Ok(Some(next)),
+            Err(TableError::ConditionFailed { op: Some(0) }) => continue,
+            Err(TableError::ConditionFailed { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
+}
+
 /// Adds a provider identity to an existing account, applying `change` to the profile in the
 /// same transaction. `Ok(None)` when the identity already belongs to an account.
 pub async fn link_identity(
@@ -213,6 +253,24 @@ mod tests {
         assert!(!create(&table, &ada("ADA@Example.com")).await.expect("create"), "same address");
         let found = by_email(&table, &Email::parse("Ada@EXAMPLE.com").expect("email")).await.expect("lookup");
         assert_eq!(found.map(|u| u.id), Some(first.id));
+    }
+
+    #[tokio::test]
+    async fn an_account_moves_to_a_free_address_and_frees_the_old_one() {
+        let table = SqliteTable::in_memory().expect("table");
+        let (a, b) = (ada("a@example.com"), ada("b@example.com"));
+        assert!(create(&table, &a).await.expect("a") && create(&table, &b).await.expect("b"));
+        let taken = Email::parse("B@example.com").expect("email");
+        assert_eq!(change_email(&table, &a.id, &taken, |u| u).await.expect("change"), None);
+        let new = Email::parse("new@example.com").expect("email");
+        let moved = change_email(&table, &a.id, &new, |u| UserRecord { email_verified: true, ..u })
+            .await
+            .expect("change")
+            .expect("moved");
+        assert!(moved.email_verified && moved.email == new);
+        assert_eq!(by_email(&table, &new).await.expect("lookup").map(|u| u.id), Some(a.id.clone()));
+        assert_eq!(by_email(&table, &a.email).await.expect("lookup"), None, "the old address is free");
+        assert!(create(&table, &ada("a@example.com")).await.expect("create"), "and can be registered again");
     }
 
     #[tokio::test]

@@ -1,0 +1,165 @@
+//! The embedded default's mail: each message an `.eml` file in a folder (`data/mailbox`), which
+//! `r2w serve` lists at `/_mailbox/` for whoever runs it on their own machine.
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use lettre::message::Mailbox;
+use time::OffsetDateTime;
+
+use super::{Mail, MailError, Mailer, mime};
+
+pub struct MailboxFolder {
+    dir: PathBuf,
+    from: Mailbox,
+}
+
+/// A message in the folder, as the listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    /// The file's name: `{unix millis}-{random}.eml`, so names sort by arrival.
+    pub name: String,
+    pub to: String,
+    pub subject: String,
+}
+
+impl MailboxFolder {
+    pub fn new(dir: PathBuf, from: Mailbox) -> Self {
+        Self { dir, from }
+    }
+
+    /// The messages in `dir`, newest first. A missing folder is an empty mailbox.
+    pub fn list(dir: &Path) -> std::io::Result<Vec<Delivered>> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !is_message_name(&name) {
+                continue;
+            }
+            let raw = std::fs::read(entry.path())?;
+            found.push(Delivered { to: header(&raw, "To"), subject: header(&raw, "Subject"), name });
+        }
+        found.sort_by(|a, b| b.name.cmp(&a.name));
+        Ok(found)
+    }
+
+    /// The raw message called `name` in `dir`; `None` for a name that is not one of ours (so
+    /// no path outside the folder can be asked for).
+    pub fn read(dir: &Path, name: &str) -> std::io::Result<Option<Vec<u8>>> {
+        if !is_message_name(name) {
+            return Ok(None);
+        }
+        match std::fs::read(dir.join(name)) {
+            Ok(raw) => Ok(Some(raw)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[async_trait]
+impl Mailer for MailboxFolder {
+    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        let raw = mime(&self.from, mail)?.formatted();
+        let mut suffix = [0u8; 6];
+        getrandom::fill(&mut suffix).map_err(|e| MailError::NotSent(format!("no randomness: {e}")))?;
+        let millis = OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+        let name = format!("{millis:013}-{}.eml", hex(&suffix));
+        let not_sent = |e: std::io::Error| MailError::NotSent(format!("the mailbox folder: {e}"));
+        tokio::fs::create_dir_all(&self.dir).await.map_err(not_sent)?;
+        // Written aside and renamed, so the listing never shows half a message.
+        let partial = self.dir.join(format!(".{name}.partial"));
+        tokio::fs::write(&partial, raw).await.map_err(not_sent)?;
+        tokio::fs::rename(&partial, self.dir.join(&name)).await.map_err(not_sent)?;
+        Ok(())
+    }
+}
+
+fn is_message_name(name: &str) -> bool {
+    name.strip_suffix(".eml").is_some_and(|stem| {
+        !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b.is_ascii_hexdigit())
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A header's value as written (lettre encodes non-ASCII subjects; the listing shows them as
+/// they are, which is enough for a developer's page).
+fn header(raw: &[u8], name: &str) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let head = text.split("\r\n\r\n").next().unwrap_or_default();
+    let mut value = None::<String>;
+    for line in head.split("\r\n") {
+        if let Some(current) = value.as_mut() {
+            if line.starts_with([' ', '\t']) {
+                current.push_str(line.trim_start());
+                continue;
+            }
+            break;
+        }
+        if let Some((key, rest)) = line.split_once(':')
+            && key.eq_ignore_ascii_case(name)
+        {
+            value = Some(rest.trim().to_owned());
+        }
+    }
+    value.map(|v| decode_words(&v)).unwrap_or_default()
+}
+
+/// Decodes RFC 2047 `=?utf-8?b?...?=` words, the form lettre gives non-ASCII subjects.
+fn decode_words(value: &str) -> String {
+    use base64::Engine;
+    let mut out = String::new();
+    let mut previous_encoded = false;
+    for word in value.split_whitespace() {
+        let decoded = word
+            .strip_prefix("=?utf-8?b?")
+            .or_else(|| word.strip_prefix("=?UTF-8?B?"))
+            .and_then(|w| w.strip_suffix("?="))
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        // Space between encoded words is folding, not text (RFC 2047, section 6.2).
+        if !out.is_empty() && !(previous_encoded && decoded.is_some()) {
+            out.push(' ');
+        }
+        previous_encoded = decoded.is_some();
+        out.push_str(decoded.as_deref().unwrap_or(word));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use r2w_shared::model::Email;
+
+    #[tokio::test]
+    async fn a_message_lands_as_a_file_the_listing_reads() {
+        let dir = tempfile::tempdir().expect("dir");
+        let from = "Resume2Website <no-reply@example.com>".parse().expect("from");
+        let mailbox = MailboxFolder::new(dir.path().join("mailbox"), from);
+        let mail = Mail {
+            to: Email::parse("ada@example.com").expect("email"),
+            subject: "Confirmez votre adresse — Résumé".into(),
+            text: "Bonjour".into(),
+            html: "<p>Bonjour</p>".into(),
+        };
+        mailbox.send(&mail).await.expect("sent");
+        let listed = MailboxFolder::list(&dir.path().join("mailbox")).expect("list");
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].to.as_str(), listed[0].subject.as_str()), ("ada@example.com", mail.subject.as_str()));
+        let raw = MailboxFolder::read(&dir.path().join("mailbox"), &listed[0].name).expect("read").expect("found");
+        let raw = String::from_utf8(raw).expect("text");
+        assert!(raw.contains("multipart/alternative") && raw.contains("text/plain") && raw.contains("text/html"));
+        assert_eq!(MailboxFolder::read(&dir.path().join("mailbox"), "../../etc/passwd").expect("read"), None);
+        assert_eq!(MailboxFolder::list(&dir.path().join("none")).expect("list"), vec![]);
+    }
+}
