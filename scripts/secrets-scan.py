@@ -33,6 +33,9 @@ IN_LOGS = {
     "Stripe webhook secret": r"\bwhsec_[0-9A-Za-z_]{8,}",
     "Anthropic key": r"\bsk-ant-[A-Za-z0-9_-]{8,}",
     "refresh token": r"\br2w_rt_[A-Za-z0-9_-]{16,}",
+    "single-use token": r"\br2w_ot_[A-Za-z0-9_-]{16,}",
+    "TOTP secret": r"(?i)\botpauth://|[?&]secret=[A-Z2-7]{16,}",
+    "recovery code": r"\b[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}\b",
 }
 # Where the suite's own passwords and secret values are written.
 TEST_SOURCES = re.compile(r"(^|/)(tests?|benches)/|\.rs$|\.py$|\.mjs$|\.sh$")
@@ -112,6 +115,9 @@ def self_test():
         "Stripe webhook secret": "secret whsec_" + "abcdefgh1234",
         "Anthropic key": "x-api-key: sk-ant-" + "test-something-long",
         "refresh token": "refresh=r2w_rt_" + "0123456789abcdefghij",
+        "single-use token": "link https://app/verify-email#token=r2w_ot_" + "0123456789abcdefghij",
+        "TOTP secret": "uri otpauth" + "://totp/R2W:ada?secret=JBSWY3DPEHPK3PXP",
+        "recovery code": "codes: 7k2m-" + "q9zx-4hn0-wt3r",
         "AWS access key id": "AKIA" + "ABCDEFGHIJKLMNOP",
         "private key": "-----BEGIN " + "PRIVATE KEY-----",
         "a secret value of the test suite": "login with violet-" + "teapot-rainfall-93",

@@ -59,6 +59,9 @@ pub struct Redeemed {
     pub purpose: Purpose,
 }
 
+/// Makes a token recognisable wherever it should not be (the secrets scan looks for it in logs).
+const TOKEN_PREFIX: &str = "r2w_ot_";
+
 pub const VERIFY_EMAIL_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 pub const RESET_PASSWORD_LIFETIME: Duration = Duration::from_secs(30 * 60);
 pub const SECOND_FACTOR_LIFETIME: Duration = Duration::from_secs(5 * 60);
@@ -75,7 +78,7 @@ impl OneTimeTokens {
 
     /// A new token for `user` that works once, for `lifetime`.
     pub async fn issue(&self, user: &UserId, purpose: Purpose, lifetime: Duration) -> Result<String, Error> {
-        let token = random_token()?;
+        let token = format!("{TOKEN_PREFIX}{}", random_token()?);
         let key = key(&token);
         let index = owner_index(user, &format!("ONETIME#{}", key.pk.trim_start_matches("ONETIME#")));
         let item = Item::with_data(key, &Redeemed { user_id: user.clone(), purpose })?

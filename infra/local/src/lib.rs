@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod legacy;
+pub mod mailbox;
 pub mod openapi;
 pub mod pipeline;
 pub mod routes;

@@ -18,6 +18,7 @@ use hyper_util::rt::TokioIo;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
+use r2w_auth::mail::{Mailer, mailer_for};
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
 use r2w_extract::extractor::Extractor;
@@ -40,7 +41,7 @@ use tokio::net::TcpListener;
 
 use crate::files::{LocalFiles, ObjectCreated};
 use crate::pipeline::local_pipeline;
-use crate::routes;
+use crate::{mailbox, routes};
 use crate::web::WebApp;
 use r2w_status::StatusApi;
 
@@ -59,6 +60,8 @@ pub struct Server {
     files: LocalFiles,
     status: StatusApi,
     trigger: Arc<UploadTrigger>,
+    /// The local mailbox folder, when mail goes there.
+    mailbox: Option<std::path::PathBuf>,
 }
 
 impl Server {
@@ -68,6 +71,19 @@ impl Server {
         settings: AuthSettings,
         payment_settings: PaymentSettings,
         clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Self>, Error> {
+        let mailer = mailer_for(&settings.mail, &app).await?;
+        Self::with_mailer(app, settings, payment_settings, clock, mailer).await
+    }
+
+    /// As [`Self::new`], sending mail with `mailer` rather than the one the settings name (the
+    /// tests' SES client points at the emulator).
+    pub async fn with_mailer(
+        app: App,
+        settings: AuthSettings,
+        payment_settings: PaymentSettings,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn Mailer>,
     ) -> Result<Arc<Self>, Error> {
         let tokens = Arc::new(AccessTokens::for_app(&app).await?);
         let extractor =
@@ -95,10 +111,12 @@ impl Server {
             Err(e) => return Err(e.into()),
         };
         let web = WebApp::for_config(&app.config, settings.providers.iter().map(|p| p.name));
+        let mailbox = mailbox::dir_for(&settings, &app.config);
         Ok(Arc::new(Self {
+            mailbox,
             payments,
             webhook,
-            auth: AuthApi::new(app.clone(), Arc::clone(&tokens), settings, Arc::clone(&clock)).await?,
+            auth: AuthApi::with_mailer(app.clone(), Arc::clone(&tokens), settings, Arc::clone(&clock), mailer).await?,
             uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), pipeline, Arc::clone(&clock)),
             portfolios: PortfolioApi::new(app.clone(), tokens, Arc::clone(&clock)),
             status: StatusApi::new(app.clone()),
@@ -176,6 +194,12 @@ impl Server {
                 None => not_configured(STRIPE_WEBHOOK_SECRET),
             },
             _ if path.starts_with("/v1/") => Error::NotFound("route".into()).to_response(None),
+            _ if path == mailbox::PREFIX || path.starts_with(&format!("{}/", mailbox::PREFIX)) => {
+                match (&self.mailbox, request.method().as_str()) {
+                    (Some(dir), "GET") => mailbox::handle(dir, &request).unwrap_or_else(|e| e.to_response(None)),
+                    _ => Error::NotFound("page".into()).to_response(None),
+                }
+            }
             _ => self.files.handle(request).await,
         }
     }

@@ -28,6 +28,11 @@ impl MailboxFolder {
         Self { dir, from }
     }
 
+    /// The mailbox folder of the embedded default's data folder.
+    pub fn dir_in(data_dir: &Path) -> PathBuf {
+        data_dir.join("mailbox")
+    }
+
     /// The messages in `dir`, newest first. A missing folder is an empty mailbox.
     pub fn list(dir: &Path) -> std::io::Result<Vec<Delivered>> {
         let entries = match std::fs::read_dir(dir) {

@@ -60,7 +60,7 @@ pub async fn mailer_for(settings: &MailSettings, app: &App) -> Result<Arc<dyn Ma
             let Backend::Embedded { data_dir } = &app.config.backend else {
                 return Err(internal("R2W_MAIL=mailbox needs the embedded backend; use smtp or ses".into()));
             };
-            Arc::new(MailboxFolder::new(data_dir.join("mailbox"), from.clone()))
+            Arc::new(MailboxFolder::new(MailboxFolder::dir_in(data_dir), from.clone()))
         }
         MailSettings::Smtp { from, smtp } => Arc::new(SmtpMailer::new(from.clone(), smtp, app).await?),
         MailSettings::Ses { from } => {

@@ -1,0 +1,104 @@
+//! `/_mailbox/`: the mail the embedded default "sent" (`.eml` files in `data/mailbox`), for the
+//! person running `r2w serve` on their own machine — only a loopback caller sees it, and only
+//! when mail goes to the mailbox folder. Each message shows its text part, so its link can be
+//! opened; `?raw` gives the message as it was written.
+
+use std::path::{Path, PathBuf};
+
+use lambda_http::{Body, Request, Response};
+use r2w_auth::mail::MailboxFolder;
+use r2w_shared::{Error, http};
+
+pub const PREFIX: &str = "/_mailbox";
+
+pub fn handle(dir: &Path, request: &Request) -> Result<Response<Body>, Error> {
+    if !http::client_ip(request).is_some_and(|ip| ip.is_loopback()) {
+        return Err(Error::NotFound("page".into()));
+    }
+    let name = request.uri().path().trim_start_matches(PREFIX).trim_matches('/');
+    if name.is_empty() {
+        return listing(dir);
+    }
+    let raw = MailboxFolder::read(dir, name)
+        .map_err(|e| Error::Internal(format!("the mailbox: {e}")))?
+        .ok_or_else(|| Error::NotFound("message".into()))?;
+    if request.uri().query() == Some("raw") {
+        return page("text/plain; charset=utf-8", String::from_utf8_lossy(&raw).into_owned());
+    }
+    let parsed = mailparse::parse_mail(&raw).map_err(|e| Error::Internal(format!("a mailbox message: {e}")))?;
+    let subject = parsed.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case("subject")).map(|h| h.get_value());
+    let text = text_part(&parsed).unwrap_or_default();
+    let linked: String = text
+        .split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let bare = word.trim_end();
+            if bare.starts_with("http://") || bare.starts_with("https://") {
+                format!("<a href=\"{0}\">{0}</a>{1}", escape(bare), &word[bare.len()..])
+            } else {
+                escape(word)
+            }
+        })
+        .collect();
+    let body = format!(
+        "<h1>{}</h1>\n<pre>{linked}</pre>\n<p><a href=\"{PREFIX}/{name}?raw\">Source</a> · <a href=\"{PREFIX}/\">All mail</a></p>",
+        escape(subject.as_deref().unwrap_or("(no subject)"))
+    );
+    page("text/html; charset=utf-8", document("Mail", &body))
+}
+
+fn listing(dir: &Path) -> Result<Response<Body>, Error> {
+    let messages = MailboxFolder::list(dir).map_err(|e| Error::Internal(format!("the mailbox: {e}")))?;
+    let mut rows = String::new();
+    for m in &messages {
+        rows.push_str(&format!(
+            "<li><a href=\"{PREFIX}/{}\">{}</a> — to {}</li>\n",
+            escape(&m.name),
+            escape(&m.subject),
+            escape(&m.to)
+        ));
+    }
+    let body = if messages.is_empty() {
+        "<h1>Mailbox</h1>\n<p>No mail yet.</p>".to_owned()
+    } else {
+        format!("<h1>Mailbox</h1>\n<p>What this machine has sent, newest first.</p>\n<ul>\n{rows}</ul>")
+    };
+    page("text/html; charset=utf-8", document("Mailbox", &body))
+}
+
+fn text_part(mail: &mailparse::ParsedMail) -> Option<String> {
+    if mail.subparts.is_empty() {
+        return (mail.ctype.mimetype == "text/plain").then(|| mail.get_body().ok()).flatten();
+    }
+    mail.subparts.iter().find_map(text_part)
+}
+
+fn document(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} — Resume2Website (local)</title></head>\n<body style=\"font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem\">\n<main>\n{body}\n</main>\n</body></html>\n"
+    )
+}
+
+fn page(content_type: &str, body: String) -> Result<Response<Body>, Error> {
+    Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header("cache-control", "no-store")
+        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .header("x-content-type-options", "nosniff")
+        .body(Body::Text(body))
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Where the mailbox is, when mail goes to it on this backend.
+pub fn dir_for(settings: &r2w_auth::AuthSettings, config: &r2w_shared::Config) -> Option<PathBuf> {
+    match (&settings.mail, &config.backend) {
+        (r2w_auth::settings::MailSettings::Mailbox { .. }, r2w_shared::config::Backend::Embedded { data_dir }) => {
+            Some(MailboxFolder::dir_in(data_dir))
+        }
+        _ => None,
+    }
+}
