@@ -191,8 +191,8 @@ impl Served {
     }
 }
 
-async fn scenario(s: &Served) {
-    let ada = "ada@example.com";
+/// The scenario for the person at `ada`.
+async fn scenario(s: &Served, ada: &str) {
     // Sign up: the verification mail, in the language of the browser that signed up.
     let (status, signed) = s
         .call_with(
@@ -300,7 +300,7 @@ async fn scenario(s: &Served) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mailbox_accounts_are_verified_reset_and_guarded_by_mail_in_the_local_mailbox() {
     let s = Served::start(&[], None, |dir| Inbox::Folder(dir.join("mailbox"))).await;
-    scenario(&s).await;
+    scenario(&s, "ada@example.com").await;
     // The local page lists what was sent, to this machine only.
     let page = s.http.get(s.base.join("/_mailbox/").expect("url")).send().await.expect("page");
     assert_eq!(page.status(), 200);
@@ -378,7 +378,7 @@ async fn smtp_accounts_are_verified_reset_and_guarded_by_mail_through_a_real_smt
     ];
     let maildir = smtp.maildir.clone();
     let s = Served::start(&settings, None, move |_| Inbox::Maildir(maildir)).await;
-    scenario(&s).await;
+    scenario(&s, "ada@example.com").await;
     let page = s.http.get(s.base.join("/_mailbox/").expect("url")).send().await.expect("page");
     assert_eq!(page.status(), 404, "no mailbox page when mail leaves the machine");
 }
@@ -398,7 +398,62 @@ async fn aws_accounts_are_verified_reset_and_guarded_by_mail_through_ses_on_the_
     // SES sends only from a verified identity.
     ses.create_email_identity().email_identity("no-reply@example.com").send().await.expect("identity");
     let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER.parse().expect("sender")));
-    // Moto keeps every test's mail in one list: this test's addresses are its own.
     let s = Served::start(&[], Some(mailer), move |_| Inbox::Ses { endpoint }).await;
-    scenario(&s).await;
+    // The emulator keeps the mail of every run in one list: this run's address is its own.
+    scenario(&s, &format!("ada-{}@example.com", uuid::Uuid::new_v4().simple())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mailbox_an_address_moves_only_when_the_new_one_confirms_and_sessions_are_listed_and_ended() {
+    let s = Served::start(&[], None, |dir| Inbox::Folder(dir.join("mailbox"))).await;
+    let (old, new) = ("grace@example.com", "grace.hopper@example.com");
+    let body = json!({"email": old, "password": PASSWORD, "full_name": "Grace Hopper"});
+    let (_, laptop) = s.call_with(Method::POST, "/v1/auth/register", None, Some(body), &[("user-agent", "Laptop")]).await;
+    let laptop = laptop["access_token"].as_str().expect("token").to_owned();
+
+    // An unproven address cannot be changed; its link can be sent again (within a limit).
+    let change = json!({"email": new, "password": PASSWORD});
+    let (status, problem) = s.call(Method::POST, "/v1/auth/email", Some(&laptop), Some(change.clone())).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(s.call(Method::POST, "/v1/auth/email/verification", Some(&laptop), None).await.0, 202);
+    let token = token_in(&s.inbox.nth(old, 2).await.text, "/verify-email");
+    assert_eq!(s.call(Method::POST, "/v1/auth/email/verify", None, Some(json!({"token": token}))).await.0, 204);
+
+    // The move needs the password, and happens only when the new address opens its link.
+    let wrong = json!({"email": new, "password": "not-the-password-at-all"});
+    assert_eq!(s.call(Method::POST, "/v1/auth/email", Some(&laptop), Some(wrong)).await.0, 422);
+    assert_eq!(s.call(Method::POST, "/v1/auth/email", Some(&laptop), Some(change)).await.0, 202);
+    let (_, me) = s.call(Method::GET, "/v1/auth/me", Some(&laptop), None).await;
+    assert_eq!(me["email"], old, "not before the new address confirms");
+    let token = token_in(&s.inbox.nth(new, 1).await.text, "/verify-email");
+    assert_eq!(s.call(Method::POST, "/v1/auth/email/verify", None, Some(json!({"token": token}))).await.0, 204);
+    let (_, me) = s.call(Method::GET, "/v1/auth/me", Some(&laptop), None).await;
+    assert_eq!((me["email"].as_str(), me["email_verified"].as_bool()), (Some(new), Some(true)));
+    assert_eq!(s.inbox.nth(old, 3).await.subject, "Your e-mail address was changed", "the old address is told");
+    assert_eq!(s.login(new, PASSWORD).await.0, 200);
+    assert_eq!(s.login(old, PASSWORD).await.0, 401);
+
+    // Sessions: listed with the one asking marked; ending one ends its refresh token.
+    let phone = json!({"email": new, "password": PASSWORD});
+    let (_, phone) = s.call_with(Method::POST, "/v1/auth/login", None, Some(phone), &[("user-agent", "Phone")]).await;
+    let phone_refresh = phone["refresh_token"].as_str().expect("refresh").to_owned();
+    let (status, sessions) = s.call(Method::GET, "/v1/auth/sessions", Some(&laptop), None).await;
+    assert_eq!(status, 200, "{sessions}");
+    let sessions = sessions.as_array().expect("a list").clone();
+    let by_agent = |agent: &str| sessions.iter().find(|v| v["user_agent"] == agent).cloned().expect("listed");
+    assert_eq!(by_agent("Laptop")["current"], true);
+    assert_eq!(by_agent("Phone")["current"], false);
+    let id = by_agent("Phone")["id"].as_str().expect("id").to_owned();
+    assert_eq!(s.call(Method::DELETE, &format!("/v1/auth/sessions/{id}"), Some(&laptop), None).await.0, 204);
+    let refresh = json!({"refresh_token": phone_refresh});
+    assert_eq!(s.call(Method::POST, "/v1/auth/refresh", None, Some(refresh)).await.0, 401);
+    assert_eq!(s.call(Method::DELETE, &format!("/v1/auth/sessions/{id}"), Some(&laptop), None).await.0, 404);
+
+    // Changing the password ends the other sessions and answers a new one.
+    let change = json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD});
+    let (status, signed) = s.call(Method::POST, "/v1/auth/password", Some(&laptop), Some(change)).await;
+    assert_eq!(status, 200, "{signed}");
+    assert_eq!(s.call(Method::GET, "/v1/auth/me", Some(&laptop), None).await.0, 401, "the old token is gone");
+    let fresh = signed["access_token"].as_str().expect("token");
+    assert_eq!(s.call(Method::GET, "/v1/auth/me", Some(fresh), None).await.0, 200);
 }

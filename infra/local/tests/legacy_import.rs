@@ -11,6 +11,7 @@ use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use r2w_auth::AuthSettings;
+use r2w_auth::mail::MailboxFolder;
 use r2w_local::legacy::cv::{KEPT_HEADER, convert};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase, Report};
 use r2w_local::server::Server;
@@ -104,12 +105,17 @@ impl Target {
     }
 
     async fn login(&self, email: &str, password: &str) -> u16 {
-        let body = json!({"email": email, "password": password}).to_string();
+        self.call("/v1/auth/login", json!({"email": email, "password": password})).await
+    }
+
+    /// A POST to the server as API Gateway hands it over; its status.
+    async fn call(&self, path: &str, body: serde_json::Value) -> u16 {
+        let body = body.to_string();
         let mut context = ApiGatewayV2httpRequestContext::default();
         context.http.source_ip = Some("203.0.113.7".into());
         let request = lambda_http::http::Request::builder()
             .method("POST")
-            .uri("/v1/auth/login")
+            .uri(path)
             .header("content-type", "application/json")
             .body(Body::Text(body))
             .expect("request")
@@ -187,7 +193,7 @@ async fn bcrypt_accounts_sign_in_with_their_old_passwords_and_are_rehashed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unsalted_sha256_accounts_cannot_sign_in_with_a_password() {
+async fn unsalted_sha256_accounts_cannot_sign_in_with_a_password_until_the_reset_mail() {
     let legacy = Legacy::make();
     let target = Target::new().await;
     target.import(&legacy, ImportOptions::default()).await;
@@ -198,6 +204,22 @@ async fn unsalted_sha256_accounts_cannot_sign_in_with_a_password() {
     assert_eq!(target.login("linus@example.com", old).await, 401);
     let unsalted = hex(&Sha256::digest(old.as_bytes()));
     assert_eq!(target.login("linus@example.com", &unsalted).await, 401, "nor with the hash itself");
+
+    // The way back in: a reset mail to the address, which proves it is theirs.
+    let forgot = json!({"email": "linus@example.com"});
+    assert_eq!(target.call("/v1/auth/password/forgot", forgot).await, 202);
+    let mailbox = target.dir.path().join("mailbox");
+    let listed = MailboxFolder::list(&mailbox).expect("mailbox");
+    assert_eq!(listed.len(), 1, "one mail: {listed:?}");
+    let raw = MailboxFolder::read(&mailbox, &listed[0].name).expect("read").expect("the mail");
+    let text = mailparse::parse_mail(&raw).expect("MIME").subparts[0].get_body().expect("text part");
+    let start = text.find("#token=").expect("a reset link") + "#token=".len();
+    let token: String = text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c)).collect();
+    let new_password = "quartz-lantern-meadow-58";
+    assert_eq!(target.call("/v1/auth/password/reset", json!({"token": token, "password": new_password})).await, 204);
+    assert_eq!(target.login("linus@example.com", new_password).await, 200);
+    let linus = users::load(target.app.table.as_ref(), &legacy.user("linus")).await.expect("load").expect("account");
+    assert!(linus.email_verified, "the mail proved the address");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
