@@ -12,7 +12,7 @@ use crate::security::{
     Accepted, ChangeEmailBody, ChangePasswordBody, CodeBody, DisableTwoFactorBody, ForgotBody, ReauthBody,
     RecoveryCodes, ResetBody, SecondFactorBody, SecondFactorRequired, TokenBody,
 };
-use crate::sessions::{SessionView, TokenPair};
+use crate::sessions::{SignedInSession, TokenPair};
 use crate::two_factor::Enrolment;
 
 #[derive(OpenApi)]
@@ -22,7 +22,7 @@ use crate::two_factor::Enrolment;
         verify_email, resend_verification, change_email, forgot_password, reset_password, change_password,
         enrol_totp, confirm_totp, disable_totp, second_factor, sessions, revoke_session
     ),
-    components(schemas(SignedIn, UserView, TokenPair, SecondFactorRequired, Accepted, Enrolment, RecoveryCodes, SessionView))
+    components(schemas(SignedIn, UserView, TokenPair, SecondFactorRequired, Accepted, Enrolment, RecoveryCodes, SignedInSession))
 )]
 pub struct AuthDoc;
 
@@ -194,7 +194,7 @@ fn second_factor() {}
 
 /// The account's signed-in sessions, most recently used first.
 #[utoipa::path(get, path = "/v1/auth/sessions", tag = "auth", security(("bearer" = [])), responses(
-    (status = 200, description = "The sessions.", body = Vec<SessionView>),
+    (status = 200, description = "The sessions.", body = Vec<SignedInSession>),
 ))]
 fn sessions() {}
 

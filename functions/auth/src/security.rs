@@ -33,7 +33,7 @@ use crate::mail::Mail;
 use crate::mail::messages::{self, Lang};
 use crate::one_time::{self, Kind, Purpose};
 use crate::rate_limit;
-use crate::sessions::SessionView;
+use crate::sessions::SignedInSession;
 use crate::two_factor::{Enrolment, Proof};
 
 /// How recent a sign-in must be to stand in for a password.
@@ -394,7 +394,7 @@ impl AuthApi {
     async fn list_sessions(&self, request: &Request) -> Result<Response<Body>, Error> {
         let (account, verified) = self.account(request).await?;
         let current = verified.session.as_ref().map(|s| s.id.as_str());
-        let sessions: Vec<SessionView> = self.sessions.list(&account.id, current).await?;
+        let sessions: Vec<SignedInSession> = self.sessions.list(&account.id, current).await?;
         http::json(200, &sessions)
     }
 

@@ -61,7 +61,7 @@ struct FamilyRecord {
 
 /// A signed-in session as its owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SessionView {
+pub struct SignedInSession {
     pub id: String,
     /// RFC 3339.
     pub created_at: String,
@@ -104,14 +104,14 @@ impl Sessions {
     }
 
     /// `user`'s live sessions, most recently used first; `current` names the caller's.
-    pub async fn list(&self, user: &UserId, current: Option<&str>) -> Result<Vec<SessionView>, Error> {
+    pub async fn list(&self, user: &UserId, current: Option<&str>) -> Result<Vec<SignedInSession>, Error> {
         let now = self.clock.unix_now();
         let families = self.table.query(Query::partition(user_pk(user), "FAMILY#").limit(1000)).await?;
         let mut views = Vec::new();
         for item in families.items.into_iter().filter(|item| !item.is_expired(now)) {
             let id = item.key.sk.trim_start_matches("FAMILY#").to_owned();
             let record: FamilyRecord = item.data_as()?;
-            views.push(SessionView {
+            views.push(SignedInSession {
                 current: current == Some(id.as_str()),
                 created_at: rfc3339(record.started_at),
                 last_used_at: rfc3339(record.last_used_at.unwrap_or(record.started_at)),

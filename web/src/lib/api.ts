@@ -16,6 +16,8 @@ export type Problem = Schemas['Problem'];
 export type AddressView = Schemas['AddressView'];
 export type PlanView = Schemas['PlanView'];
 export type SessionView = Schemas['SessionView'];
+export type SignedInSession = Schemas['SignedInSession'];
+export type SecondFactorRequired = Schemas['SecondFactorRequired'];
 
 type Json<Route extends keyof paths, Method extends keyof paths[Route], Status extends number = 200> =
   paths[Route][Method] extends { responses: Record<Status, { content: { 'application/json': infer Body } }> }
@@ -62,14 +64,41 @@ async function call<T>(method: string, path: string, body?: unknown, signedIn = 
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
+/// A sign-in answers tokens, or (202) a challenge when the account wants a code as well.
+export function needsSecondFactor(answer: SignedIn | SecondFactorRequired): answer is SecondFactorRequired {
+  return 'challenge' in answer;
+}
+
 type Register = RequestBody<'/v1/auth/register', 'post'>;
 type Login = RequestBody<'/v1/auth/login', 'post'>;
 
 export const api = {
   register: (body: Register) => call<Json<'/v1/auth/register', 'post', 201>>('POST', '/v1/auth/register', body, false),
-  login: (body: Login) => call<Json<'/v1/auth/login', 'post'>>('POST', '/v1/auth/login', body, false),
+  login: (body: Login) =>
+    call<SignedIn | SecondFactorRequired>('POST', '/v1/auth/login', body, false),
   exchange: (login_code: string) =>
-    call<Json<'/v1/auth/oauth/exchange', 'post'>>('POST', '/v1/auth/oauth/exchange', { login_code }, false),
+    call<SignedIn | SecondFactorRequired>('POST', '/v1/auth/oauth/exchange', { login_code }, false),
+  secondFactor: (body: RequestBody<'/v1/auth/2fa/verify', 'post'>) =>
+    call<Json<'/v1/auth/2fa/verify', 'post'>>('POST', '/v1/auth/2fa/verify', body, false),
+  forgotPassword: (email: string) =>
+    call<Json<'/v1/auth/password/forgot', 'post', 202>>('POST', '/v1/auth/password/forgot', { email }, false),
+  resetPassword: (body: RequestBody<'/v1/auth/password/reset', 'post'>) =>
+    call<undefined>('POST', '/v1/auth/password/reset', body, false),
+  verifyEmail: (token: string) => call<undefined>('POST', '/v1/auth/email/verify', { token }, false),
+  resendVerification: () =>
+    call<Json<'/v1/auth/email/verification', 'post', 202>>('POST', '/v1/auth/email/verification'),
+  changeEmail: (body: RequestBody<'/v1/auth/email', 'post'>) =>
+    call<Json<'/v1/auth/email', 'post', 202>>('POST', '/v1/auth/email', body),
+  changePassword: (body: RequestBody<'/v1/auth/password', 'post'>) =>
+    call<Json<'/v1/auth/password', 'post'>>('POST', '/v1/auth/password', body),
+  enrolTotp: (body: RequestBody<'/v1/auth/2fa/totp', 'post'>) =>
+    call<Json<'/v1/auth/2fa/totp', 'post'>>('POST', '/v1/auth/2fa/totp', body),
+  confirmTotp: (code: string) =>
+    call<Json<'/v1/auth/2fa/totp/confirm', 'post'>>('POST', '/v1/auth/2fa/totp/confirm', { code }),
+  disableTotp: (body: RequestBody<'/v1/auth/2fa/totp', 'delete'>) =>
+    call<undefined>('DELETE', '/v1/auth/2fa/totp', body),
+  sessions: () => call<Json<'/v1/auth/sessions', 'get'>>('GET', '/v1/auth/sessions'),
+  endSession: (id: string) => call<undefined>('DELETE', `/v1/auth/sessions/${encodeURIComponent(id)}`),
   logout: () => call<undefined>('POST', '/v1/auth/logout', {}, false),
   logoutEverywhere: () => call<undefined>('POST', '/v1/auth/logout-all'),
   me: () => call<Json<'/v1/auth/me', 'get'>>('GET', '/v1/auth/me'),

@@ -2,9 +2,13 @@
 // an HttpOnly cookie that no script can read (the auth routes set it when asked with
 // `R2W-Session: cookie`). A reload starts with a refresh, and the access token is renewed a
 // minute before it lapses, so neither a reload nor a long edit signs the person out.
-import type { SignedIn, UserView } from './api';
+import type { SecondFactorRequired, SignedIn, UserView } from './api';
 
 export const session: { user: UserView | null; checked: boolean } = $state({ user: null, checked: false });
+
+/// A sign-in whose password (or provider) was right and that waits for a code: the challenge
+/// stays in memory only, never in the address bar or storage.
+export const pendingSignIn: { challenge: SecondFactorRequired | null } = $state({ challenge: null });
 
 let token: string | null = null;
 let renewal: ReturnType<typeof setTimeout> | undefined;
