@@ -153,7 +153,13 @@ impl AccessTokens {
     }
 
     /// A token as [`Self::issue`], naming the session it belongs to.
-    pub fn issue_in(&self, user: &UserId, epoch: u32, now: i64, session: Option<&SessionClaims>) -> Result<String, Error> {
+    pub fn issue_in(
+        &self,
+        user: &UserId,
+        epoch: u32,
+        now: i64,
+        session: Option<&SessionClaims>,
+    ) -> Result<String, Error> {
         let claims = Claims {
             sid: session.map(|s| s.id.clone()),
             auth_time: session.map(|s| s.signed_in_at),

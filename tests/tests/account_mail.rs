@@ -38,7 +38,9 @@ enum Inbox {
     Folder(PathBuf),
     /// aiosmtpd's Mailbox handler delivers into a Maildir.
     Maildir(PathBuf),
-    Ses { endpoint: String },
+    Ses {
+        endpoint: String,
+    },
 }
 
 struct Received {
@@ -70,7 +72,11 @@ impl Inbox {
                 data["ses"]["RawMessage"]
                     .as_array()
                     .map(|messages| {
-                        messages.iter().filter_map(|m| m["raw_data"].as_str()).map(|raw| raw.as_bytes().to_vec()).collect()
+                        messages
+                            .iter()
+                            .filter_map(|m| m["raw_data"].as_str())
+                            .map(|raw| raw.as_bytes().to_vec())
+                            .collect()
                     })
                     .unwrap_or_default()
             }
@@ -128,7 +134,11 @@ struct Served {
 }
 
 impl Served {
-    async fn start(extra: &[(&str, String)], mailer: Option<Arc<dyn Mailer>>, inbox: impl FnOnce(&Path) -> Inbox) -> Self {
+    async fn start(
+        extra: &[(&str, String)],
+        mailer: Option<Arc<dyn Mailer>>,
+        inbox: impl FnOnce(&Path) -> Inbox,
+    ) -> Self {
         r2w_tests::record_logs();
         let dir = tempfile::tempdir().expect("tempdir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -152,7 +162,14 @@ impl Served {
         .expect("server");
         let task = tokio::spawn(server.serve(listener));
         let inbox = inbox(dir.path());
-        Self { base: url::Url::parse(&base).expect("url"), http: reqwest::Client::new(), clock, inbox, _dir: dir, _task: task }
+        Self {
+            base: url::Url::parse(&base).expect("url"),
+            http: reqwest::Client::new(),
+            clock,
+            inbox,
+            _dir: dir,
+            _task: task,
+        }
     }
 
     async fn call(&self, method: Method, path: &str, bearer: Option<&str>, body: Option<Value>) -> (u16, Value) {
@@ -266,8 +283,12 @@ async fn scenario(s: &Served, ada: &str) {
     let (status, confirmed) =
         s.call(Method::POST, "/v1/auth/2fa/totp/confirm", Some(&access), Some(json!({"code": code}))).await;
     assert_eq!(status, 200, "{confirmed}");
-    let recovery: Vec<String> =
-        confirmed["recovery_codes"].as_array().expect("codes").iter().filter_map(|c| c.as_str().map(str::to_owned)).collect();
+    let recovery: Vec<String> = confirmed["recovery_codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|c| c.as_str().map(str::to_owned))
+        .collect();
     assert_eq!(recovery.len(), 10);
 
     // The password alone no longer signs in: a challenge, then a code.
@@ -349,9 +370,11 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("aiosmtpd from {} (make tools installs it): {e}", venv.display()));
+        // Owned from here: dropping it (a panic included) stops the server.
+        let server = Self { child, port, maildir, cert, _dir: dir };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self { child, port, maildir, cert, _dir: dir };
+                return server;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -408,7 +431,8 @@ async fn mailbox_an_address_moves_only_when_the_new_one_confirms_and_sessions_ar
     let s = Served::start(&[], None, |dir| Inbox::Folder(dir.join("mailbox"))).await;
     let (old, new) = ("grace@example.com", "grace.hopper@example.com");
     let body = json!({"email": old, "password": PASSWORD, "full_name": "Grace Hopper"});
-    let (_, laptop) = s.call_with(Method::POST, "/v1/auth/register", None, Some(body), &[("user-agent", "Laptop")]).await;
+    let (_, laptop) =
+        s.call_with(Method::POST, "/v1/auth/register", None, Some(body), &[("user-agent", "Laptop")]).await;
     let laptop = laptop["access_token"].as_str().expect("token").to_owned();
 
     // An unproven address cannot be changed; its link can be sent again (within a limit).

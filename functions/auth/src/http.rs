@@ -33,8 +33,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::{Accounts, UserView};
-use crate::mail::{Mailer, mailer_for};
 use crate::mail::messages::Lang;
+use crate::mail::{Mailer, mailer_for};
 use crate::oauth::{CallbackError, OAuth};
 use crate::one_time::OneTimeTokens;
 use crate::password::Passwords;

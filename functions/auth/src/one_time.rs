@@ -24,9 +24,13 @@ use crate::sessions::random_token;
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Purpose {
     /// Proves `email` is the account's address (it must still be when redeemed).
-    VerifyEmail { email: Email },
+    VerifyEmail {
+        email: Email,
+    },
     /// Moves the account to `email`, proven by this token reaching it.
-    ChangeEmail { email: Email },
+    ChangeEmail {
+        email: Email,
+    },
     ResetPassword,
     /// The second step of a sign-in whose password (or provider) was right.
     SecondFactor,

@@ -18,11 +18,39 @@ use crate::two_factor::Enrolment;
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        register, login, refresh, logout, logout_all, me, delete_me, oauth_start, oauth_callback, oauth_exchange,
-        verify_email, resend_verification, change_email, forgot_password, reset_password, change_password,
-        enrol_totp, confirm_totp, disable_totp, second_factor, sessions, revoke_session
+        register,
+        login,
+        refresh,
+        logout,
+        logout_all,
+        me,
+        delete_me,
+        oauth_start,
+        oauth_callback,
+        oauth_exchange,
+        verify_email,
+        resend_verification,
+        change_email,
+        forgot_password,
+        reset_password,
+        change_password,
+        enrol_totp,
+        confirm_totp,
+        disable_totp,
+        second_factor,
+        sessions,
+        revoke_session
     ),
-    components(schemas(SignedIn, UserView, TokenPair, SecondFactorRequired, Accepted, Enrolment, RecoveryCodes, SignedInSession))
+    components(schemas(
+        SignedIn,
+        UserView,
+        TokenPair,
+        SecondFactorRequired,
+        Accepted,
+        Enrolment,
+        RecoveryCodes,
+        SignedInSession
+    ))
 )]
 pub struct AuthDoc;
 

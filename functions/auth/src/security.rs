@@ -187,17 +187,25 @@ impl AuthApi {
             .await?
             .ok_or_else(|| invalid_link("/token"))?;
         let table = self.app.table.as_ref();
-        let account = users::load(table, &redeemed.user_id).await?.filter(|a| !a.deleting).ok_or_else(|| invalid_link("/token"))?;
+        let account = users::load(table, &redeemed.user_id)
+            .await?
+            .filter(|a| !a.deleting)
+            .ok_or_else(|| invalid_link("/token"))?;
         let now = self.clock.now();
         match redeemed.purpose {
             Purpose::VerifyEmail { email } if email == account.email => {
-                users::update(table, &account.id, |u| UserRecord { email_verified: true, updated_at: now, ..u }).await?;
+                users::update(table, &account.id, |u| UserRecord { email_verified: true, updated_at: now, ..u })
+                    .await?;
                 tracing::info!(user = %account.id, "address verified");
             }
             Purpose::ChangeEmail { email } => {
-                users::change_email(table, &account.id, &email, |u| UserRecord { email_verified: true, updated_at: now, ..u })
-                    .await?
-                    .ok_or_else(|| Error::Conflict("another account uses this address now".into()))?;
+                users::change_email(table, &account.id, &email, |u| UserRecord {
+                    email_verified: true,
+                    updated_at: now,
+                    ..u
+                })
+                .await?
+                .ok_or_else(|| Error::Conflict("another account uses this address now".into()))?;
                 tracing::info!(user = %account.id, "address changed");
                 self.deliver(&account.id, messages::email_changed(lang(&account), &account.email, &email)).await;
             }
@@ -229,7 +237,10 @@ impl AuthApi {
             ));
         }
         if email == account.email {
-            return Err(Error::InvalidField { pointer: "/email".into(), detail: "is already the account's address".into() });
+            return Err(Error::InvalidField {
+                pointer: "/email".into(),
+                detail: "is already the account's address".into(),
+            });
         }
         if users::by_email(self.app.table.as_ref(), &email).await?.is_some() {
             return Err(Error::Conflict("another account uses this address".into()));
@@ -267,7 +278,8 @@ impl AuthApi {
     /// registrant may have set (they may not be its owner). Every session ends.
     async fn reset_password(&self, request: &Request) -> Result<Response<Body>, Error> {
         let body: ResetBody = http::json_body(request, false)?;
-        let pending = self.one_time.peek(&body.token, &[Kind::ResetPassword]).await?.ok_or_else(|| invalid_link("/token"))?;
+        let pending =
+            self.one_time.peek(&body.token, &[Kind::ResetPassword]).await?.ok_or_else(|| invalid_link("/token"))?;
         let account = users::load(self.app.table.as_ref(), &pending.user_id)
             .await?
             .filter(|a| !a.deleting)
@@ -351,8 +363,7 @@ impl AuthApi {
     /// The second step of a sign-in: the challenge from the first, and a code.
     async fn second_factor(&self, request: &Request) -> Result<Response<Body>, Error> {
         let body: SecondFactorBody = http::json_body(request, false)?;
-        let pending =
-            self.one_time.peek(&body.challenge, &[Kind::SecondFactor]).await?.ok_or(Error::Unauthorized)?;
+        let pending = self.one_time.peek(&body.challenge, &[Kind::SecondFactor]).await?.ok_or(Error::Unauthorized)?;
         self.check_code(&pending.user_id, &body.code).await?;
         self.one_time.redeem(&body.challenge, &[Kind::SecondFactor]).await?.ok_or(Error::Unauthorized)?;
         self.signed_in(request, 200, &pending.user_id).await

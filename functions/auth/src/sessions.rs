@@ -133,7 +133,7 @@ impl Sessions {
             return Ok(false);
         }
         self.revoke_family(user, session).await?;
-        let tokens = self.table.query(Query::gsi1(owner_pk(user), &format!("REFRESH#{session}")).limit(1000)).await?;
+        let tokens = self.table.query(Query::gsi1(owner_pk(user), format!("REFRESH#{session}")).limit(1000)).await?;
         for token in tokens.items {
             self.table.delete(&token.key, Expect::Anything).await?;
         }
@@ -165,10 +165,7 @@ impl Sessions {
         used_item.gsi1 = item.gsi1.clone();
         used_item.expires_at = item.expires_at;
         let family_record = FamilyRecord { last_used_at: Some(now), ..family.data_as::<FamilyRecord>()? };
-        let session = SessionClaims {
-            id: used.family_id.clone(),
-            signed_in_at: family_record.started_at,
-        };
+        let session = SessionClaims { id: used.family_id.clone(), signed_in_at: family_record.started_at };
         let mut family_item = Item::with_data(family.key.clone(), &family_record)?.at_version(family.version + 1);
         family_item.expires_at = Some(expires_at);
         let (new_token, new_item) = self.new_refresh_token(&used.user_id, &used.family_id, now)?;

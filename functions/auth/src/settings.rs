@@ -227,7 +227,8 @@ fn mail_settings(vars: &HashMap<String, String>, problems: &mut Vec<String>) -> 
             };
             let loopback = Url::parse(&format!("smtp://{host}")).is_ok_and(|url| is_loopback(&url));
             if security == SmtpSecurity::None && !loopback {
-                problems.push("R2W_SMTP_SECURITY=none is only for a server on this machine (a loopback address)".into());
+                problems
+                    .push("R2W_SMTP_SECURITY=none is only for a server on this machine (a loopback address)".into());
             }
             MailSettings::Smtp {
                 from,

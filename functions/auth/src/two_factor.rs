@@ -101,7 +101,9 @@ impl TwoFactor {
         let write = Item::with_data(key(user), &record)?.at_version(item.version + 1);
         match self.table.put(write, Expect::Version(item.version)).await {
             Ok(()) => Ok(codes),
-            Err(TableError::ConditionFailed { .. }) => Err(Error::Conflict("the enrolment changed; start again".into())),
+            Err(TableError::ConditionFailed { .. }) => {
+                Err(Error::Conflict("the enrolment changed; start again".into()))
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -173,7 +175,8 @@ fn key(user: &UserId) -> ItemKey {
 }
 
 fn totp(secret: &str, account: &str) -> Result<Totp, Error> {
-    let secret = Secret::try_from_base32(secret).map_err(|e| Error::Internal(format!("a stored TOTP secret: {e:?}")))?;
+    let secret =
+        Secret::try_from_base32(secret).map_err(|e| Error::Internal(format!("a stored TOTP secret: {e:?}")))?;
     Builder::new()
         .with_secret(secret)
         .with_issuer(Some(ISSUER))

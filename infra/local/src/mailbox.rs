@@ -26,7 +26,8 @@ pub fn handle(dir: &Path, request: &Request) -> Result<Response<Body>, Error> {
         return page("text/plain; charset=utf-8", String::from_utf8_lossy(&raw).into_owned());
     }
     let parsed = mailparse::parse_mail(&raw).map_err(|e| Error::Internal(format!("a mailbox message: {e}")))?;
-    let subject = parsed.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case("subject")).map(|h| h.get_value());
+    let subject =
+        parsed.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case("subject")).map(|h| h.get_value());
     let text = text_part(&parsed).unwrap_or_default();
     let linked: String = text
         .split_inclusive(char::is_whitespace)

@@ -41,8 +41,8 @@ use tokio::net::TcpListener;
 
 use crate::files::{LocalFiles, ObjectCreated};
 use crate::pipeline::local_pipeline;
-use crate::{mailbox, routes};
 use crate::web::WebApp;
+use crate::{mailbox, routes};
 use r2w_status::StatusApi;
 
 /// API request bodies are small; only blob uploads may be large.

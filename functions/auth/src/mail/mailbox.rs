@@ -132,7 +132,8 @@ fn decode_words(value: &str) -> String {
             .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
             .and_then(|bytes| String::from_utf8(bytes).ok());
         // Space between encoded words is folding, not text (RFC 2047, section 6.2).
-        if !out.is_empty() && !(previous_encoded && decoded.is_some()) {
+        let folded = previous_encoded && decoded.is_some();
+        if !out.is_empty() && !folded {
             out.push(' ');
         }
         previous_encoded = decoded.is_some();

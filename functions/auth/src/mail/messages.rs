@@ -177,7 +177,18 @@ pub fn email_changed(lang: Lang, to: &Email, new_address: &Email) -> Mail {
         "L'adresse e-mail de votre compte Resume2Website est désormais",
         "כתובת הדוא״ל של חשבון Resume2Website שלכם היא כעת",
     ]);
-    notice(lang, to, lang.pick(["Your e-mail address was changed", "Se cambió tu dirección de correo", "Ihre E-Mail-Adresse wurde geändert", "Votre adresse e-mail a été modifiée", "כתובת הדוא״ל שלכם שונתה"]), &format!("{said} {new_address}."))
+    notice(
+        lang,
+        to,
+        lang.pick([
+            "Your e-mail address was changed",
+            "Se cambió tu dirección de correo",
+            "Ihre E-Mail-Adresse wurde geändert",
+            "Votre adresse e-mail a été modifiée",
+            "כתובת הדוא״ל שלכם שונתה",
+        ]),
+        &format!("{said} {new_address}."),
+    )
 }
 
 /// Sent when the password changes (by the person, or through a reset).
@@ -185,7 +196,13 @@ pub fn password_changed(lang: Lang, to: &Email) -> Mail {
     notice(
         lang,
         to,
-        lang.pick(["Your password was changed", "Se cambió tu contraseña", "Ihr Passwort wurde geändert", "Votre mot de passe a été modifié", "הסיסמה שלכם שונתה"]),
+        lang.pick([
+            "Your password was changed",
+            "Se cambió tu contraseña",
+            "Ihr Passwort wurde geändert",
+            "Votre mot de passe a été modifié",
+            "הסיסמה שלכם שונתה",
+        ]),
         lang.pick([
             "The password of your Resume2Website account was changed and every other device was signed out.",
             "Se cambió la contraseña de tu cuenta de Resume2Website y se cerró la sesión en los demás dispositivos.",
