@@ -481,3 +481,32 @@ async fn mailbox_an_address_moves_only_when_the_new_one_confirms_and_sessions_ar
     let fresh = signed["access_token"].as_str().expect("token");
     assert_eq!(s.call(Method::GET, "/v1/auth/me", Some(fresh), None).await.0, 200);
 }
+
+/// Someone registers another person's address and turns on two-step sign-in. The owner asks
+/// for a reset: the mail proves the address, so the account is theirs — the squatter's second
+/// factor and sessions go with the reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mailbox_the_owner_of_an_address_reclaims_it_from_whoever_registered_it() {
+    let s = Served::start(&[], None, |dir| Inbox::Folder(dir.join("mailbox"))).await;
+    let victim = "mary@example.com";
+    let body = json!({"email": victim, "password": PASSWORD, "full_name": "Not Mary"});
+    let (_, squatter) = s.call(Method::POST, "/v1/auth/register", None, Some(body)).await;
+    let squatter = squatter["access_token"].as_str().expect("token").to_owned();
+    let (_, enrolment) =
+        s.call(Method::POST, "/v1/auth/2fa/totp", Some(&squatter), Some(json!({"password": PASSWORD}))).await;
+    let code = code_at(enrolment["secret"].as_str().expect("secret"), s.now()).expect("code");
+    assert_eq!(
+        s.call(Method::POST, "/v1/auth/2fa/totp/confirm", Some(&squatter), Some(json!({"code": code}))).await.0,
+        200
+    );
+
+    assert_eq!(s.call(Method::POST, "/v1/auth/password/forgot", None, Some(json!({"email": victim}))).await.0, 202);
+    let token = token_in(&s.inbox.nth(victim, 2).await.text, "/reset-password");
+    let reset = json!({"token": token, "password": NEW_PASSWORD});
+    assert_eq!(s.call(Method::POST, "/v1/auth/password/reset", None, Some(reset)).await.0, 204);
+    let (status, signed) = s.login(victim, NEW_PASSWORD).await;
+    assert_eq!(status, 200, "no second factor of the squatter's: {signed}");
+    assert_eq!(signed["user"]["email_verified"], true);
+    assert_eq!(signed["user"]["two_factor"], false);
+    assert_eq!(s.call(Method::GET, "/v1/auth/me", Some(&squatter), None).await.0, 401, "the squatter is out");
+}

@@ -1,6 +1,7 @@
 //! Signing in with Google, LinkedIn and GitHub, against local providers that speak the real
 //! protocols — and every way a callback can be wrong.
 
+use r2w_shared::clock::Clock;
 use serde_json::json;
 use support::provider::{FakeProvider, Misbehaviour, field};
 use support::{FRONTEND, PASSWORD, World, json_of, location, person, text};
@@ -195,4 +196,41 @@ async fn the_provider_is_sent_pkce_state_and_nonce() {
         Some("http://127.0.0.1:8080/v1/auth/oauth/google/callback")
     );
     assert_eq!(start.headers()["cache-control"], "no-store");
+}
+
+/// Two-step sign-in holds after a provider too: the exchange answers a challenge, and only a
+/// code turns it into tokens. An account without a password proves itself for the setup with a
+/// fresh sign-in, which goes stale after ten minutes.
+#[tokio::test]
+async fn a_provider_sign_in_asks_for_the_second_factor_too() {
+    let world = World::new().await;
+    let first = signed_in(&world, "github", &world.github).await;
+    let access = field(&first, "access_token").to_owned();
+    let enrolled = world.call("POST", "/v1/auth/2fa/totp", Some(&access), Some(json!({}))).await;
+    assert_eq!(enrolled.status(), 200, "a fresh sign-in stands in for the password: {}", text(&enrolled));
+    let secret = field(&json_of(&enrolled), "secret").to_owned();
+    let now = || world.clock.unix_now() as u64;
+    let code = r2w_auth::two_factor::code_at(&secret, now()).expect("code");
+    let confirmed = world.call("POST", "/v1/auth/2fa/totp/confirm", Some(&access), Some(json!({"code": code}))).await;
+    assert_eq!(confirmed.status(), 200, "{}", text(&confirmed));
+
+    let back = sign_in(&world, "github", &world.github).await;
+    let code = param(&location(&back).expect("frontend"), "login_code").expect("a login code");
+    let challenged = exchange(&world, &code).await;
+    assert_eq!(challenged.status(), 202, "{}", text(&challenged));
+    let challenge = json_of(&challenged);
+    assert!(challenge.get("access_token").is_none());
+    world.clock.advance(std::time::Duration::from_secs(30));
+    let code = r2w_auth::two_factor::code_at(&secret, now()).expect("code");
+    let body = json!({"challenge": challenge["challenge"], "code": code});
+    let signed = world.call("POST", "/v1/auth/2fa/verify", None, Some(body)).await;
+    assert_eq!(signed.status(), 200, "{}", text(&signed));
+
+    // Ten minutes on, the session is no longer fresh enough to turn the second factor off.
+    world.clock.advance(std::time::Duration::from_secs(11 * 60));
+    let refreshed = world.refresh(field(&json_of(&signed), "refresh_token")).await;
+    let current = field(&json_of(&refreshed), "access_token").to_owned();
+    let code = r2w_auth::two_factor::code_at(&secret, now()).expect("code");
+    let off = world.call("DELETE", "/v1/auth/2fa/totp", Some(&current), Some(json!({"code": code}))).await;
+    assert_eq!(off.status(), 403, "sign in again first: {}", text(&off));
 }
