@@ -510,3 +510,33 @@ async fn mailbox_the_owner_of_an_address_reclaims_it_from_whoever_registered_it(
     assert_eq!(signed["user"]["two_factor"], false);
     assert_eq!(s.call(Method::GET, "/v1/auth/me", Some(&squatter), None).await.0, 401, "the squatter is out");
 }
+
+/// STARTTLS is checked, not just started: a server whose certificate no trusted root vouches
+/// for gets no mail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_a_server_with_an_untrusted_certificate_gets_no_mail() {
+    use r2w_auth::mail::{Mail, SmtpMailer};
+    use r2w_auth::settings::{SmtpSecurity, SmtpSettings};
+    use r2w_shared::model::Email;
+
+    let smtp = SmtpServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+    let settings = SmtpSettings {
+        host: "localhost".into(),
+        port: smtp.port,
+        security: SmtpSecurity::StartTls,
+        username: None,
+        ca_file: None,
+    };
+    let mailer = SmtpMailer::new(SENDER.parse().expect("sender"), &settings, &app).await.expect("mailer");
+    let mail = Mail {
+        to: Email::parse("ada@example.com").expect("email"),
+        subject: "Hello".into(),
+        text: "Hello".into(),
+        html: "<p>Hello</p>".into(),
+    };
+    let refused = mailer.send(&mail).await;
+    assert!(refused.is_err(), "sent to an untrusted server");
+    assert!(Inbox::Maildir(smtp.maildir.clone()).raw().await.is_empty());
+}
