@@ -536,7 +536,7 @@ async fn smtp_a_server_with_an_untrusted_certificate_gets_no_mail() {
         text: "Hello".into(),
         html: "<p>Hello</p>".into(),
     };
-    let refused = mailer.send(&mail).await;
+    let refused = mailer.send(&r2w_shared::model::UserId::random(), &mail).await;
     assert!(refused.is_err(), "sent to an untrusted server");
     assert!(Inbox::Maildir(smtp.maildir.clone()).raw().await.is_empty());
 }

@@ -241,6 +241,21 @@ const HTTP_EVENTS: &[(&str, u16)] = &[
     // The sample's state was never issued: the sign-in is refused, back to the frontend.
     ("auth/oauth-callback.json", 400),
     ("auth/oauth-exchange.json", 401),
+    // The mailed link's token is made up: refused as a used or expired link would be.
+    ("auth/verify-email.json", 422),
+    ("auth/resend-verification.json", 202),
+    // Dana's address is not confirmed yet, so it cannot be changed.
+    ("auth/change-email.json", 422),
+    ("auth/forgot-password.json", 202),
+    ("auth/reset-password.json", 422),
+    ("auth/change-password.json", 200),
+    ("auth/enrol-totp.json", 200),
+    // Nothing enrolled, and two-step sign-in is off: nothing to confirm or to turn off.
+    ("auth/confirm-totp.json", 409),
+    ("auth/disable-totp.json", 409),
+    ("auth/second-factor.json", 401),
+    ("auth/sessions.json", 200),
+    ("auth/end-session.json", 404),
     ("upload/create-upload.json", 201),
     ("upload/original.json", 200),
     ("upload/jobs.json", 200),

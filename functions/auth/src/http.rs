@@ -243,6 +243,12 @@ impl AuthApi {
         if account.session_epoch != verified.epoch {
             return Err(Error::Unauthorized);
         }
+        // What the local mailbox kept about the person goes first: while the account exists,
+        // asking again can finish a deletion that failed half-way.
+        if let Err(e) = self.mailer.forget(&account.id).await {
+            tracing::error!(user = %account.id, error = %e, "the account's mail was not forgotten");
+            return Err(Error::Unavailable("the account could not be deleted yet; ask again".into()));
+        }
         account::delete_everything(&self.app, &account.id).await?;
         http::no_content()
     }

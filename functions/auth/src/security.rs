@@ -173,7 +173,7 @@ impl AuthApi {
     /// Sends `mail`. A failure is logged, not answered: the request it belongs to has done
     /// its part, and the person can ask again (a resend, another reset).
     async fn deliver(&self, user: &UserId, mail: Mail) {
-        match self.mailer.send(&mail).await {
+        match self.mailer.send(user, &mail).await {
             Ok(()) => tracing::info!(user = %user, subject = %mail.subject, "mail sent"),
             Err(e) => tracing::error!(user = %user, error = %e, "mail not sent"),
         }

@@ -1,10 +1,12 @@
 //! The embedded default's mail: each message an `.eml` file in a folder (`data/mailbox`), which
-//! `r2w serve` lists at `/_mailbox/` for whoever runs it on their own machine.
+//! `r2w serve` lists at `/_mailbox/` for whoever runs it on their own machine. A file's name
+//! carries the account the mail concerns, so deleting the account deletes its mail too.
 
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use lettre::message::Mailbox;
+use r2w_shared::model::UserId;
 use time::OffsetDateTime;
 
 use super::{Mail, MailError, Mailer, mime};
@@ -17,7 +19,7 @@ pub struct MailboxFolder {
 /// A message in the folder, as the listing shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivered {
-    /// The file's name: `{unix millis}-{random}.eml`, so names sort by arrival.
+    /// The file's name: `{unix millis}-{account}-{random}.eml`, so names sort by arrival.
     pub name: String,
     pub to: String,
     pub subject: String,
@@ -70,12 +72,23 @@ impl MailboxFolder {
 
 #[async_trait]
 impl Mailer for MailboxFolder {
-    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+    async fn forget(&self, account: &UserId) -> Result<(), MailError> {
+        let failed = |e: std::io::Error| MailError::NotSent(format!("the mailbox folder: {e}"));
+        let marker = format!("-{account}-");
+        for delivered in Self::list(&self.dir).map_err(failed)? {
+            if delivered.name.contains(&marker) {
+                tokio::fs::remove_file(self.dir.join(&delivered.name)).await.map_err(failed)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn send(&self, account: &UserId, mail: &Mail) -> Result<(), MailError> {
         let raw = mime(&self.from, mail)?.formatted();
         let mut suffix = [0u8; 6];
         getrandom::fill(&mut suffix).map_err(|e| MailError::NotSent(format!("no randomness: {e}")))?;
         let millis = OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
-        let name = format!("{millis:013}-{}.eml", hex(&suffix));
+        let name = format!("{millis:013}-{account}-{}.eml", hex(&suffix));
         let not_sent = |e: std::io::Error| MailError::NotSent(format!("the mailbox folder: {e}"));
         tokio::fs::create_dir_all(&self.dir).await.map_err(not_sent)?;
         // Written aside and renamed, so the listing never shows half a message.
@@ -86,9 +99,10 @@ impl Mailer for MailboxFolder {
     }
 }
 
+/// Ours: what `send` names files (account ids are letters, digits, `-` and `_`), and no path.
 fn is_message_name(name: &str) -> bool {
     name.strip_suffix(".eml").is_some_and(|stem| {
-        !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b.is_ascii_hexdigit())
+        !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     })
 }
 
@@ -158,10 +172,16 @@ mod tests {
             text: "Bonjour".into(),
             html: "<p>Bonjour</p>".into(),
         };
-        mailbox.send(&mail).await.expect("sent");
+        let (ada, grace) = (UserId::random(), UserId::random());
+        mailbox.send(&ada, &mail).await.expect("sent");
+        mailbox.send(&grace, &mail).await.expect("sent");
         let listed = MailboxFolder::list(&dir.path().join("mailbox")).expect("list");
-        assert_eq!(listed.len(), 1);
+        assert_eq!(listed.len(), 2);
         assert_eq!((listed[0].to.as_str(), listed[0].subject.as_str()), ("ada@example.com", mail.subject.as_str()));
+        mailbox.forget(&ada).await.expect("forgotten");
+        let listed = MailboxFolder::list(&dir.path().join("mailbox")).expect("list");
+        assert_eq!(listed.len(), 1, "only the deleted account's mail goes");
+        assert!(listed[0].name.contains(grace.as_str()));
         let raw = MailboxFolder::read(&dir.path().join("mailbox"), &listed[0].name).expect("read").expect("found");
         let raw = String::from_utf8(raw).expect("text");
         assert!(raw.contains("multipart/alternative") && raw.contains("text/plain") && raw.contains("text/html"));

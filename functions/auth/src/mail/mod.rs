@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
 use r2w_shared::App;
 use r2w_shared::config::Backend;
-use r2w_shared::model::Email;
+use r2w_shared::model::{Email, UserId};
 
 pub use mailbox::MailboxFolder;
 pub use ses::SesMailer;
@@ -49,7 +49,14 @@ pub enum MailError {
 
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    async fn send(&self, mail: &Mail) -> Result<(), MailError>;
+    /// Sends `mail`, which concerns the account `account`.
+    async fn send(&self, account: &UserId, mail: &Mail) -> Result<(), MailError>;
+
+    /// Forgets what was sent about `account`, when the account is deleted. A sender that
+    /// keeps nothing (mail sent is with its recipient) has nothing to do.
+    async fn forget(&self, _account: &UserId) -> Result<(), MailError> {
+        Ok(())
+    }
 }
 
 /// The sender the settings name, with `from` as the sender address.

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use lettre::message::Mailbox;
+use r2w_shared::model::UserId;
 
 use super::{Mail, MailError, Mailer, mime};
 
@@ -21,7 +22,7 @@ impl SesMailer {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+    async fn send(&self, _account: &UserId, mail: &Mail) -> Result<(), MailError> {
         let raw = mime(&self.from, mail)?.formatted();
         let message =
             RawMessage::builder().data(Blob::new(raw)).build().map_err(|e| MailError::Message(e.to_string()))?;

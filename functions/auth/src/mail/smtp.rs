@@ -6,6 +6,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use r2w_shared::model::UserId;
 use r2w_shared::secrets::SecretsError;
 use r2w_shared::{App, Error};
 use secrecy::ExposeSecret;
@@ -55,7 +56,7 @@ impl SmtpMailer {
 
 #[async_trait]
 impl Mailer for SmtpMailer {
-    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+    async fn send(&self, _account: &UserId, mail: &Mail) -> Result<(), MailError> {
         let message = mime(&self.from, mail)?;
         // lettre's errors name the server's reply, never the message or the credentials.
         self.transport.send(message).await.map_err(|e| MailError::NotSent(e.to_string()))?;
