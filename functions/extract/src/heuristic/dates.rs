@@ -385,9 +385,26 @@ pub fn find_range(line: &str) -> Option<Found> {
     })
 }
 
+/// A date that opens `line` ("2019 ledgerlite, a ledger library"), and where the rest starts.
+pub fn leading_date(line: &str) -> Option<(PartialDate, usize)> {
+    let tokens = tokens(line);
+    let (Token::Date(date), 0, end) = *tokens.first()? else { return None };
+    line[end..].starts_with(char::is_whitespace).then_some((date, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_opening_a_line_is_found_with_where_the_rest_starts() {
+        assert_eq!(
+            leading_date("2019 ledgerlite, a library").map(|(d, at)| (d.to_string(), at)),
+            Some(("2019".into(), 4))
+        );
+        assert_eq!(leading_date("Since 2019 at Acme"), None);
+        assert_eq!(leading_date("2019"), None, "a date alone is not an item");
+    }
 
     fn range(line: &str) -> (Option<String>, Option<String>, bool) {
         let found = find_range(line).unwrap_or_else(|| panic!("no range in {line:?}"));

@@ -15,6 +15,7 @@ use r2w_shared::model::{
     Location, ProfileLink, Project, Publication, SkillCategory, Volunteer,
 };
 
+use dates::leading_date;
 pub use dates::{field_date, find_range};
 pub use headings::{Section, heading};
 
@@ -1205,7 +1206,19 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
     };
     // A theme's "ledgerlite:" before the project's description.
     let name = name.trim_end_matches(':').trim().to_owned();
-    let date = entry.dates.end.or(entry.dates.start);
+    let mut date = entry.dates.end.or(entry.dates.start);
+    // Who gave it, with the date beside it ("Royal Statistical Society   Sep 2021"), and without
+    // the emphasis a Markdown CV wraps it in.
+    let by = by.map(|who| {
+        let who = match find_range(&who) {
+            Some(found) if found.end == who.trim_end().len() && found.start > 0 => {
+                date = date.or(found.range.end.or(found.range.start));
+                who[..found.start].trim().to_owned()
+            }
+            _ => who,
+        };
+        who.trim_matches(['*', '_']).trim().to_owned()
+    });
     let summary = (!rest.is_empty()).then(|| rest.join(" "));
     match section {
         Section::Certifications => {
@@ -1218,14 +1231,53 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
         Section::Publications => {
             cv.publications.push(Publication { title: Some(name), venue: by, date, summary, ..Publication::default() })
         }
-        _ => cv.projects.push(Project {
-            name: Some(name),
-            description: by.into_iter().chain(rest).reduce(|a, b| format!("{a} {b}")),
-            dates: entry.dates,
-            highlights: entry.bullets,
-            ..Project::default()
-        }),
+        _ => {
+            let mut dates = entry.dates;
+            let (name, url, said) = project_line(&name, &mut dates);
+            cv.projects.push(Project {
+                name: Some(name),
+                description: said.into_iter().chain(by).chain(rest).reduce(|a, b| format!("{a} {b}")),
+                url,
+                dates,
+                highlights: entry.bullets,
+                ..Project::default()
+            })
+        }
     }
+}
+
+/// A project's first line, taken apart: "2019 ledgerlite, An open-source ledger library." is
+/// its date (when the entry has none), its name and what it is; "ledgerlite
+/// https://github.com/a/ledgerlite" is its name and address.
+fn project_line(line: &str, dates: &mut r2w_shared::model::DateRange) -> (String, Option<String>, Option<String>) {
+    let mut line = line.trim();
+    if dates.start.is_none()
+        && dates.end.is_none()
+        && let Some((date, at)) = leading_date(line)
+    {
+        dates.start = Some(date);
+        line = line[at..].trim_start();
+    }
+    let (mut words, mut url) = (Vec::new(), None);
+    for word in line.split_whitespace() {
+        if url.is_none() && (word.starts_with("https://") || word.starts_with("http://")) {
+            url = Some(word.trim_end_matches([',', ';', ')']).to_owned());
+        } else {
+            words.push(word);
+        }
+    }
+    let line = words.join(" ");
+    // A project's name is usually one word ("ledgerlite"): what follows its comma or dash, when
+    // it reads as a sentence, says what the project is.
+    for separator in [", ", " - ", " – ", " — ", ": "] {
+        if let Some((name, said)) = line.split_once(separator)
+            && !name.contains(' ')
+            && (said.ends_with('.') || said.split_whitespace().count() >= 4)
+        {
+            return (name.to_owned(), url, Some(said.trim().to_owned()));
+        }
+    }
+    (line, url, None)
 }
 
 /// "Engineering Award - Acme", "AWS Certified Developer, Amazon": an item and who gave it,
@@ -1239,7 +1291,12 @@ fn item_and_by(text: &str) -> (String, Option<String>) {
         .max_by_key(|(at, _)| *at);
     if let Some((at, len)) = split {
         let (item, by) = (text[..at].trim(), text[at + len..].trim());
-        if item.split_whitespace().count() >= 2
+        // A spaced dash or bar sets a one-word item apart too ("Hackathon-Sieger – Berlin
+        // Energy Hack"); after a comma, only a name ("Hackathon-Sieger, Berlin Energy Hack"),
+        // as a comma may be inside a one-word item's name.
+        let title_cased = by.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        let least = if text[at..at + len].contains(',') && !title_cased { 2 } else { 1 };
+        if item.split_whitespace().count() >= least
             && (1..=5).contains(&by.split_whitespace().count())
             && !by.ends_with('.')
         {
@@ -1309,6 +1366,48 @@ fn strip_by(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_items_are_split_into_what_and_by_whom() {
+        let split = |t: &str| item_and_by(t);
+        assert_eq!(
+            split("Hackathon-Sieger – Berlin Energy Hack"),
+            ("Hackathon-Sieger".into(), Some("Berlin Energy Hack".into()))
+        );
+        assert_eq!(
+            split("Hackathon-Sieger, Berlin Energy Hack"),
+            ("Hackathon-Sieger".into(), Some("Berlin Energy Hack".into()))
+        );
+        assert_eq!(
+            split("Kubernetes, containers"),
+            ("Kubernetes, containers".into(), None),
+            "not a name after the comma"
+        );
+        assert_eq!(
+            split("AWS Certified ML – Specialty, Amazon Web Services").1.as_deref(),
+            Some("Amazon Web Services")
+        );
+    }
+
+    #[test]
+    fn a_project_line_gives_its_date_name_address_and_what_it_is() {
+        let mut dates = r2w_shared::model::DateRange::default();
+        let (name, url, said) =
+            project_line("2019 ledgerlite, An open-source double-entry ledger library for Go.", &mut dates);
+        assert_eq!(
+            (name.as_str(), url, said.as_deref()),
+            ("ledgerlite", None, Some("An open-source double-entry ledger library for Go."))
+        );
+        assert_eq!(dates.start.map(|d| d.to_string()).as_deref(), Some("2019"));
+        let mut dates = r2w_shared::model::DateRange::default();
+        let (name, url, said) = project_line("ledgerlite https://github.com/praman/ledgerlite", &mut dates);
+        assert_eq!(
+            (name.as_str(), url.as_deref(), said),
+            ("ledgerlite", Some("https://github.com/praman/ledgerlite"), None)
+        );
+        let (name, _, said) = project_line("Payments platform rewrite", &mut dates);
+        assert_eq!((name.as_str(), said), ("Payments platform rewrite", None), "a name of several words stays whole");
+    }
 
     #[test]
     fn a_plain_text_cv() {
