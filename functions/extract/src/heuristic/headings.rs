@@ -31,6 +31,9 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "objective",
             "career objective",
             "personal statement",
+            "professional profile",
+            "executive summary",
+            "introduction",
             "perfil",
             "resumen",
             "sobre mí",
@@ -67,6 +70,10 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "berufspraxis",
             "career history",
             "relevant experience",
+            "professional background",
+            "industry experience",
+            "experiencia relevante",
+            "expérience pertinente",
             "experiencia",
             "experiencia profesional",
             "experiencia laboral",
@@ -92,6 +99,8 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "academic background",
             "education and training",
             "qualifications",
+            "academic qualifications",
+            "academic history",
             "educación",
             "formación",
             "formación académica",
@@ -126,6 +135,14 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "technologies",
             "technical expertise",
             "tools",
+            "skills summary",
+            "soft skills",
+            "technical proficiencies",
+            "tools and technologies",
+            "technologies and tools",
+            "programming",
+            "herramientas",
+            "outils",
             "habilidades",
             "competencias",
             "conocimientos",
@@ -145,11 +162,40 @@ const HEADINGS: &[(Section, &[&str])] = &[
     ),
     (
         Section::Languages,
-        &["languages", "language skills", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "langues", "שפות"],
+        &[
+            "languages",
+            "language skills",
+            "spoken languages",
+            "idiomas",
+            "lenguas",
+            "sprachen",
+            "sprachkenntnisse",
+            "fremdsprachen",
+            "langues",
+            "langues parlées",
+            "שפות",
+        ],
     ),
     (
         Section::Projects,
-        &["projects", "personal projects", "side projects", "proyectos", "projekte", "projets", "פרויקטים"],
+        &[
+            "projects",
+            "personal projects",
+            "side projects",
+            "selected projects",
+            "key projects",
+            "open source",
+            "open-source projects",
+            "open source projects",
+            "open source contributions",
+            "proyectos",
+            "proyectos personales",
+            "projekte",
+            "eigene projekte",
+            "projets",
+            "projets personnels",
+            "פרויקטים",
+        ],
     ),
     (
         Section::Certifications,
@@ -158,6 +204,11 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "certificates",
             "licenses & certifications",
             "licenses and certifications",
+            "professional certifications",
+            "certifications and licenses",
+            "licenses",
+            "certificados",
+            "certifications professionnelles",
             "certificaciones",
             "zertifikate",
             "zertifizierungen",
@@ -172,6 +223,19 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "achievements",
             "honors",
             "honours",
+            "honors and awards",
+            "honours and awards",
+            "awards and honors",
+            "awards and honours",
+            "awards and achievements",
+            "prizes",
+            "recognition",
+            "accomplishments",
+            "reconocimientos",
+            "premios y reconocimientos",
+            "preise",
+            "ehrungen",
+            "récompenses",
             "logros",
             "premios",
             "auszeichnungen",
@@ -187,6 +251,12 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "volunteer",
             "volunteering",
             "volunteer experience",
+            "volunteer work",
+            "volunteering experience",
+            "community involvement",
+            "community",
+            "voluntariado y comunidad",
+            "engagement bénévole",
             "voluntariado",
             "ehrenamt",
             "ehrenamtliches engagement",
@@ -194,16 +264,44 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "התנדבות",
         ],
     ),
-    (Section::Publications, &["publications", "publicaciones", "publikationen", "veröffentlichungen", "פרסומים"]),
+    (
+        Section::Publications,
+        &[
+            "publications",
+            "selected publications",
+            "papers",
+            "publicaciones",
+            "publikationen",
+            "veröffentlichungen",
+            "publications scientifiques",
+            "פרסומים",
+        ],
+    ),
     (
         Section::Courses,
-        &["courses", "training", "cursos", "weiterbildung", "kurse", "formations complémentaires", "קורסים"],
+        &[
+            "courses",
+            "training",
+            "professional development",
+            "continuing education",
+            "cursos",
+            "weiterbildung",
+            "kurse",
+            "formations complémentaires",
+            "קורסים",
+        ],
     ),
     (
         Section::Hobbies,
         &[
             "interests",
             "hobbies",
+            "personal interests",
+            "interests and hobbies",
+            "hobbies and interests",
+            "activities",
+            "extracurricular activities",
+            "freizeit",
             "intereses",
             "aficiones",
             "interessen",
@@ -213,7 +311,7 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "תחביבים",
         ],
     ),
-    (Section::References, &["references", "referencias", "referenzen", "références", "ממליצים"]),
+    (Section::References, &["references", "referees", "referencias", "referenzen", "références", "ממליצים"]),
 ];
 
 /// The section a line announces, if it is a heading.
@@ -257,6 +355,16 @@ mod tests {
         assert_eq!(heading("Compétences"), Some(Section::Skills));
         assert_eq!(heading("ניסיון תעסוקתי"), Some(Section::Experience));
         assert_eq!(heading("שפות"), Some(Section::Languages));
+    }
+
+    #[test]
+    fn the_common_variants_end_the_section_before_them() {
+        assert_eq!(heading("Honors & Awards"), Some(Section::Achievements));
+        assert_eq!(heading("Open Source"), Some(Section::Projects));
+        assert_eq!(heading("VOLUNTEER WORK"), Some(Section::Volunteer));
+        assert_eq!(heading("Interests and hobbies"), Some(Section::Hobbies));
+        assert_eq!(heading("Selected Publications"), Some(Section::Publications));
+        assert_eq!(heading("Fremdsprachen"), Some(Section::Languages));
     }
 
     #[test]
