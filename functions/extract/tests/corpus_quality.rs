@@ -6,9 +6,9 @@ use std::path::Path;
 
 use r2w_extract::eval::{Reader, Report, discover, read};
 
-/// The overall F1 on 2026-12-05 with the 13 never-seen renderers in the corpus (0.829), less a
+/// The overall F1 on 2026-12-05 with the 13 never-seen renderers in the corpus (0.841), less a
 /// small margin. The goal is 0.85 (docs/extraction-quality.md); it was 0.862 without them.
-const FLOOR: f64 = 0.82;
+const FLOOR: f64 = 0.83;
 /// Renderers added on 2026-12-05 and never looked at: what generalises is measured on them.
 const HELD_OUT: [&str; 13] = [
     "theme-elegant",

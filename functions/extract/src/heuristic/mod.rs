@@ -939,6 +939,10 @@ fn without_contacts(lines: &[Line]) -> Vec<Line> {
     lines.iter().filter(|l| !contacts::is_contact_line(&l.text) && !is_location(&l.text)).cloned().collect()
 }
 
+/// What a level is labelled with under its language ("Fluency: Native").
+const LEVEL_LABELS: &[&str] =
+    &["fluency", "level", "proficiency", "nivel", "dominio", "niveau", "sprachniveau", "רמה", "שליטה"];
+
 fn names_natural_languages(lines: &[Line]) -> bool {
     let words: Vec<String> = lines
         .iter()
@@ -946,7 +950,13 @@ fn names_natural_languages(lines: &[Line]) -> bool {
             l.text.split([',', ';', '·', '|', '(', ')', ':', '–', '-']).map(str::to_owned).collect::<Vec<_>>()
         })
         .map(|w| w.trim().to_lowercase())
-        .filter(|w| !w.is_empty() && !is_proficiency(w))
+        // Levels, their labels and dates (a LaTeX footer's \today) name no language either way.
+        .filter(|w| {
+            !w.is_empty()
+                && !is_proficiency(w)
+                && !LEVEL_LABELS.contains(&w.as_str())
+                && !w.chars().any(|c| c.is_ascii_digit())
+        })
         .collect();
     let natural =
         words.iter().filter(|w| NATURAL_LANGUAGES.iter().any(|n| w.split_whitespace().next() == Some(*n))).count();
@@ -1041,10 +1051,21 @@ fn languages(lines: &[Line], cv: &mut CvData) {
             } else {
                 (item, None)
             };
-            cv.languages.push(Language {
-                language: Some(language.to_owned()).filter(|l| !l.is_empty()),
-                proficiency: proficiency.filter(|p| !p.is_empty()).map(str::to_owned),
-            });
+            let proficiency = proficiency.filter(|p| !p.is_empty()).map(str::to_owned);
+            // "Fluency: Native" under "English": the label of the level above's language.
+            if proficiency.is_some()
+                && LEVEL_LABELS.contains(&language.to_lowercase().as_str())
+                && let Some(above) = cv.languages.iter_mut().rev().find(|l| l.proficiency.is_none())
+            {
+                above.proficiency = proficiency;
+                continue;
+            }
+            // A language's name has no digits: "December 4, 2026" under the list is a date (a
+            // LaTeX document's \today), not two languages.
+            if proficiency.is_none() && language.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            cv.languages.push(Language { language: Some(language.to_owned()).filter(|l| !l.is_empty()), proficiency });
         }
     }
 }
@@ -1366,6 +1387,17 @@ fn strip_by(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_under_its_label_joins_the_language_above_and_a_date_is_no_language() {
+        let text = "Ada Lovelace\n\nLANGUAGES\nEnglish\nFluency: Native\nTamil\nFluency: Fluent\nDecember 4, 2026\n";
+        let languages: Vec<(Option<String>, Option<String>)> =
+            extract(text).languages.into_iter().map(|l| (l.language, l.proficiency)).collect();
+        assert_eq!(
+            languages,
+            [(Some("English".into()), Some("Native".into())), (Some("Tamil".into()), Some("Fluent".into()))]
+        );
+    }
 
     #[test]
     fn one_line_items_are_split_into_what_and_by_whom() {
