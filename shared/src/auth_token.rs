@@ -210,17 +210,21 @@ impl AccessTokens {
     /// The user behind the request: a valid token whose account still exists, is not being
     /// deleted, and has not signed out everywhere since the token was issued.
     pub async fn authenticate(&self, table: &dyn Table, request: &Request) -> Result<UserId, Error> {
-        Ok(self.authenticate_verified(table, request).await?.user)
+        Ok(self.authenticate_account(table, request).await?.0.user)
     }
 
-    /// As [`Self::authenticate`], with everything the token says.
-    pub async fn authenticate_verified(&self, table: &dyn Table, request: &Request) -> Result<Verified, Error> {
+    /// As [`Self::authenticate`], with everything the token says and the account it read.
+    pub async fn authenticate_account(
+        &self,
+        table: &dyn Table,
+        request: &Request,
+    ) -> Result<(Verified, users::UserRecord), Error> {
         let verified = self.verify_request(request)?;
         let account = users::load(table, &verified.user).await?.ok_or(Error::Unauthorized)?;
         if account.deleting || account.session_epoch != verified.epoch {
             return Err(Error::Unauthorized);
         }
-        Ok(verified)
+        Ok((verified, account))
     }
 }
 

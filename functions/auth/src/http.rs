@@ -193,7 +193,8 @@ impl AuthApi {
             ("POST", ["v1", "auth", "oauth", "exchange"]) => {
                 let body: ExchangeBody = http::json_body(&request, false)?;
                 let user = self.oauth.redeem_login_code(&body.login_code).await?;
-                self.signed_in_or_challenged(&request, &user).await
+                let account = users::load(self.app.table.as_ref(), &user).await?.ok_or(Error::Unauthorized)?;
+                self.signed_in_or_challenged(&request, &account).await
             }
             (_, ["v1", "auth", ..]) if !matches!(method, "GET" | "POST" | "DELETE") => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
@@ -225,7 +226,7 @@ impl AuthApi {
         match self.accounts.login(&email, body.password).await? {
             Some(account) => {
                 self.limiter.clear(rate_limit::LOGIN_FAILURES_PER_EMAIL, email.as_str()).await?;
-                self.signed_in_or_challenged(request, &account.id).await
+                self.signed_in_or_challenged(request, &account).await
             }
             None => {
                 self.limiter.hit(rate_limit::LOGIN_FAILURES_PER_IP, &ip).await?;
@@ -302,13 +303,12 @@ impl AuthApi {
     async fn signed_in_or_challenged(
         &self,
         request: &Request,
-        user: &r2w_shared::model::UserId,
+        account: &users::UserRecord,
     ) -> Result<Response<Body>, Error> {
-        let account = users::load(self.app.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
         if account.two_factor {
-            return self.challenge(user).await;
+            return self.challenge(&account.id).await;
         }
-        self.signed_in(request, 200, user).await
+        self.signed_in(request, 200, &account.id).await
     }
 }
 

@@ -375,8 +375,7 @@ impl AuthApi {
         match self.two_factor.verify(user, code).await? {
             Some(proof) => {
                 self.limiter.clear(rate_limit::SECOND_FACTOR_FAILURES_PER_USER, user.as_str()).await?;
-                if proof == Proof::RecoveryCode {
-                    let left = self.two_factor.recovery_codes_left(user).await?;
+                if let Proof::RecoveryCode { left } = proof {
                     tracing::info!(user = %user, left, "a recovery code was used");
                 }
                 Ok(proof)
@@ -420,8 +419,7 @@ impl AuthApi {
 
     /// The caller's account and what their token says.
     async fn account(&self, request: &Request) -> Result<(UserRecord, Verified), Error> {
-        let verified = self.tokens.authenticate_verified(self.app.table.as_ref(), request).await?;
-        let account = users::load(self.app.table.as_ref(), &verified.user).await?.ok_or(Error::Unauthorized)?;
+        let (verified, account) = self.tokens.authenticate_account(self.app.table.as_ref(), request).await?;
         Ok((account, verified))
     }
 

@@ -48,7 +48,10 @@ pub struct Enrolment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proof {
     Code,
-    RecoveryCode,
+    /// With how many recovery codes are left.
+    RecoveryCode {
+        left: usize,
+    },
 }
 
 pub struct TwoFactor {
@@ -108,14 +111,6 @@ impl TwoFactor {
         }
     }
 
-    /// Whether `user` has two-factor sign-in on.
-    pub async fn enabled(&self, user: &UserId) -> Result<bool, Error> {
-        Ok(match self.table.get(&key(user)).await? {
-            Some(item) => item.data_as::<TotpRecord>()?.enabled,
-            None => false,
-        })
-    }
-
     /// Checks a code from the authenticator, or a recovery code (spent by this). `None` for
     /// a wrong, replayed or spent code, or when two-factor is off.
     pub async fn verify(&self, user: &UserId, code: &str) -> Result<Option<Proof>, Error> {
@@ -139,7 +134,7 @@ impl TwoFactor {
                     let wanted = digest(&normalize_recovery(code));
                     let Some(at) = record.recovery_codes.iter().position(|c| *c == wanted) else { return Ok(None) };
                     record.recovery_codes.remove(at);
-                    Proof::RecoveryCode
+                    Proof::RecoveryCode { left: record.recovery_codes.len() }
                 }
             };
             let write = Item::with_data(key(user), &record)?.at_version(item.version + 1);
@@ -150,14 +145,6 @@ impl TwoFactor {
             }
         }
         Err(Error::Unavailable("the two-factor record kept changing".into()))
-    }
-
-    /// How many recovery codes are left.
-    pub async fn recovery_codes_left(&self, user: &UserId) -> Result<usize, Error> {
-        Ok(match self.table.get(&key(user)).await? {
-            Some(item) => item.data_as::<TotpRecord>()?.recovery_codes.len(),
-            None => 0,
-        })
     }
 
     /// Turns two-factor off (the caller has checked who asks).
@@ -237,13 +224,13 @@ mod tests {
         let email = Email::parse("ada@example.com").expect("email");
         let enrolment = two.enrol(&user, &email).await.expect("enrol");
         assert!(enrolment.otpauth_uri.starts_with("otpauth://totp/Resume2Website:ada%40example.com?"));
-        assert!(!two.enabled(&user).await.expect("state"));
         let now = || clock.unix_now() as u64;
+        let early = code_at(&enrolment.secret, now()).expect("code");
+        assert_eq!(two.verify(&user, &early).await.expect("verify"), None, "not in force before confirming");
         assert!(matches!(two.confirm(&user, "000000x").await, Err(Error::Unauthorized)));
         let codes = two.confirm(&user, &code_at(&enrolment.secret, now()).expect("code")).await.expect("on");
         assert_eq!(codes.len(), RECOVERY_CODES);
-        assert!(two.enabled(&user).await.expect("state"));
-        assert!(matches!(two.enrol(&user, &email).await, Err(Error::Conflict(_))), "off first");
+        assert!(matches!(two.enrol(&user, &email).await, Err(Error::Conflict(_))), "on: turn it off first");
 
         let same = code_at(&enrolment.secret, now()).expect("code");
         assert_eq!(two.verify(&user, &same).await.expect("verify"), None, "the confirming code is spent");
@@ -253,9 +240,9 @@ mod tests {
         assert_eq!(two.verify(&user, &next).await.expect("verify"), None, "no replay");
 
         let typed = codes[3].to_uppercase().replace('-', " ");
-        assert_eq!(two.verify(&user, &typed).await.expect("verify"), Some(Proof::RecoveryCode));
+        let left = RECOVERY_CODES - 1;
+        assert_eq!(two.verify(&user, &typed).await.expect("verify"), Some(Proof::RecoveryCode { left }));
         assert_eq!(two.verify(&user, &codes[3]).await.expect("verify"), None, "spent");
-        assert_eq!(two.recovery_codes_left(&user).await.expect("left"), RECOVERY_CODES - 1);
         two.disable(&user).await.expect("off");
         assert_eq!(two.verify(&user, &codes[4]).await.expect("verify"), None);
     }

@@ -47,8 +47,33 @@ pub fn handle(dir: &Path, request: &Request) -> Result<Response<Body>, Error> {
     page("text/html; charset=utf-8", document("Mail", &body))
 }
 
+/// A message in the folder, as the listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Delivered {
+    name: String,
+    to: String,
+    subject: String,
+}
+
+/// The messages in `dir`, newest first, with their decoded `To` and `Subject`.
+fn delivered(dir: &Path) -> Result<Vec<Delivered>, Error> {
+    let failed = |e: &dyn std::fmt::Display| Error::Internal(format!("the mailbox: {e}"));
+    let mut found = Vec::new();
+    for name in MailboxFolder::names(dir).map_err(|e| failed(&e))? {
+        let Some(raw) = MailboxFolder::read(dir, &name).map_err(|e| failed(&e))? else { continue };
+        let parsed = mailparse::parse_mail(&raw).map_err(|e| failed(&e))?;
+        let (to, subject) = (header(&parsed, "to").unwrap_or_default(), header(&parsed, "subject").unwrap_or_default());
+        found.push(Delivered { name, to, subject });
+    }
+    Ok(found)
+}
+
+fn header(mail: &mailparse::ParsedMail, name: &str) -> Option<String> {
+    mail.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case(name)).map(|h| h.get_value())
+}
+
 fn listing(dir: &Path) -> Result<Response<Body>, Error> {
-    let messages = MailboxFolder::list(dir).map_err(|e| Error::Internal(format!("the mailbox: {e}")))?;
+    let messages = delivered(dir)?;
     let mut rows = String::new();
     for m in &messages {
         rows.push_str(&format!(
@@ -101,5 +126,35 @@ pub fn dir_for(settings: &r2w_auth::AuthSettings, config: &r2w_shared::Config) -
             Some(MailboxFolder::dir_in(data_dir))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use r2w_auth::mail::{Mail, Mailer};
+    use r2w_shared::model::{Email, UserId};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_listing_reads_each_message_s_recipient_and_subject_newest_first() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mailbox = MailboxFolder::new(dir.path().to_path_buf(), "R2W <no-reply@example.com>".parse().expect("from"));
+        let mail = |subject: &str| Mail {
+            to: Email::parse("ada@example.com").expect("email"),
+            subject: subject.into(),
+            text: "Bonjour".into(),
+            html: "<p>Bonjour</p>".into(),
+        };
+        mailbox.send(&UserId::random(), &mail("First")).await.expect("sent");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        mailbox.send(&UserId::random(), &mail("Confirmez votre adresse — Résumé")).await.expect("sent");
+        let listed = delivered(dir.path()).expect("listed");
+        assert_eq!(listed.len(), 2);
+        assert_eq!(
+            (listed[0].to.as_str(), listed[0].subject.as_str()),
+            ("ada@example.com", "Confirmez votre adresse — Résumé")
+        );
+        assert_eq!(listed[1].subject, "First");
     }
 }

@@ -209,9 +209,9 @@ async fn unsalted_sha256_accounts_cannot_sign_in_with_a_password_until_the_reset
     let forgot = json!({"email": "linus@example.com"});
     assert_eq!(target.call("/v1/auth/password/forgot", forgot).await, 202);
     let mailbox = target.dir.path().join("mailbox");
-    let listed = MailboxFolder::list(&mailbox).expect("mailbox");
+    let listed = MailboxFolder::names(&mailbox).expect("mailbox");
     assert_eq!(listed.len(), 1, "one mail: {listed:?}");
-    let raw = MailboxFolder::read(&mailbox, &listed[0].name).expect("read").expect("the mail");
+    let raw = MailboxFolder::read(&mailbox, &listed[0]).expect("read").expect("the mail");
     let text = mailparse::parse_mail(&raw).expect("MIME").subparts[0].get_body().expect("text part");
     let start = text.find("#token=").expect("a reset link") + "#token=".len();
     let token: String = text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c)).collect();

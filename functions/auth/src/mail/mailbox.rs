@@ -16,15 +16,6 @@ pub struct MailboxFolder {
     from: Mailbox,
 }
 
-/// A message in the folder, as the listing shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivered {
-    /// The file's name: `{unix millis}-{account}-{random}.eml`, so names sort by arrival.
-    pub name: String,
-    pub to: String,
-    pub subject: String,
-}
-
 impl MailboxFolder {
     pub fn new(dir: PathBuf, from: Mailbox) -> Self {
         Self { dir, from }
@@ -35,25 +26,23 @@ impl MailboxFolder {
         data_dir.join("mailbox")
     }
 
-    /// The messages in `dir`, newest first. A missing folder is an empty mailbox.
-    pub fn list(dir: &Path) -> std::io::Result<Vec<Delivered>> {
+    /// The names of the messages in `dir`, newest first: `{unix millis}-{account}-{random}.eml`,
+    /// so names sort by arrival. A missing folder is an empty mailbox.
+    pub fn names(dir: &Path) -> std::io::Result<Vec<String>> {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        let mut found = Vec::new();
+        let mut names = Vec::new();
         for entry in entries {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !is_message_name(&name) {
-                continue;
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if is_message_name(&name) {
+                names.push(name);
             }
-            let raw = std::fs::read(entry.path())?;
-            found.push(Delivered { to: header(&raw, "To"), subject: header(&raw, "Subject"), name });
         }
-        found.sort_by(|a, b| b.name.cmp(&a.name));
-        Ok(found)
+        names.sort_by(|a, b| b.cmp(a));
+        Ok(names)
     }
 
     /// The raw message called `name` in `dir`; `None` for a name that is not one of ours (so
@@ -75,9 +64,9 @@ impl Mailer for MailboxFolder {
     async fn forget(&self, account: &UserId) -> Result<(), MailError> {
         let failed = |e: std::io::Error| MailError::NotSent(format!("the mailbox folder: {e}"));
         let marker = format!("-{account}-");
-        for delivered in Self::list(&self.dir).map_err(failed)? {
-            if delivered.name.contains(&marker) {
-                tokio::fs::remove_file(self.dir.join(&delivered.name)).await.map_err(failed)?;
+        for name in Self::names(&self.dir).map_err(failed)? {
+            if name.contains(&marker) {
+                tokio::fs::remove_file(self.dir.join(&name)).await.map_err(failed)?;
             }
         }
         Ok(())
@@ -110,59 +99,13 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A header's value as written (lettre encodes non-ASCII subjects; the listing shows them as
-/// they are, which is enough for a developer's page).
-fn header(raw: &[u8], name: &str) -> String {
-    let text = String::from_utf8_lossy(raw);
-    let head = text.split("\r\n\r\n").next().unwrap_or_default();
-    let mut value = None::<String>;
-    for line in head.split("\r\n") {
-        if let Some(current) = value.as_mut() {
-            if line.starts_with([' ', '\t']) {
-                current.push_str(line.trim_start());
-                continue;
-            }
-            break;
-        }
-        if let Some((key, rest)) = line.split_once(':')
-            && key.eq_ignore_ascii_case(name)
-        {
-            value = Some(rest.trim().to_owned());
-        }
-    }
-    value.map(|v| decode_words(&v)).unwrap_or_default()
-}
-
-/// Decodes RFC 2047 `=?utf-8?b?...?=` words, the form lettre gives non-ASCII subjects.
-fn decode_words(value: &str) -> String {
-    use base64::Engine;
-    let mut out = String::new();
-    let mut previous_encoded = false;
-    for word in value.split_whitespace() {
-        let decoded = word
-            .strip_prefix("=?utf-8?b?")
-            .or_else(|| word.strip_prefix("=?UTF-8?B?"))
-            .and_then(|w| w.strip_suffix("?="))
-            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
-            .and_then(|bytes| String::from_utf8(bytes).ok());
-        // Space between encoded words is folding, not text (RFC 2047, section 6.2).
-        let folded = previous_encoded && decoded.is_some();
-        if !out.is_empty() && !folded {
-            out.push(' ');
-        }
-        previous_encoded = decoded.is_some();
-        out.push_str(decoded.as_deref().unwrap_or(word));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use r2w_shared::model::Email;
 
     #[tokio::test]
-    async fn a_message_lands_as_a_file_the_listing_reads() {
+    async fn a_message_lands_as_a_file_named_by_its_account() {
         let dir = tempfile::tempdir().expect("dir");
         let from = "Resume2Website <no-reply@example.com>".parse().expect("from");
         let mailbox = MailboxFolder::new(dir.path().join("mailbox"), from);
@@ -175,17 +118,16 @@ mod tests {
         let (ada, grace) = (UserId::random(), UserId::random());
         mailbox.send(&ada, &mail).await.expect("sent");
         mailbox.send(&grace, &mail).await.expect("sent");
-        let listed = MailboxFolder::list(&dir.path().join("mailbox")).expect("list");
+        let listed = MailboxFolder::names(&dir.path().join("mailbox")).expect("list");
         assert_eq!(listed.len(), 2);
-        assert_eq!((listed[0].to.as_str(), listed[0].subject.as_str()), ("ada@example.com", mail.subject.as_str()));
         mailbox.forget(&ada).await.expect("forgotten");
-        let listed = MailboxFolder::list(&dir.path().join("mailbox")).expect("list");
+        let listed = MailboxFolder::names(&dir.path().join("mailbox")).expect("list");
         assert_eq!(listed.len(), 1, "only the deleted account's mail goes");
-        assert!(listed[0].name.contains(grace.as_str()));
-        let raw = MailboxFolder::read(&dir.path().join("mailbox"), &listed[0].name).expect("read").expect("found");
+        assert!(listed[0].contains(grace.as_str()));
+        let raw = MailboxFolder::read(&dir.path().join("mailbox"), &listed[0]).expect("read").expect("found");
         let raw = String::from_utf8(raw).expect("text");
         assert!(raw.contains("multipart/alternative") && raw.contains("text/plain") && raw.contains("text/html"));
         assert_eq!(MailboxFolder::read(&dir.path().join("mailbox"), "../../etc/passwd").expect("read"), None);
-        assert_eq!(MailboxFolder::list(&dir.path().join("none")).expect("list"), vec![]);
+        assert_eq!(MailboxFolder::names(&dir.path().join("none")).expect("list"), Vec::<String>::new());
     }
 }

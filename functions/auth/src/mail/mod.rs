@@ -87,8 +87,3 @@ pub fn mime(from: &Mailbox, mail: &Mail) -> Result<lettre::Message, MailError> {
         .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
         .map_err(|e| MailError::Message(e.to_string()))
 }
-
-/// Parses a sender such as `Resume2Website <no-reply@example.com>`.
-pub fn parse_sender(value: &str) -> Option<Mailbox> {
-    value.parse().ok()
-}
