@@ -1,4 +1,4 @@
-//! The offline extractor on the development corpus (functions/extract/corpus: 36 renderers this
+//! The offline extractor on the development corpus (functions/extract/corpus: 51 renderers this
 //! project did not write). Fails below the floor reached so far, so a change that reads real
 //! CVs worse does not land; docs/extraction-quality.md has the tables and the target.
 
@@ -6,24 +6,26 @@ use std::path::Path;
 
 use r2w_extract::eval::{Reader, Report, discover, read};
 
-/// The overall F1 on 2026-12-05 with the 13 never-seen renderers in the corpus (0.841), less a
-/// small margin. The goal is 0.85 (docs/extraction-quality.md); it was 0.862 without them.
-const FLOOR: f64 = 0.83;
-/// Renderers added on 2026-12-05 and never looked at: what generalises is measured on them.
-const HELD_OUT: [&str; 13] = [
-    "theme-elegant",
-    "theme-flat",
-    "theme-kendall",
-    "theme-macchiato",
-    "theme-paper",
-    "theme-short",
-    "theme-spartan",
-    "theme-stackoverflow",
-    "theme-class",
-    "theme-caffeine",
-    "theme-mantra",
-    "latex-moderncv-classic",
-    "latex-moderncv-banking",
+/// The overall F1 on 2026-12-06 with the 15 never-seen renderers in the corpus, less a small
+/// margin. The goal is 0.85 (docs/extraction-quality.md).
+const FLOOR: f64 = 0.80;
+/// Renderers added on 2026-12-06 and never looked at: what generalises is measured on them.
+const HELD_OUT: [&str; 15] = [
+    "theme-crisp",
+    "theme-minyma",
+    "theme-onepage-plus",
+    "theme-compact",
+    "theme-jacrys",
+    "theme-github",
+    "theme-lucide",
+    "theme-dinesh",
+    "theme-material",
+    "theme-spartacus",
+    "theme-tech",
+    "theme-simple",
+    "theme-minimal",
+    "theme-msresume",
+    "theme-ace",
 ];
 
 #[tokio::test]

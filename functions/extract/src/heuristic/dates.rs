@@ -269,6 +269,8 @@ fn worded(line: &str, at: usize) -> Option<(Token, usize)> {
             let mut end = at + word_len;
             let dot = line[end..].starts_with('.');
             end += usize::from(dot);
+            // "Mar, 2021": a comma where a day would be.
+            end += usize::from(line[end..].starts_with(", "));
             // A day between the month and the year ("May 01, 2023", "June 3rd 2021") is dropped.
             if let Some(after_day) = day_after_month(line, end) {
                 end = after_day;
@@ -392,9 +394,39 @@ pub fn leading_date(line: &str) -> Option<(PartialDate, usize)> {
     line[end..].starts_with(char::is_whitespace).then_some((date, end))
 }
 
+/// Where a range left open at the end of its dates ends ("Mar 2021 – Senior Engineer": after
+/// the dash), when the line opens with that date: the other end wrapped to the next line.
+pub fn open_range_end(line: &str) -> Option<usize> {
+    let tokens = tokens(line);
+    let (Token::Date(_), 0, end) = *tokens.first()? else { return None };
+    let rest = &line[end..];
+    let dash = rest.trim_start();
+    let dash_len = ["–", "—", "-", "−"].iter().find(|d| dash.starts_with(**d))?.len();
+    let after = end + (rest.len() - dash.len()) + dash_len;
+    let closed = tokens.get(1).is_some_and(|(_, start, _)| line[after..*start].trim().is_empty());
+    (!closed && line[after..].starts_with(char::is_whitespace)).then_some(after)
+}
+
+/// The length of a date or a word for "present" that opens `line` and stands apart from what
+/// follows ("Present Owns the platform", "Feb 2021 Designed the API").
+pub fn opening_date(line: &str) -> Option<usize> {
+    let (_, 0, end) = *tokens(line).first()? else { return None };
+    (line.len() == end || line[end..].starts_with(char::is_whitespace)).then_some(end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_wrapped_after_its_dash() {
+        assert_eq!(open_range_end("Mar 2021 – Senior Engineer, Acme"), Some("Mar 2021 –".len()));
+        assert_eq!(open_range_end("Mar 2021 – Present Senior Engineer"), None);
+        assert_eq!(open_range_end("Senior Engineer, Mar 2021 –"), None);
+        assert_eq!(opening_date("Present Owns the platform."), Some("Present".len()));
+        assert_eq!(opening_date("Feb 2021 { Designed the API"), Some("Feb 2021".len()));
+        assert_eq!(opening_date("Presently working"), None);
+    }
 
     #[test]
     fn a_date_opening_a_line_is_found_with_where_the_rest_starts() {
@@ -417,6 +449,8 @@ mod tests {
 
     #[test]
     fn the_common_shapes() {
+        assert_eq!(range("Mar, 2021 - Present"), (s("2021-03"), None, true));
+        assert_eq!(range("Jun, 2017 - Feb, 2021"), (s("2017-06"), s("2021-02"), false));
         assert_eq!(range("Jan 2020 – Present"), (s("2020-01"), None, true));
         assert_eq!(range("San Francisco | Sept. 2016 - June 2020"), (s("2016-09"), s("2020-06"), false));
         assert_eq!(range("2019-2021"), (s("2019"), s("2021"), false));

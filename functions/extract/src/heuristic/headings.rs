@@ -16,6 +16,8 @@ pub enum Section {
     Courses,
     Hobbies,
     References,
+    /// Address, phone, e-mail and links set under a heading of their own (often a sidebar).
+    Contact,
 }
 
 const HEADINGS: &[(Section, &[&str])] = &[
@@ -184,6 +186,9 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "side projects",
             "selected projects",
             "key projects",
+            "project experience",
+            "projects experience",
+            "academic projects",
             "open source",
             "open-source projects",
             "open source projects",
@@ -312,6 +317,29 @@ const HEADINGS: &[(Section, &[&str])] = &[
         ],
     ),
     (Section::References, &["references", "referees", "referencias", "referenzen", "références", "ממליצים"]),
+    (
+        Section::Contact,
+        &[
+            "contact",
+            "contact me",
+            "contact information",
+            "contact info",
+            "contact details",
+            "personal details",
+            "personal information",
+            "contacto",
+            "datos de contacto",
+            "datos personales",
+            "kontakt",
+            "kontaktdaten",
+            "persönliche daten",
+            "coordonnées",
+            "informations personnelles",
+            "פרטי קשר",
+            "פרטים אישיים",
+            "יצירת קשר",
+        ],
+    ),
 ];
 
 /// The section a line announces, if it is a heading.
@@ -365,6 +393,8 @@ mod tests {
         assert_eq!(heading("Interests and hobbies"), Some(Section::Hobbies));
         assert_eq!(heading("Selected Publications"), Some(Section::Publications));
         assert_eq!(heading("Fremdsprachen"), Some(Section::Languages));
+        assert_eq!(heading("CONTACT"), Some(Section::Contact));
+        assert_eq!(heading("Projects Experience"), Some(Section::Projects));
     }
 
     #[test]

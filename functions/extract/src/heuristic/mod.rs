@@ -15,8 +15,8 @@ use r2w_shared::model::{
     Location, ProfileLink, Project, Publication, SkillCategory, Volunteer,
 };
 
-use dates::leading_date;
 pub use dates::{field_date, find_range};
+use dates::{leading_date, open_range_end, opening_date};
 pub use headings::{Section, heading};
 
 /// The CV data found in `text`.
@@ -121,13 +121,14 @@ struct Line {
     bullet: bool,
 }
 
-const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '○', '■', '►', '➢', '✓', '*', '-', '–', '—', '\u{f0b7}'];
+/// '{' is the bullet of LaTeX's itemize as a font without a Unicode map gives it.
+const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '○', '■', '►', '➢', '✓', '*', '-', '–', '—', '\u{f0b7}', '{'];
 
 /// Lines with bullets marked and wrapped lines re-joined: a line starting in lower case
 /// continues the one before (narrow columns wrap mid-sentence).
 fn join_continuations(text: &str) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
-    for raw in text.lines() {
+    for raw in mend_wrapped_ranges(text) {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             continue;
@@ -151,6 +152,23 @@ fn join_continuations(text: &str) -> Vec<Line> {
         }
     }
     out
+}
+
+/// A narrow date column wraps a range after its dash: "Mar 2021 – Senior Engineer, Acme" over
+/// "Present Owns the platform.". The end goes back beside its start.
+fn mend_wrapped_ranges(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(|l| l.trim().to_owned()).collect();
+    for i in 1..lines.len() {
+        let (before, after) = lines.split_at_mut(i);
+        let (open, next) = (&mut before[i - 1], &mut after[0]);
+        if let Some(at) = open_range_end(open)
+            && let Some(len) = opening_date(next)
+        {
+            *open = format!("{} {}{}", &open[..at], &next[..len], &open[at..]);
+            *next = next[len..].trim_start().to_owned();
+        }
+    }
+    lines
 }
 
 fn detect_language(text: &str) -> Option<LanguageTag> {
@@ -578,8 +596,9 @@ fn experience(entry: Entry) -> Experience {
             company = Some(after);
         }
     }
-    // A theme's own label over the list ("Highlights") is not the person's text.
-    other.retain(|line| !is_theme_label(line));
+    // A theme's own label over the list ("Highlights") and the time it works out the job
+    // lasted ("3 years 8 months") are not the person's text.
+    other.retain(|line| !is_theme_label(line) && !is_duration(line));
     let (technologies, summary): (Vec<String>, Vec<String>) =
         other.into_iter().partition(|l| looks_like_technologies(l));
     Experience {
@@ -1194,11 +1213,11 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
                 Some(project) => project.highlights.push(text),
                 None => unclassified.push(text),
             },
-            Section::Projects => cv.projects.push(Project {
-                name: Some(text.trim_end_matches(':').trim().to_owned()),
-                dates: found.map(|f| f.range).unwrap_or_default(),
-                ..Project::default()
-            }),
+            Section::Projects => {
+                let mut dates = found.map(|f| f.range).unwrap_or_default();
+                let (name, url, description) = project_line(&text, &mut dates);
+                cv.projects.push(Project { name: Some(name), description, url, dates, ..Project::default() })
+            }
             _ => unclassified.push(line.text.clone()),
         }
     }
@@ -1287,16 +1306,29 @@ fn project_line(line: &str, dates: &mut r2w_shared::model::DateRange) -> (String
             words.push(word);
         }
     }
-    let line = words.join(" ");
+    // A separator a theme draws after the name ("ledgerlite ∙") is not part of it.
+    let line = words.join(" ").trim_end_matches([':', '∙', '·', '•', '|', '-', '–']).trim_end().to_owned();
+    let sentence = |said: &str| said.ends_with('.') || said.split_whitespace().count() >= 4;
     // A project's name is usually one word ("ledgerlite"): what follows its comma or dash, when
     // it reads as a sentence, says what the project is.
     for separator in [", ", " - ", " – ", " — ", ": "] {
         if let Some((name, said)) = line.split_once(separator)
             && !name.contains(' ')
-            && (said.ends_with('.') || said.split_whitespace().count() >= 4)
+            && sentence(said)
         {
             return (name.to_owned(), url, Some(said.trim().to_owned()));
         }
+    }
+    // With only a gap between them: a name in a package's lower case ("tapas-cli"), then a
+    // sentence ("tapas-cli Herramienta de línea de comandos.").
+    if let Some((name, said)) = line.split_once(' ')
+        && name.chars().any(char::is_alphabetic)
+        && name.chars().all(|c| c.is_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && said.chars().next().is_some_and(char::is_uppercase)
+        && said.ends_with('.')
+        && said.split_whitespace().count() >= 3
+    {
+        return (name.to_owned(), url, Some(said.to_owned()));
     }
     (line, url, None)
 }
@@ -1439,6 +1471,32 @@ mod tests {
         );
         let (name, _, said) = project_line("Payments platform rewrite", &mut dates);
         assert_eq!((name.as_str(), said), ("Payments platform rewrite", None), "a name of several words stays whole");
+        let (name, _, said) = project_line("tapas-cli Herramienta de línea de comandos.", &mut dates);
+        assert_eq!((name.as_str(), said.as_deref()), ("tapas-cli", Some("Herramienta de línea de comandos.")));
+        let (name, _, said) = project_line("ledgerlite ∙", &mut dates);
+        assert_eq!((name.as_str(), said), ("ledgerlite", None), "the theme's separator goes");
+    }
+
+    #[test]
+    fn one_line_projects_a_wrapped_date_column_and_the_length_of_a_job() {
+        // A LaTeX CV: the range wraps in its narrow column, bullets come out as '{'.
+        let text = "Experience\nMar 2021 – Senior Backend Engineer, Northwind Freight\nPresent Owns the shipment tracking platform.\n{ Rebuilt the event pipeline\nJun 2017 – Software Engineer, Bluebird Payments\nFeb 2021 3 years 8 months\nProjects\nledgerlite: An open-source double-entry ledger library for Go.\nContact\nAustin, TX\n";
+        let cv = extract(text);
+        assert_eq!(cv.experience.len(), 2, "{:?}", cv.experience);
+        let first = &cv.experience[0];
+        assert_eq!(
+            (first.title.as_deref(), first.company.as_deref()),
+            (Some("Senior Backend Engineer"), Some("Northwind Freight"))
+        );
+        assert!(first.dates.is_current);
+        assert_eq!(first.dates.start.map(|d| d.to_string()).as_deref(), Some("2021-03"));
+        assert_eq!(first.responsibilities, ["Rebuilt the event pipeline"]);
+        let second = &cv.experience[1];
+        assert_eq!(second.dates.end.map(|d| d.to_string()).as_deref(), Some("2021-02"));
+        assert_eq!(second.summary, None, "how long it lasted is not the person's text");
+        assert_eq!(cv.projects.len(), 1, "the contact block is no project: {:?}", cv.projects);
+        assert_eq!(cv.projects[0].name.as_deref(), Some("ledgerlite"));
+        assert_eq!(cv.projects[0].description.as_deref(), Some("An open-source double-entry ledger library for Go."));
     }
 
     #[test]

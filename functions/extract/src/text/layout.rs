@@ -15,6 +15,8 @@
 //!
 //! Coordinates are PDF points with y growing upwards, as pdf_oxide reports them.
 
+use crate::heuristic::heading;
+
 /// One run of text as the PDF draws it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
@@ -144,12 +146,43 @@ fn clean_run_text(text: &str) -> String {
         .collect()
 }
 
+/// Letter-spaced figures come out a space apart ("2 0 2 1-0 3"): a stretch of short numeric
+/// tokens, at least two of them single digits, is one number again ("2021-03"). Numbers set
+/// apart on purpose ("+1 512 555 0187", "2019 - 2021") have no lone digits and stay.
+fn unspace_digits(text: &str) -> String {
+    let numeric = |t: &str| t.chars().count() <= 4 && t.chars().all(|c| c.is_ascii_digit() || is_joiner(c));
+    let lone_digit = |t: &str| t.len() == 1 && t.as_bytes()[0].is_ascii_digit();
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut words: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        while j < tokens.len() && numeric(tokens[j]) {
+            j += 1;
+        }
+        if j - i >= 3 && tokens[i..j].iter().filter(|t| lone_digit(t)).count() >= 2 {
+            words.push(tokens[i..j].concat());
+            i = j;
+        } else {
+            words.push(tokens[i].to_owned());
+            i += 1;
+        }
+    }
+    if words.len() == tokens.len() {
+        return text.to_owned();
+    }
+    // The spaces at either end tell how the run meets its neighbours.
+    let lead = if text.starts_with(char::is_whitespace) { " " } else { "" };
+    let trail = if text.ends_with(char::is_whitespace) { " " } else { "" };
+    format!("{lead}{}{trail}", words.join(" "))
+}
+
 /// Runs -> lines (by overlapping vertical extents) -> cells (split at wide gaps).
 fn cells(runs: &[Run]) -> Vec<Cell> {
     let mut runs: Vec<Run> = runs
         .iter()
         .filter_map(|r| {
-            let text = clean_run_text(&r.text);
+            let text = unspace_digits(&clean_run_text(&r.text));
             (!text.trim().is_empty() && r.width.is_finite() && r.y.is_finite()).then(|| Run { text, ..r.clone() })
         })
         .collect();
@@ -278,6 +311,11 @@ fn column_split(cells: &[Cell]) -> Option<f32> {
             let short = narrow.iter().filter(|n| n.text.split_whitespace().count() <= 4).count();
             let dated = narrow.iter().filter(|n| has_year(&n.text)).count();
             let labels = (short * 10 >= narrow.len() * 8 && is_sparse(narrow)) || dated * 10 >= narrow.len() * 6;
+            // Headings set beside their sections: every section heading of the region is on the
+            // narrow side (a sidebar has headings of its own, and so has the column beside it).
+            let wide = if lc < rc { &right } else { &left };
+            let headings = |side: &[&Cell]| side.iter().filter(|c| heading(&c.text).is_some()).count();
+            let labels = labels || (headings(narrow) >= 2 && headings(wide) == 0);
             (!labels).then_some((split, to - from))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
@@ -455,6 +493,49 @@ mod tests {
             page_lines(&runs, 792.0),
             ["Work", "Senior Engineer", "Acme Corp", "Mar 2020 – Present", "Education", "BSc Physics"]
         );
+    }
+
+    #[test]
+    fn a_gutter_of_headings_and_dates_close_together_is_still_read_beside_its_text() {
+        // Headings one under the other and dates under them: not sparse, but every heading of
+        // the page is in the gutter, so it is no sidebar.
+        let runs = vec![
+            run("Professional Skills", 60.0, 574.0, 12.7),
+            run("Languages: Go, Python, SQL", 217.0, 575.0, 9.0),
+            run("Summary", 60.0, 559.0, 12.7),
+            run("Infrastructure: Kubernetes, Terraform, PostgreSQL", 217.0, 559.5, 9.0),
+            run("Work Experience", 60.0, 522.0, 12.7),
+            run("Senior Backend Engineer at Northwind Freight", 217.0, 521.0, 9.0),
+            run("2 0 2 1-0 3 ", 60.0, 504.0, 7.6),
+            run("to Present", 104.0, 504.0, 7.6),
+            run("Owns the shipment tracking platform and its event pipeline.", 217.0, 507.8, 9.0),
+            run("Education", 60.0, 337.0, 12.7),
+            run("University of Texas at Austin, Bachelor of Science", 217.0, 339.8, 9.0),
+        ];
+        assert_eq!(
+            page_lines(&runs, 792.0),
+            [
+                "Professional Skills",
+                "Languages: Go, Python, SQL",
+                "Summary",
+                "Infrastructure: Kubernetes, Terraform, PostgreSQL",
+                "Work Experience",
+                "Senior Backend Engineer at Northwind Freight",
+                "2021-03 to Present",
+                "Owns the shipment tracking platform and its event pipeline.",
+                "Education",
+                "University of Texas at Austin, Bachelor of Science",
+            ]
+        );
+    }
+
+    #[test]
+    fn letter_spaced_figures_are_one_number_again() {
+        assert_eq!(unspace_digits("2 0 2 1-0 3 "), "2021-03 ");
+        assert_eq!(unspace_digits(" 2 0 11-0 8"), " 2011-08");
+        assert_eq!(unspace_digits("+1 512 555 0187"), "+1 512 555 0187");
+        assert_eq!(unspace_digits("2019 - 2021"), "2019 - 2021");
+        assert_eq!(unspace_digits("Team of 4 in 3 cities"), "Team of 4 in 3 cities");
     }
 
     #[test]
