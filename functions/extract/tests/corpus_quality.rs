@@ -6,18 +6,16 @@ use std::path::Path;
 
 use r2w_extract::eval::{Reader, Report, discover, read};
 
-/// The overall F1 on 2026-12-06 with the 15 never-seen renderers in the corpus, less a small
-/// margin. The goal is 0.85 (docs/extraction-quality.md).
-const FLOOR: f64 = 0.80;
+/// The overall F1 on 2026-12-06 with the 13 never-seen renderers in the corpus (0.821), less a
+/// small margin. The goal is 0.85 (docs/extraction-quality.md).
+const FLOOR: f64 = 0.81;
 /// Renderers added on 2026-12-06 and never looked at: what generalises is measured on them.
-const HELD_OUT: [&str; 15] = [
+const HELD_OUT: [&str; 13] = [
     "theme-crisp",
     "theme-minyma",
     "theme-onepage-plus",
     "theme-compact",
     "theme-jacrys",
-    "theme-github",
-    "theme-lucide",
     "theme-dinesh",
     "theme-material",
     "theme-spartacus",

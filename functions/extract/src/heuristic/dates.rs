@@ -397,6 +397,9 @@ pub fn leading_date(line: &str) -> Option<(PartialDate, usize)> {
 /// Where a range left open at the end of its dates ends ("Mar 2021 – Senior Engineer": after
 /// the dash), when the line opens with that date: the other end wrapped to the next line.
 pub fn open_range_end(line: &str) -> Option<usize> {
+    if !line.contains(['–', '—', '-', '−']) {
+        return None;
+    }
     let tokens = tokens(line);
     let (Token::Date(_), 0, end) = *tokens.first()? else { return None };
     let rest = &line[end..];
@@ -405,6 +408,17 @@ pub fn open_range_end(line: &str) -> Option<usize> {
     let after = end + (rest.len() - dash.len()) + dash_len;
     let closed = tokens.get(1).is_some_and(|(_, start, _)| line[after..*start].trim().is_empty());
     (!closed && line[after..].starts_with(char::is_whitespace)).then_some(after)
+}
+
+/// A month's name alone ("December", "Sept."): a date column that put the year under it.
+pub fn is_month_name(text: &str) -> bool {
+    let word = text.trim().trim_end_matches(['.', ',']);
+    // The longest name is "septiembre" / "septembre"; Hebrew letters take two bytes each.
+    if word.len() > 20 || word.contains(' ') {
+        return false;
+    }
+    let word = word.to_lowercase();
+    MONTHS.iter().any(|(name, _)| *name == word)
 }
 
 /// The length of a date or a word for "present" that opens `line` and stands apart from what
@@ -426,6 +440,7 @@ mod tests {
         assert_eq!(opening_date("Present Owns the platform."), Some("Present".len()));
         assert_eq!(opening_date("Feb 2021 { Designed the API"), Some("Feb 2021".len()));
         assert_eq!(opening_date("Presently working"), None);
+        assert!(is_month_name("December") && is_month_name("sept.") && !is_month_name("Decembers"));
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! Section headings in English, Spanish, German, French and Hebrew, however they are styled:
 //! "EXPERIENCE", "Work Experience:", "S U M M A R Y", "WORK   EXPERIENCE".
 
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Summary,
@@ -342,11 +347,25 @@ const HEADINGS: &[(Section, &[&str])] = &[
     ),
 ];
 
+/// The headings without their accents, as capitals are often written ("EXPERIENCES
+/// PROFESSIONNELLES", "FORMACION"): folded once, compared folded.
+static FOLDED: LazyLock<Vec<(String, Section)>> = LazyLock::new(|| {
+    HEADINGS.iter().flat_map(|(section, names)| names.iter().map(|name| (fold(name), *section))).collect()
+});
+
 /// The section a line announces, if it is a heading.
 pub fn heading(line: &str) -> Option<Section> {
     // "Skills & Tools" is "skills and tools".
-    let normalised = normalise(line)?.replace(" & ", " and ");
-    HEADINGS.iter().find(|(_, names)| names.contains(&normalised.as_str())).map(|(section, _)| *section)
+    let normalised = fold(&normalise(line)?.replace(" & ", " and "));
+    FOLDED.iter().find(|(name, _)| *name == normalised).map(|(_, section)| *section)
+}
+
+/// Without accents or other combining marks: "compétences" -> "competences".
+fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    text.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
 /// Lower case, no trailing colon, letter-spacing undone ("S U M M A R Y" -> "summary"),
@@ -394,6 +413,9 @@ mod tests {
         assert_eq!(heading("Selected Publications"), Some(Section::Publications));
         assert_eq!(heading("Fremdsprachen"), Some(Section::Languages));
         assert_eq!(heading("CONTACT"), Some(Section::Contact));
+        assert_eq!(heading("EXPERIENCES PROFESSIONNELLES"), Some(Section::Experience));
+        assert_eq!(heading("COMPETENCES"), Some(Section::Skills));
+        assert_eq!(heading("FORMACION"), Some(Section::Education));
         assert_eq!(heading("Projects Experience"), Some(Section::Projects));
     }
 

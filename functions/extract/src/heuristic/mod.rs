@@ -16,7 +16,7 @@ use r2w_shared::model::{
 };
 
 pub use dates::{field_date, find_range};
-use dates::{leading_date, open_range_end, opening_date};
+use dates::{is_month_name, leading_date, open_range_end, opening_date};
 pub use headings::{Section, heading};
 
 /// The CV data found in `text`.
@@ -138,7 +138,8 @@ fn join_continuations(text: &str) -> Vec<Line> {
             _ => (false, trimmed),
         };
         let continues = !bullet
-            && body.starts_with(|c: char| c.is_lowercase())
+            && (body.starts_with(|c: char| c.is_lowercase())
+                || out.last().is_some_and(|prev| ends_mid_phrase(&prev.text)))
             && !contacts::is_contact_line(body)
             && out
                 .last()
@@ -154,10 +155,12 @@ fn join_continuations(text: &str) -> Vec<Line> {
     out
 }
 
-/// A narrow date column wraps a range after its dash: "Mar 2021 – Senior Engineer, Acme" over
-/// "Present Owns the platform.". The end goes back beside its start.
+/// A narrow date column wraps a range after its dash ("Mar 2021 – Senior Engineer, Acme" over
+/// "Present Owns the platform."), or sets a month over its year ("December" over "2020"). The
+/// parts go back together.
 fn mend_wrapped_ranges(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = text.lines().map(|l| l.trim().to_owned()).collect();
+    let unmarked = |line: &str| line.strip_prefix(BULLETS).map_or(line, str::trim_start).to_owned();
     for i in 1..lines.len() {
         let (before, after) = lines.split_at_mut(i);
         let (open, next) = (&mut before[i - 1], &mut after[0]);
@@ -166,9 +169,26 @@ fn mend_wrapped_ranges(text: &str) -> Vec<String> {
         {
             *open = format!("{} {}{}", &open[..at], &next[..len], &open[at..]);
             *next = next[len..].trim_start().to_owned();
+        } else if is_month_name(&unmarked(open)) && {
+            let year = unmarked(next);
+            year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+        } {
+            *open = format!("{} {}", unmarked(open), unmarked(next));
+            next.clear();
         }
     }
     lines
+}
+
+/// Words a line does not end on unless it wrapped: "University of Texas at" / "Austin".
+const BINDING_WORDS: &[&str] = &[
+    "of", "at", "and", "for", "the", "in", "de", "del", "la", "y", "en", "für", "und", "der", "von", "et", "du", "des",
+    "à", "pour",
+];
+
+fn ends_mid_phrase(line: &str) -> bool {
+    line.split_whitespace().count() >= 2
+        && line.rsplit(' ').next().is_some_and(|last| BINDING_WORDS.contains(&last.to_lowercase().as_str()))
 }
 
 fn detect_language(text: &str) -> Option<LanguageTag> {
@@ -1225,17 +1245,30 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
 
 /// One item of a section other than jobs and studies, from its lines: the first heading line
 /// names it; "Issued by X" / "Awarded by X" (or a second heading line) says by whom.
-fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
-    let mut header = entry.header.into_iter().chain(entry.beside_dates);
-    let Some(name) = header.next() else { return };
+fn multi_line_item(section: Section, mut entry: Entry, cv: &mut CvData) {
+    // Dates first ("December 2020" / "Bluebird Payments" / "• Engineering Excellence Award"):
+    // the lines under them name the item.
+    let mut bullets = std::mem::take(&mut entry.bullets);
+    if entry.header.is_empty() && entry.beside_dates.is_empty() && section != Section::Projects {
+        entry.other.append(&mut bullets);
+    }
+    let mut header = entry.header.into_iter().chain(entry.beside_dates).chain(entry.other);
+    let Some(mut name) = header.next() else { return };
     let mut by = None;
     let mut rest = Vec::new();
-    for line in header.chain(entry.other) {
+    for line in header {
         match strip_by(&line) {
             Some(who) if by.is_none() => by = Some(who),
             _ if by.is_none() && rest.is_empty() && section != Section::Projects => by = Some(line),
             _ => rest.push(line),
         }
+    }
+    // Who gave it set above what it is: the line that names an award or a certificate is it.
+    if let Some(who) = by.as_mut()
+        && names_the_item(section, who)
+        && !names_the_item(section, &name)
+    {
+        std::mem::swap(&mut name, who);
     }
     // "Engineering Excellence Award, Bluebird Payments" on one line: the item, then who gave it.
     let (name, by) = match by {
@@ -1279,11 +1312,54 @@ fn multi_line_item(section: Section, entry: Entry, cv: &mut CvData) {
                 description: said.into_iter().chain(by).chain(rest).reduce(|a, b| format!("{a} {b}")),
                 url,
                 dates,
-                highlights: entry.bullets,
+                highlights: bullets,
                 ..Project::default()
             })
         }
     }
+}
+
+/// Words that name an award or a certificate rather than who gave it.
+fn names_the_item(section: Section, text: &str) -> bool {
+    const AWARD: &[&str] = &[
+        "award",
+        "prize",
+        "honor",
+        "honour",
+        "medal",
+        "scholarship",
+        "fellowship",
+        "winner",
+        "premio",
+        "beca",
+        "preis",
+        "auszeichnung",
+        "stipendium",
+        "prix",
+        "bourse",
+        "médaille",
+        "פרס",
+        "מלגה",
+    ];
+    const CERTIFICATE: &[&str] = &[
+        "certified",
+        "certificate",
+        "certification",
+        "certificado",
+        "certificación",
+        "zertifikat",
+        "zertifiziert",
+        "certifié",
+        "certification",
+        "תעודה",
+    ];
+    let words = match section {
+        Section::Achievements => AWARD,
+        Section::Certifications => CERTIFICATE,
+        _ => return false,
+    };
+    let lower = text.to_lowercase();
+    words.iter().any(|w| lower.contains(w))
 }
 
 /// A project's first line, taken apart: "2019 ledgerlite, An open-source ledger library." is
@@ -1475,6 +1551,19 @@ mod tests {
         assert_eq!((name.as_str(), said.as_deref()), ("tapas-cli", Some("Herramienta de línea de comandos.")));
         let (name, _, said) = project_line("ledgerlite ∙", &mut dates);
         assert_eq!((name.as_str(), said), ("ledgerlite", None), "the theme's separator goes");
+    }
+
+    #[test]
+    fn an_award_under_its_date_and_its_giver_and_a_school_wrapped_after_at() {
+        let text = "Awards\n• December\n• 2020\nBluebird Payments\n• Engineering Excellence Award\nEducation\n2015\nUniversity of Texas at\nAustin\n";
+        let cv = extract(text);
+        assert_eq!(cv.achievements.len(), 1, "{:?}", cv.achievements);
+        let award = &cv.achievements[0];
+        assert_eq!(award.title.as_deref(), Some("Engineering Excellence Award"));
+        assert_eq!(award.awarder.as_deref(), Some("Bluebird Payments"));
+        assert_eq!(award.date.map(|d| d.to_string()).as_deref(), Some("2020-12"));
+        assert_eq!(cv.education.len(), 1, "{:?}", cv.education);
+        assert_eq!(cv.education[0].institution.as_deref(), Some("University of Texas at Austin"));
     }
 
     #[test]
