@@ -3,6 +3,7 @@
 //!
 //! - [`render`]: CV data -> the site's files (HTML, CSS, JSON Resume, vCard, robots, sitemap).
 //! - [`themes`]: the looks a person chooses from.
+//! - [`images`]: the favicon, social card and QR code drawn for a site.
 //! - [`public`]: the public view of a CV — exactly what its page shows — that every file of
 //!   a site is made from.
 //! - [`view`]: what the page shows, cleaned and checked (every CV string is untrusted).
@@ -13,6 +14,7 @@
 
 pub mod http;
 pub mod i18n;
+pub mod images;
 pub mod openapi;
 pub mod public;
 pub mod render;

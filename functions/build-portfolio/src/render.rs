@@ -2,12 +2,15 @@
 //! (`r2w build`) or to S3 (the pipeline), so rendering is pure and takes about a millisecond.
 
 use askama::Template;
+use base64::Engine;
+use base64::prelude::BASE64_STANDARD;
 use r2w_shared::model::{CvData, TextDirection, json_resume};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 use url::Url;
 
 use crate::i18n::{Lang, Word};
+use crate::images;
 use crate::public::public_cv;
 use crate::themes::Theme;
 use crate::vcard::vcard;
@@ -81,6 +84,9 @@ struct IndexPage<'a> {
     canonical: Option<&'a str>,
     indexable: bool,
     css_href: &'a str,
+    css_integrity: &'a str,
+    card_url: Option<&'a str>,
+    card_alt: &'a str,
     json_ld: &'a str,
     skip_label: &'a str,
     contact_label: &'a str,
@@ -99,6 +105,7 @@ struct NotFoundPage<'a> {
     csp: &'a str,
     title: &'a str,
     css_href: &'a str,
+    css_integrity: &'a str,
     home_href: &'a str,
     back_label: &'a str,
 }
@@ -127,7 +134,11 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
 
     let css = options.theme.css();
     let css_path = format!("assets/{}.{}.css", options.theme.name(), short_hash(css.as_bytes()));
+    let css_integrity = integrity(css.as_bytes());
     let canonical = options.canonical_url.as_ref().map(Url::as_str);
+    // Link previews need the card's full address, so only a published site names it.
+    let card_url = options.canonical_url.as_ref().map(|url| format!("{url}{CARD}"));
+    let card_alt = card_alt(&profile, &heading);
     // A 404 page is served for any missing path, so its links must not be relative.
     let root = options.canonical_url.as_ref().map(|u| u.path().to_owned()).unwrap_or_default();
     let json_ld = script_safe_json(&person(cv, &profile, canonical));
@@ -145,6 +156,9 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
         canonical,
         indexable: options.indexable(),
         css_href: &css_path,
+        css_integrity: &css_integrity,
+        card_url: card_url.as_deref(),
+        card_alt: &card_alt,
         json_ld: &json_ld,
         skip_label: skip_label(lang),
         contact_label: lang.word(Word::Contact),
@@ -164,6 +178,7 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
         csp: CONTENT_SECURITY_POLICY,
         title: lang.word(Word::NotFoundTitle),
         css_href: &not_found_css,
+        css_integrity: &css_integrity,
         home_href: &home,
         back_label: lang.word(Word::BackHome),
     }
@@ -180,10 +195,56 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
         file("contact.vcf", "text/vcard; charset=utf-8", pages, vcard(cv).into_bytes()),
         file("robots.txt", "text/plain; charset=utf-8", pages, robots(options.canonical_url.as_ref()).into_bytes()),
     ];
+    files.extend(pictures(&profile, &heading, options, dir == TextDirection::Rtl)?);
     if let Some(url) = &options.canonical_url {
         files.push(file("sitemap.xml", "application/xml", pages, sitemap(url).into_bytes()));
     }
     Ok(Site { files })
+}
+
+/// Where the social card is, in the site.
+const CARD: &str = "card.png";
+
+/// The favicon (SVG and PNG) and the social card, from the name (or what heads the page) in the
+/// theme's colours; and, once the site has an address, a QR code of it.
+fn pictures(profile: &Profile, heading: &str, options: &SiteOptions, rtl: bool) -> Result<Vec<SiteFile>, RenderError> {
+    let palette = options.theme.palette();
+    let pages = if options.indexable() { PUBLISHED } else { PREVIEW };
+    let initials = images::initials(profile.name.as_deref().unwrap_or(heading));
+    let address = options.canonical_url.as_ref().map(|url| {
+        let text = url.as_str();
+        text.strip_prefix("https://").unwrap_or(text).trim_end_matches('/').to_owned()
+    });
+    let card = images::Card {
+        name: heading,
+        headline: profile.name.as_ref().and(profile.headline.as_deref()),
+        address: address.as_deref(),
+        right_to_left: rtl,
+    };
+    let failed = |e: images::ImageError| RenderError(e.to_string());
+    let mut files = vec![
+        file("favicon.svg", "image/svg+xml", pages, images::favicon_svg(&initials, &palette).into_bytes()),
+        file("favicon.png", "image/png", pages, images::favicon_png(&initials, &palette).map_err(failed)?),
+        file(CARD, "image/png", pages, images::card_png(&card, &palette).map_err(failed)?),
+    ];
+    if let Some(url) = &options.canonical_url {
+        let qr = images::qr_svg(url.as_str(), &palette).map_err(failed)?;
+        files.push(file("qr.svg", "image/svg+xml", pages, qr.into_bytes()));
+    }
+    Ok(files)
+}
+
+/// What the card shows, for those who cannot see it.
+fn card_alt(profile: &Profile, heading: &str) -> String {
+    match (&profile.name, &profile.headline) {
+        (Some(name), Some(headline)) => format!("{name} — {headline}"),
+        _ => heading.to_owned(),
+    }
+}
+
+/// Subresource integrity: the browser refuses a stylesheet whose bytes are not these.
+fn integrity(bytes: &[u8]) -> String {
+    format!("sha384-{}", BASE64_STANDARD.encode(Sha384::digest(bytes)))
 }
 
 /// The store's own error page, `errors/404.html`, with its stylesheet: what the CDN answers for
@@ -202,6 +263,7 @@ pub fn error_pages(sites_url: &Url) -> Result<Site, RenderError> {
         csp: CONTENT_SECURITY_POLICY,
         title: lang.word(Word::NotFoundTitle),
         css_href: &format!("{root}{ERROR_PAGES_FOLDER}/{css_path}"),
+        css_integrity: &integrity(css.as_bytes()),
         home_href: root,
         back_label: lang.word(Word::BackHome),
     }

@@ -26,6 +26,16 @@ static CSS: LazyLock<[String; 3]> = LazyLock::new(|| {
     ]
 });
 
+/// A theme's light colours, for the pictures drawn for a site; its stylesheet has the same as
+/// custom properties (a test keeps the two alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Palette {
+    pub bg: &'static str,
+    pub fg: &'static str,
+    pub muted: &'static str,
+    pub accent: &'static str,
+}
+
 impl Theme {
     pub const ALL: [Theme; 3] = [Theme::Classic, Theme::Modern, Theme::Minimal];
 
@@ -52,6 +62,14 @@ impl Theme {
             .ok_or_else(|| UnknownTheme(name.chars().take(40).collect()))
     }
 
+    pub fn palette(self) -> Palette {
+        match self {
+            Self::Classic => Palette { bg: "#fdfcf9", fg: "#1f2328", muted: "#545c66", accent: "#7a2e12" },
+            Self::Modern => Palette { bg: "#f3f5f8", fg: "#1b2430", muted: "#4d5868", accent: "#0b5cad" },
+            Self::Minimal => Palette { bg: "#ffffff", fg: "#111111", muted: "#575757", accent: "#111111" },
+        }
+    }
+
     pub fn css(self) -> &'static str {
         let index = match self {
             Self::Classic => 0,
@@ -65,5 +83,23 @@ impl Theme {
 impl fmt::Display for Theme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pictures_use_the_colours_of_the_stylesheet() {
+        for theme in Theme::ALL {
+            let palette = theme.palette();
+            let css = theme.css();
+            for (property, colour) in
+                [("--bg", palette.bg), ("--fg", palette.fg), ("--muted", palette.muted), ("--accent", palette.accent)]
+            {
+                assert!(css.contains(&format!("{property}: {colour};")), "{theme}: {property} is not {colour}");
+            }
+        }
     }
 }

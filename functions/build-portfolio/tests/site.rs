@@ -116,6 +116,48 @@ fn search_engines_see_the_published_site_only() {
 }
 
 #[test]
+fn a_shared_link_shows_a_card_and_the_tab_an_icon() {
+    let cv = fixture("full-every-field.json");
+    let preview = render(&cv, &SiteOptions::preview(Theme::Modern)).expect("preview");
+    let html = page(&preview);
+    assert!(select(&html, "meta[property='og:image']").is_empty(), "a preview has no address to give");
+    assert!(preview.file("qr.svg").is_none());
+
+    let live = render(&cv, &published(Theme::Modern)).expect("published");
+    let html = page(&live);
+    let meta =
+        |selector: &str| select(&html, selector).first().and_then(|m| m.value().attr("content")).map(str::to_owned);
+    assert_eq!(meta("meta[property='og:image']").as_deref(), Some("https://r2w.example/amelia-hartley/card.png"));
+    assert_eq!(meta("meta[name='twitter:card']").as_deref(), Some("summary_large_image"));
+    assert!(meta("meta[property='og:image:alt']").is_some_and(|alt| alt.starts_with("Amelia Hartley")));
+    let card = live.file("card.png").expect("card");
+    assert_eq!((card.content_type, &card.body[..8]), ("image/png", &b"\x89PNG\r\n\x1a\n"[..]));
+    // PNG's header chunk: width and height, big-endian, at bytes 16..24.
+    assert_eq!(&card.body[16..24], &[0, 0, 4, 176, 0, 0, 2, 118], "1200 x 630");
+    let icons: Vec<_> =
+        select(&html, "link[rel=icon]").iter().filter_map(|l| l.value().attr("href")).map(str::to_owned).collect();
+    assert_eq!(icons, ["favicon.svg", "favicon.png"]);
+    let favicon = String::from_utf8_lossy(&live.file("favicon.svg").expect("favicon").body).into_owned();
+    assert!(favicon.contains(">AH</text>") && favicon.contains(Theme::Modern.palette().accent), "{favicon}");
+    assert!(live.file("favicon.png").is_some_and(|f| f.body.starts_with(b"\x89PNG")));
+    assert!(live.file("qr.svg").is_some_and(|f| f.content_type == "image/svg+xml"));
+}
+
+#[test]
+fn the_stylesheet_carries_its_integrity() {
+    use base64::Engine;
+    use sha2::Digest;
+    for theme in Theme::ALL {
+        let site = render(&fixture("full-every-field.json"), &published(theme)).expect("render");
+        let html = page(&site);
+        let link = select(&html, "link[rel=stylesheet]")[0].value().clone();
+        let css = site.file(link.attr("href").expect("href")).expect("the stylesheet is in the site");
+        let expected = format!("sha384-{}", base64::prelude::BASE64_STANDARD.encode(sha2::Sha384::digest(&css.body)));
+        assert_eq!(link.attr("integrity"), Some(expected.as_str()), "{theme}");
+    }
+}
+
+#[test]
 fn structured_data_states_what_the_cv_states() {
     let cv = fixture("full-every-field.json");
     let html = page(&render(&cv, &published(Theme::Classic)).expect("render"));
@@ -161,9 +203,10 @@ fn a_hostile_cv_cannot_inject_markup_script_or_links() {
         }
         for link in select(&html, "[href], [src]") {
             let target = link.value().attr("href").or_else(|| link.value().attr("src")).unwrap_or_default();
-            let scheme_ok = ["https:", "http:", "mailto:", "tel:", "assets/", "contact.vcf", "resume.json", "#"]
-                .iter()
-                .any(|p| target.starts_with(p));
+            let scheme_ok =
+                ["https:", "http:", "mailto:", "tel:", "assets/", "contact.vcf", "resume.json", "favicon.", "#"]
+                    .iter()
+                    .any(|p| target.starts_with(p));
             assert!(scheme_ok, "unexpected link target {target:?}");
         }
         assert!(!raw.to_ascii_lowercase().contains("javascript:"), "no javascript: URL anywhere");

@@ -1,0 +1,214 @@
+//! The pictures a site carries, drawn while it is built, from its own data and nothing
+//! fetched: a favicon of the person's initials, a social card (the 1200x630 image a shared link
+//! shows) and a QR code of the site's address. All in the theme's colours.
+//!
+//! Text is drawn with fonts compiled in (`fonts/`: DejaVu Sans Bold for Latin, Greek, Cyrillic
+//! and Hebrew; Droid Sans Fallback cut to the ideographs of Chinese and Japanese names), so a
+//! card looks the same on a laptop and in a Lambda that has no fonts at all.
+
+use std::sync::{Arc, LazyLock};
+
+use qrcode::QrCode;
+use qrcode::render::svg;
+use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::usvg::{self, fontdb};
+
+use crate::themes::Palette;
+
+/// What a shared link shows: the size Open Graph and X (Twitter) ask for.
+pub const CARD_WIDTH: u32 = 1200;
+pub const CARD_HEIGHT: u32 = 630;
+/// The PNG favicon (for browsers without SVG icons, and the home-screen icon).
+pub const ICON_SIZE: u32 = 180;
+
+const SANS: &str = "DejaVu Sans";
+const CJK: &str = "Droid Sans Fallback";
+
+static FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
+    let mut fonts = fontdb::Database::new();
+    fonts.load_font_data(include_bytes!("../fonts/card-sans.ttf").to_vec());
+    fonts.load_font_data(include_bytes!("../fonts/card-cjk.ttf").to_vec());
+    fonts.set_sans_serif_family(SANS);
+    Arc::new(fonts)
+});
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("the picture could not be drawn: {0}")]
+    Draw(#[from] usvg::Error),
+    #[error("the picture could not be encoded: {0}")]
+    Encode(String),
+    #[error("the QR code could not be made: {0}")]
+    Qr(#[from] qrcode::types::QrError),
+}
+
+/// What the card says: the name large, the headline under it, the address at the foot.
+#[derive(Debug, Clone, Copy)]
+pub struct Card<'a> {
+    pub name: &'a str,
+    pub headline: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub right_to_left: bool,
+}
+
+/// Up to two letters for an icon: the first of the first and last words ("Ada Lovelace" ->
+/// "AL"), or the first character of a name written without spaces ("佐藤陽翔" -> "佐").
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> =
+        name.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let first = |word: &str| word.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    match words.as_slice() {
+        [] => String::new(),
+        [only] => first(only),
+        [head, .., tail] => format!("{}{}", first(head), first(tail)),
+    }
+}
+
+/// The favicon: the initials on a rounded square of the theme's accent.
+pub fn favicon_svg(initials: &str, palette: &Palette) -> String {
+    let size = if initials.chars().count() > 1 { 28 } else { 36 };
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\" width=\"64\" height=\"64\">\
+<rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{accent}\"/>\
+<text x=\"32\" y=\"32\" dy=\"0.35em\" text-anchor=\"middle\" font-family=\"{SANS}, {CJK}, sans-serif\" \
+font-weight=\"bold\" font-size=\"{size}\" fill=\"{bg}\">{text}</text></svg>",
+        accent = palette.accent,
+        bg = palette.bg,
+        text = escape(initials),
+    )
+}
+
+/// The favicon as a PNG, `ICON_SIZE` pixels square.
+pub fn favicon_png(initials: &str, palette: &Palette) -> Result<Vec<u8>, ImageError> {
+    rasterise(&favicon_svg(initials, palette), ICON_SIZE, ICON_SIZE)
+}
+
+/// The social card as SVG: each line's size chosen so it fits the card's width.
+pub fn card_svg(card: &Card<'_>, palette: &Palette) -> String {
+    const MARGIN: u32 = 88;
+    let width = CARD_WIDTH - 2 * MARGIN;
+    let (x, anchor) = if card.right_to_left { (CARD_WIDTH - MARGIN, "end") } else { (MARGIN, "start") };
+    let line = |text: &str, y: u32, largest: f32, colour: &str, weight: &str| {
+        let text = shorten(text, 80);
+        let size = fitting_size(&text, width as f32, largest);
+        format!(
+            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"{SANS}, {CJK}, sans-serif\" \
+font-weight=\"{weight}\" font-size=\"{size:.0}\" fill=\"{colour}\">{}</text>",
+            escape(&text)
+        )
+    };
+    let mut body = line(card.name, 300, 96.0, palette.fg, "bold");
+    if let Some(headline) = card.headline {
+        body.push_str(&line(headline, 390, 52.0, palette.muted, "normal"));
+    }
+    if let Some(address) = card.address {
+        body.push_str(&line(address, 540, 34.0, palette.accent, "normal"));
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {CARD_WIDTH} {CARD_HEIGHT}\" \
+width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\"><rect width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\" fill=\"{bg}\"/>\
+<rect width=\"{CARD_WIDTH}\" height=\"24\" fill=\"{accent}\"/>{body}</svg>",
+        bg = palette.bg,
+        accent = palette.accent,
+    )
+}
+
+/// The social card, `CARD_WIDTH` x `CARD_HEIGHT` PNG.
+pub fn card_png(card: &Card<'_>, palette: &Palette) -> Result<Vec<u8>, ImageError> {
+    rasterise(&card_svg(card, palette), CARD_WIDTH, CARD_HEIGHT)
+}
+
+/// A QR code of `address` as SVG, dark modules in the theme's text colour on its background.
+pub fn qr_svg(address: &str, palette: &Palette) -> Result<String, ImageError> {
+    let code = QrCode::new(address.as_bytes())?;
+    Ok(code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .dark_color(svg::Color(palette.fg))
+        .light_color(svg::Color(palette.bg))
+        .build())
+}
+
+/// An SVG drawn into a PNG of `width` x `height` pixels.
+pub fn rasterise(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ImageError> {
+    let options = usvg::Options { fontdb: Arc::clone(&FONTS), ..usvg::Options::default() };
+    let tree = usvg::Tree::from_str(svg, &options)?;
+    let mut pixmap = Pixmap::new(width, height).ok_or_else(|| ImageError::Encode("empty picture".into()))?;
+    let size = tree.size();
+    let scale = Transform::from_scale(width as f32 / size.width(), height as f32 / size.height());
+    resvg::render(&tree, scale, &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| ImageError::Encode(e.to_string()))
+}
+
+/// The largest size up to `largest` at which `text` fits in `width`, from the advance the fonts
+/// give on average: an ideograph is a full em, a Latin or Hebrew letter about 0.62 of one in
+/// this bold face.
+fn fitting_size(text: &str, width: f32, largest: f32) -> f32 {
+    let ems: f32 = text.chars().map(|c| if is_wide(c) { 1.0 } else { 0.62 }).sum();
+    (width / ems.max(1.0)).clamp(24.0, largest)
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{AC00}'..='\u{D7A3}')
+}
+
+/// At most `max` characters, cut at a word with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).to_owned();
+    format!("{cut}…")
+}
+
+/// Text for inside an SVG element: markup characters as entities, control characters gone.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_of_names_in_every_script() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("  maría josé  de la cruz "), "MC");
+        assert_eq!(initials("佐藤陽翔"), "佐");
+        assert_eq!(initials("נועה לוי"), "נל");
+        assert_eq!(initials("Cher"), "C");
+        assert_eq!(initials("— 42"), "");
+    }
+
+    #[test]
+    fn markup_in_a_name_stays_text() {
+        let svg = card_svg(
+            &Card { name: "<script>&\"</script>", headline: None, address: None, right_to_left: false },
+            &crate::Theme::Classic.palette(),
+        );
+        assert!(svg.contains("&lt;script&gt;&amp;&quot;&lt;/script&gt;") && !svg.contains("<script>"), "{svg}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_at_a_word_and_sized_to_fit() {
+        let long = "word ".repeat(40);
+        let cut = shorten(&long, 80);
+        assert!(cut.chars().count() <= 80 && cut.ends_with("word…"), "{cut}");
+        assert!(fitting_size("Ada Lovelace", 1024.0, 96.0) == 96.0);
+        assert!(fitting_size(&"W".repeat(60), 1024.0, 96.0) < 30.0);
+    }
+}
