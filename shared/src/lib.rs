@@ -10,6 +10,7 @@ pub mod error;
 pub mod faults;
 pub mod files;
 pub mod http;
+pub mod markup;
 pub mod metrics;
 pub mod model;
 pub mod openapi;

@@ -69,3 +69,24 @@ pub fn record_logs() {
         }
     });
 }
+
+/// The local AWS emulator (moto) that `make test` starts; the AWS adapters are tested on it.
+pub fn emulator() -> String {
+    std::env::var("R2W_TEST_AWS_ENDPOINT")
+        .unwrap_or_else(|_| panic!("R2W_TEST_AWS_ENDPOINT is not set: run `make test` (it starts a moto server)"))
+}
+
+/// An SDK configuration that talks to the emulator at `endpoint`, with its dummy credentials.
+pub async fn emulator_sdk(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "r2w-tests"))
+        .load()
+        .await
+}
+
+/// A name no other run of the suite uses (tables, buckets, state machines on the emulator).
+pub fn unique(kind: &str) -> String {
+    format!("r2w-{kind}-{}", uuid::Uuid::new_v4().simple())
+}

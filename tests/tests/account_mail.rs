@@ -15,8 +15,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_sesv2::config::Credentials;
 use r2w_auth::AuthSettings;
 use r2w_auth::mail::{Mailer, SesMailer};
 use r2w_auth::two_factor::code_at;
@@ -408,15 +406,8 @@ async fn smtp_accounts_are_verified_reset_and_guarded_by_mail_through_a_real_smt
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aws_accounts_are_verified_reset_and_guarded_by_mail_through_ses_on_the_emulator() {
-    let endpoint = std::env::var("R2W_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
-        panic!("R2W_TEST_AWS_ENDPOINT is not set: SES is tested against a local moto server (make test)")
-    });
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(&endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "r2w-tests"))
-        .load()
-        .await;
+    let endpoint = r2w_tests::emulator();
+    let sdk = r2w_tests::emulator_sdk(&endpoint).await;
     let ses = aws_sdk_sesv2::Client::new(&sdk);
     // SES sends only from a verified identity.
     ses.create_email_identity().email_identity("no-reply@example.com").send().await.expect("identity");

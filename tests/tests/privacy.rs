@@ -10,8 +10,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_dynamodb::config::Credentials;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use bytes::Bytes;
 use r2w_auth::{AuthApi, AuthSettings};
@@ -197,31 +195,16 @@ async fn embedded_a_deleted_account_leaves_no_trace_in_any_file() {
     }
 }
 
-fn emulator() -> String {
-    std::env::var("R2W_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
-        panic!("R2W_TEST_AWS_ENDPOINT is not set: the AWS adapters are tested against a local moto server (make test)")
-    })
-}
-
-fn unique(kind: &str) -> String {
-    format!("r2w-{kind}-{}", uuid::Uuid::new_v4().simple())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aws_a_deleted_account_leaves_no_item_and_no_object_version() {
     r2w_tests::record_logs();
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(emulator())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "r2w-tests"))
-        .load()
-        .await;
+    let sdk = r2w_tests::emulator_sdk(&r2w_tests::emulator()).await;
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
-    let table_name = unique("table");
+    let table_name = r2w_tests::unique("table");
     let table = DynamoTable::new(dynamo.clone(), &table_name);
     table.ensure_table().await.expect("table");
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
-    let (uploads_bucket, sites_bucket) = (unique("uploads"), unique("sites"));
+    let (uploads_bucket, sites_bucket) = (r2w_tests::unique("uploads"), r2w_tests::unique("sites"));
     let uploads = S3Blobs::new(s3.clone(), &uploads_bucket);
     uploads.ensure_bucket().await.expect("bucket");
     let sites = S3Blobs::new(s3.clone(), &sites_bucket);

@@ -6,8 +6,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_dynamodb::config::Credentials;
 use bytes::Bytes;
 use r2w_shared::clock::SystemClock;
 use r2w_shared::model::{Job, JobId, JobStatus, Step, UploadId, UserId};
@@ -21,18 +19,9 @@ use r2w_upload::{Received, UploadTrigger};
 
 const DEFINITION: &str = include_str!("../../infra/statemachine/pipeline.asl.json");
 
-fn endpoint() -> String {
-    std::env::var("R2W_TEST_AWS_ENDPOINT")
-        .unwrap_or_else(|_| panic!("R2W_TEST_AWS_ENDPOINT is not set: run `make test` (it starts a moto server)"))
-}
-
-fn unique(kind: &str) -> String {
-    format!("r2w-{kind}-{}", uuid::Uuid::new_v4().simple())
-}
-
 #[tokio::test]
 async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
-    let endpoint = endpoint();
+    let endpoint = r2w_tests::emulator();
     // moto runs state machines only when told to (its default is to record executions only).
     let config = reqwest::Client::new()
         .post(format!("{endpoint}/moto-api/config"))
@@ -41,25 +30,20 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
         .await
         .expect("moto config");
     assert!(config.status().is_success());
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(&endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "r2w-tests"))
-        .load()
-        .await;
+    let sdk = r2w_tests::emulator_sdk(&endpoint).await;
 
-    let table_name = unique("table");
+    let table_name = r2w_tests::unique("table");
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), &table_name);
     table.ensure_table().await.expect("table");
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
-    let uploads_store = S3Blobs::new(s3.clone(), unique("uploads"));
+    let uploads_store = S3Blobs::new(s3.clone(), r2w_tests::unique("uploads"));
     uploads_store.ensure_bucket().await.expect("bucket");
     let dir = tempfile::tempdir().expect("tempdir");
     let app = App {
         config: Arc::new(Config::embedded(dir.path())),
         table: Arc::new(table),
         uploads: Arc::new(uploads_store),
-        sites: Arc::new(S3Blobs::new(s3, unique("sites"))),
+        sites: Arc::new(S3Blobs::new(s3, r2w_tests::unique("sites"))),
         secrets: Arc::new(EnvSecrets::from_vars([])),
         url_signer: None,
         faults: None,
@@ -73,7 +57,7 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
     let sfn = aws_sdk_sfn::Client::new(&sdk);
     let machine = sfn
         .create_state_machine()
-        .name(unique("pipeline"))
+        .name(r2w_tests::unique("pipeline"))
         .definition(definition)
         .role_arn("arn:aws:iam::123456789012:role/r2w-pipeline")
         .send()

@@ -10,9 +10,11 @@ use std::sync::{Arc, LazyLock};
 
 use qrcode::QrCode;
 use qrcode::render::svg;
+use r2w_shared::markup::escape;
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, fontdb};
 
+use crate::render::truncate_words;
 use crate::themes::Palette;
 
 /// What a shared link shows: the size Open Graph and X (Twitter) ask for.
@@ -24,10 +26,14 @@ pub const ICON_SIZE: u32 = 180;
 const SANS: &str = "DejaVu Sans";
 const CJK: &str = "Droid Sans Fallback";
 
+static SANS_FONT: &[u8] = include_bytes!("../fonts/card-sans.ttf");
+static CJK_FONT: &[u8] = include_bytes!("../fonts/card-cjk.ttf");
+
 static FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
     let mut fonts = fontdb::Database::new();
-    fonts.load_font_data(include_bytes!("../fonts/card-sans.ttf").to_vec());
-    fonts.load_font_data(include_bytes!("../fonts/card-cjk.ttf").to_vec());
+    // Read where the binary holds them: no 2 MB copy on a cold start.
+    fonts.load_font_source(fontdb::Source::Binary(Arc::new(SANS_FONT)));
+    fonts.load_font_source(fontdb::Source::Binary(Arc::new(CJK_FONT)));
     fonts.set_sans_serif_family(SANS);
     Arc::new(fonts)
 });
@@ -89,7 +95,7 @@ pub fn card_svg(card: &Card<'_>, palette: &Palette) -> String {
     let width = CARD_WIDTH - 2 * MARGIN;
     let (x, anchor) = if card.right_to_left { (CARD_WIDTH - MARGIN, "end") } else { (MARGIN, "start") };
     let line = |text: &str, y: u32, largest: f32, colour: &str, weight: &str| {
-        let text = shorten(text, 80);
+        let text = truncate_words(&text.split_whitespace().collect::<Vec<_>>().join(" "), 80);
         let size = fitting_size(&text, width as f32, largest);
         format!(
             "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"{SANS}, {CJK}, sans-serif\" \
@@ -153,33 +159,6 @@ fn is_wide(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
-/// At most `max` characters, cut at a word with an ellipsis.
-fn shorten(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max - 1).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).to_owned();
-    format!("{cut}…")
-}
-
-/// Text for inside an SVG element: markup characters as entities, control characters gone.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,7 +185,7 @@ mod tests {
     #[test]
     fn long_lines_are_cut_at_a_word_and_sized_to_fit() {
         let long = "word ".repeat(40);
-        let cut = shorten(&long, 80);
+        let cut = truncate_words(long.trim(), 80);
         assert!(cut.chars().count() <= 80 && cut.ends_with("word…"), "{cut}");
         assert!(fitting_size("Ada Lovelace", 1024.0, 96.0) == 96.0);
         assert!(fitting_size(&"W".repeat(60), 1024.0, 96.0) < 30.0);

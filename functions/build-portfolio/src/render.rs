@@ -122,14 +122,12 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
     let lang = Lang::for_primary(lang_tag.split('-').next().unwrap_or_default());
     let profile = Profile::of(cv, lang);
     let heading = profile.name.clone().or_else(|| profile.headline.clone()).unwrap_or_else(|| "Portfolio".into());
+    let full_title = match (&profile.name, &profile.headline) {
+        (Some(name), Some(headline)) => format!("{name} — {headline}"),
+        _ => heading.clone(),
+    };
     // Search results show about 60-70 characters of a title.
-    let title = truncate_words(
-        &match (&profile.name, &profile.headline) {
-            (Some(name), Some(headline)) => format!("{name} — {headline}"),
-            _ => heading.clone(),
-        },
-        70,
-    );
+    let title = truncate_words(&full_title, 70);
     let description = description(cv, &profile);
 
     let css = options.theme.css();
@@ -138,7 +136,6 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
     let canonical = options.canonical_url.as_ref().map(Url::as_str);
     // Link previews need the card's full address, so only a published site names it.
     let card_url = options.canonical_url.as_ref().map(|url| format!("{url}{CARD}"));
-    let card_alt = card_alt(&profile, &heading);
     // A 404 page is served for any missing path, so its links must not be relative.
     let root = options.canonical_url.as_ref().map(|u| u.path().to_owned()).unwrap_or_default();
     let json_ld = script_safe_json(&person(cv, &profile, canonical));
@@ -158,7 +155,7 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
         css_href: &css_path,
         css_integrity: &css_integrity,
         card_url: card_url.as_deref(),
-        card_alt: &card_alt,
+        card_alt: &full_title,
         json_ld: &json_ld,
         skip_label: skip_label(lang),
         contact_label: lang.word(Word::Contact),
@@ -195,7 +192,7 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
         file("contact.vcf", "text/vcard; charset=utf-8", pages, vcard(cv).into_bytes()),
         file("robots.txt", "text/plain; charset=utf-8", pages, robots(options.canonical_url.as_ref()).into_bytes()),
     ];
-    files.extend(pictures(&profile, &heading, options, dir == TextDirection::Rtl)?);
+    files.extend(pictures(&profile, &heading, options, dir == TextDirection::Rtl, pages)?);
     if let Some(url) = &options.canonical_url {
         files.push(file("sitemap.xml", "application/xml", pages, sitemap(url).into_bytes()));
     }
@@ -205,41 +202,35 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
 /// Where the social card is, in the site.
 const CARD: &str = "card.png";
 
-/// The favicon (SVG and PNG) and the social card, from the name (or what heads the page) in the
-/// theme's colours; and, once the site has an address, a QR code of it.
-fn pictures(profile: &Profile, heading: &str, options: &SiteOptions, rtl: bool) -> Result<Vec<SiteFile>, RenderError> {
+/// The favicon (SVG and PNG) from the initials, in the theme's colours; and, once the site has
+/// an address, the social card and a QR code of it (a preview's pages name neither).
+fn pictures(
+    profile: &Profile,
+    heading: &str,
+    options: &SiteOptions,
+    rtl: bool,
+    pages: &'static str,
+) -> Result<Vec<SiteFile>, RenderError> {
     let palette = options.theme.palette();
-    let pages = if options.indexable() { PUBLISHED } else { PREVIEW };
-    let initials = images::initials(profile.name.as_deref().unwrap_or(heading));
-    let address = options.canonical_url.as_ref().map(|url| {
-        let text = url.as_str();
-        text.strip_prefix("https://").unwrap_or(text).trim_end_matches('/').to_owned()
-    });
-    let card = images::Card {
-        name: heading,
-        headline: profile.name.as_ref().and(profile.headline.as_deref()),
-        address: address.as_deref(),
-        right_to_left: rtl,
-    };
+    let initials = images::initials(heading);
     let failed = |e: images::ImageError| RenderError(e.to_string());
     let mut files = vec![
         file("favicon.svg", "image/svg+xml", pages, images::favicon_svg(&initials, &palette).into_bytes()),
         file("favicon.png", "image/png", pages, images::favicon_png(&initials, &palette).map_err(failed)?),
-        file(CARD, "image/png", pages, images::card_png(&card, &palette).map_err(failed)?),
     ];
     if let Some(url) = &options.canonical_url {
-        let qr = images::qr_svg(url.as_str(), &palette).map_err(failed)?;
+        let address = url.as_str();
+        let card = images::Card {
+            name: heading,
+            headline: profile.name.as_ref().and(profile.headline.as_deref()),
+            address: Some(address.strip_prefix("https://").unwrap_or(address).trim_end_matches('/')),
+            right_to_left: rtl,
+        };
+        files.push(file(CARD, "image/png", pages, images::card_png(&card, &palette).map_err(failed)?));
+        let qr = images::qr_svg(address, &palette).map_err(failed)?;
         files.push(file("qr.svg", "image/svg+xml", pages, qr.into_bytes()));
     }
     Ok(files)
-}
-
-/// What the card shows, for those who cannot see it.
-fn card_alt(profile: &Profile, heading: &str) -> String {
-    match (&profile.name, &profile.headline) {
-        (Some(name), Some(headline)) => format!("{name} — {headline}"),
-        _ => heading.to_owned(),
-    }
 }
 
 /// Subresource integrity: the browser refuses a stylesheet whose bytes are not these.
@@ -306,7 +297,8 @@ fn description(cv: &CvData, profile: &Profile) -> String {
     truncate_words(&source, 160)
 }
 
-fn truncate_words(text: &str, max_chars: usize) -> String {
+/// At most `max_chars` characters, cut at a word with an ellipsis.
+pub(crate) fn truncate_words(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_owned();
     }

@@ -121,7 +121,7 @@ fn a_shared_link_shows_a_card_and_the_tab_an_icon() {
     let preview = render(&cv, &SiteOptions::preview(Theme::Modern)).expect("preview");
     let html = page(&preview);
     assert!(select(&html, "meta[property='og:image']").is_empty(), "a preview has no address to give");
-    assert!(preview.file("qr.svg").is_none());
+    assert!(preview.file("qr.svg").is_none() && preview.file("card.png").is_none());
 
     let live = render(&cv, &published(Theme::Modern)).expect("published");
     let html = page(&live);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use lambda_http::{Body, Request, Response};
 use r2w_auth::mail::MailboxFolder;
+use r2w_shared::markup::escape;
 use r2w_shared::{Error, http};
 
 pub const PREFIX: &str = "/_mailbox";
@@ -113,10 +114,6 @@ fn page(content_type: &str, body: String) -> Result<Response<Body>, Error> {
         .header("x-content-type-options", "nosniff")
         .body(Body::Text(body))
         .map_err(|e| Error::Internal(e.to_string()))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Where the mailbox is, when mail goes to it on this backend.

@@ -3,6 +3,7 @@
 //! says. Links carry their single-use token in the fragment (`#token=`), which browsers never
 //! send to a server, so it stays out of access logs and `Referer` headers.
 
+use r2w_shared::markup::escape;
 use r2w_shared::model::Email;
 use url::Url;
 
@@ -254,21 +255,6 @@ fn compose(lang: Lang, to: &Email, subject: &str, body: &str, action: Option<(&U
         footer = escape(footer),
     );
     Mail { to: to.clone(), subject: subject.to_owned(), text, html }
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

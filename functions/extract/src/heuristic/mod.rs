@@ -160,7 +160,10 @@ fn join_continuations(text: &str) -> Vec<Line> {
 /// parts go back together.
 fn mend_wrapped_ranges(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = text.lines().map(|l| l.trim().to_owned()).collect();
-    let unmarked = |line: &str| line.strip_prefix(BULLETS).map_or(line, str::trim_start).to_owned();
+    fn unmarked(line: &str) -> &str {
+        line.strip_prefix(BULLETS).map_or(line, str::trim_start)
+    }
+    let is_year = |text: &str| text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit());
     for i in 1..lines.len() {
         let (before, after) = lines.split_at_mut(i);
         let (open, next) = (&mut before[i - 1], &mut after[0]);
@@ -169,11 +172,11 @@ fn mend_wrapped_ranges(text: &str) -> Vec<String> {
         {
             *open = format!("{} {}{}", &open[..at], &next[..len], &open[at..]);
             *next = next[len..].trim_start().to_owned();
-        } else if is_month_name(&unmarked(open)) && {
-            let year = unmarked(next);
-            year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
-        } {
-            *open = format!("{} {}", unmarked(open), unmarked(next));
+            continue;
+        }
+        if is_year(unmarked(next)) && is_month_name(unmarked(open)) {
+            let joined = format!("{} {}", unmarked(open), unmarked(next));
+            *open = joined;
             next.clear();
         }
     }
@@ -1350,7 +1353,6 @@ fn names_the_item(section: Section, text: &str) -> bool {
         "zertifikat",
         "zertifiziert",
         "certifié",
-        "certification",
         "תעודה",
     ];
     let words = match section {
