@@ -101,7 +101,10 @@ test("two-step sign-in: set up with the key on the page, then sign-in asks for a
     const secret = (await section.locator("code.secret").textContent()).trim();
     await section.getByLabel("Code from the app").fill(totp(secret));
     await section.getByRole("button", { name: "Turn on" }).click();
-    const codes = await section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allTextContents();
+    // allTextContents does not wait: the list appears once the server has answered.
+    const recoveryList = section.getByRole("list", { name: "Recovery codes" });
+    await recoveryList.getByRole("listitem").first().waitFor();
+    const codes = await recoveryList.getByRole("listitem").allTextContents();
     assert.equal(codes.length, 10);
     await accessible(page, "recovery codes");
     await section.getByRole("button", { name: "I have saved them" }).click();
