@@ -54,6 +54,7 @@ def deploy(args):
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
     config_json = subprocess.run(
         [args.r2w, "web-config", "--sites-url", outputs["CdnUrl"],
+         "--sites-domain", outputs.get("SitesDomain", ""),
          "--oauth-providers", outputs.get("OAuthProviders", ""),
          "--stripe-publishable-key", outputs.get("StripePublishableKey", "")],
         check=True, capture_output=True, text=True).stdout

@@ -19,8 +19,13 @@ pub struct Config {
     /// Where the local server is reached; presigned local blob URLs point here.
     pub public_url: Url,
     /// Where the sites store is served to visitors (the CDN in the cloud; the local server by
-    /// default): previews under `previews/…`, published sites under `/{slug}/`. Ends in `/`.
+    /// default): previews under `previews/…`, and published sites under `/{slug}/` unless they
+    /// have hosts of their own (`sites_domain`). Ends in `/`.
     pub sites_url: Url,
+    /// With a domain (`R2W_SITES_DOMAIN`, such as `sites.example.com`, or `localhost` for
+    /// `r2w serve`), each published site is served at `{slug}.{domain}`, with the sites URL's
+    /// scheme and port, so its robots.txt, sitemap and icons are at the root of its own host.
+    pub sites_domain: Option<String>,
     /// Secret names are looked up under this prefix in Secrets Manager.
     pub secrets_prefix: String,
     pub secrets_cache_ttl: Duration,
@@ -177,6 +182,15 @@ impl Config {
             }
         };
 
+        let sites_domain = match get("R2W_SITES_DOMAIN").map(|v| v.to_ascii_lowercase()) {
+            None => None,
+            Some(domain) if is_domain(&domain) => Some(domain),
+            Some(_) => {
+                problems.push("R2W_SITES_DOMAIN must be a domain name such as sites.example.com".into());
+                None
+            }
+        };
+
         let ttl = match get("R2W_SECRETS_CACHE_TTL_SECS").map(|v| v.parse::<u64>()) {
             None => Duration::from_secs(300),
             Some(Ok(secs)) if secs <= 86_400 => Duration::from_secs(secs),
@@ -224,6 +238,7 @@ impl Config {
                 log_format,
                 public_url,
                 sites_url,
+                sites_domain,
                 secrets_prefix: get("R2W_SECRETS_PREFIX").unwrap_or_else(|| "r2w/".into()),
                 secrets_cache_ttl: ttl,
                 anthropic,
@@ -241,6 +256,7 @@ impl Config {
         let public_url = Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("the default URL is valid"));
         Self {
             sites_url: with_trailing_slash(public_url.clone()),
+            sites_domain: None,
             backend: Backend::Embedded { data_dir: data_dir.into() },
             log_format: LogFormat::Text,
             public_url,
@@ -253,6 +269,31 @@ impl Config {
             stripe_js_url: Url::parse(STRIPE_JS_URL).unwrap_or_else(|_| unreachable!("Stripe's URL is valid")),
         }
     }
+}
+
+impl Config {
+    /// Where the published site at `slug` is seen: `{scheme}://{slug}.{sites domain}[:port]/`
+    /// when sites have hosts of their own, else `{sites URL}{slug}/`.
+    pub fn site_url(&self, slug: &crate::model::Slug) -> Option<Url> {
+        match &self.sites_domain {
+            Some(domain) => {
+                let port = self.sites_url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                Url::parse(&format!("{}://{slug}.{domain}{port}/", self.sites_url.scheme())).ok()
+            }
+            None => self.sites_url.join(&format!("{slug}/")).ok(),
+        }
+    }
+}
+
+/// A host name of lowercase letters, digits and hyphens, in dot-separated labels.
+fn is_domain(name: &str) -> bool {
+    name.len() <= 200
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 fn with_trailing_slash(mut url: Url) -> Url {
@@ -308,6 +349,29 @@ mod tests {
         let err = Config::from_vars(vars(&[("R2W_ANTHROPIC_MODEL", "x y"), ("R2W_ANTHROPIC_BASE_URL", "file:///k")]))
             .expect_err("invalid");
         assert_eq!(err.problems.len(), 2, "{err}");
+    }
+
+    #[test]
+    fn sites_on_hosts_of_their_own() {
+        let slug = crate::model::Slug::parse("jane").expect("a slug");
+        let path_form = Config::from_vars(vars(&[("R2W_SITES_URL", "https://d1.cloudfront.net/")])).expect("valid");
+        assert_eq!(path_form.site_url(&slug).map(String::from).as_deref(), Some("https://d1.cloudfront.net/jane/"));
+        let hosts = Config::from_vars(vars(&[
+            ("R2W_SITES_URL", "https://d1.cloudfront.net/"),
+            ("R2W_SITES_DOMAIN", "Sites.Example"),
+        ]))
+        .expect("valid");
+        assert_eq!(hosts.site_url(&slug).map(String::from).as_deref(), Some("https://jane.sites.example/"));
+        let local = Config::from_vars(vars(&[
+            ("R2W_SITES_URL", "http://localhost:8080/sites/"),
+            ("R2W_SITES_DOMAIN", "localhost"),
+        ]))
+        .expect("valid");
+        assert_eq!(local.site_url(&slug).map(String::from).as_deref(), Some("http://jane.localhost:8080/"));
+        for bad in ["*.sites.example", "sites..example", "-a.example", "a.example/", "a b"] {
+            let err = Config::from_vars(vars(&[("R2W_SITES_DOMAIN", bad)])).expect_err(bad);
+            assert!(err.to_string().contains("R2W_SITES_DOMAIN"), "{err}");
+        }
     }
 
     #[test]

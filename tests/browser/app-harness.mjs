@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import http from "node:http";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -49,6 +50,26 @@ export async function startApp(env = {}, { browser = true } = {}) {
   }
   if (browser) app.browser = await launchChromium();
   return app;
+}
+
+/// Where `r2w serve` publishes the site at `slug`: a host of its own under localhost.
+export const siteUrl = (slug) => `http://${slug}.localhost:${new URL(app.base).port}/`;
+
+/// GET `url` as a browser would, every name under localhost being this machine (Chromium knows
+/// that; Node's resolver does not, and fetch ignores a Host header): `{ status, text }`.
+export function getLocal(url) {
+  const lookup = (_name, options, done) =>
+    options.all ? done(null, [{ address: "127.0.0.1", family: 4 }]) : done(null, "127.0.0.1", 4);
+  return new Promise((ok, fail) => {
+    http
+      .get(url, { lookup }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => ok({ status: response.statusCode, text }));
+      })
+      .on("error", fail);
+  });
 }
 
 export async function stopApp() {

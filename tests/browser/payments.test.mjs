@@ -11,8 +11,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  accessible, accessibleEverywhere, app, artifacts, openApp, password, pdf, root, signIn, signUp, startApp, stopApp,
-  uploadPdf,
+  accessible, accessibleEverywhere, app, artifacts, getLocal, openApp, password, pdf, root, signIn, signUp, siteUrl,
+  startApp, stopApp, uploadPdf,
 } from "./app-harness.mjs";
 import { stripeStandIn } from "./stripe-stand-in.mjs";
 import { encode } from "../../web/node_modules/uqr/dist/index.mjs";
@@ -52,7 +52,7 @@ async function openPublish(page) {
 
 async function chooseAddress(page, slug) {
   await page.getByLabel("Address", { exact: true }).fill(slug);
-  await page.getByText(`Available: ${app.base.replace("127.0.0.1", "localhost")}/sites/${slug}/`).waitFor();
+  await page.getByText(`Available: ${siteUrl(slug)}`).waitFor();
   await page.getByRole("button", { name: "Use this address" }).click();
   await page.getByText(/Saved\. Once paid for, your site will be at/).waitFor();
 }
@@ -100,7 +100,7 @@ test("sign up, upload, choose an address, pay: the return page shows the live UR
   const session = await payIn(page, "Pay with card");
   graceSession = session;
   await page.getByRole("heading", { name: "Your site is live" }).waitFor({ timeout: 30_000 });
-  const live = `${app.base.replace("127.0.0.1", "localhost")}/sites/grace-hopper/`;
+  const live = siteUrl("grace-hopper");
   assert.equal(await page.getByLabel("Your site's address").inputValue(), live);
   await page.getByRole("img", { name: `QR code of ${live}` }).waitFor();
   // The code drawn is the live address's, module for module.
@@ -109,14 +109,23 @@ test("sign up, upload, choose an address, pay: the return page shows the live UR
   assert.equal(await page.locator("svg.qr path").getAttribute("d"), modules);
   await accessible(page, "checkout return live");
 
-  const site = await fetch(live);
+  const site = await getLocal(live);
   assert.equal(site.status, 200);
-  assert.match(await site.text(), /Olivia Bennett/, "the live URL serves the person's site");
+  assert.match(site.text, /Olivia Bennett/, "the live URL serves the person's site");
+  // At the root of its own host, as a crawler and a browser look for them.
+  assert.equal((await getLocal(`${live}robots.txt`)).text, `User-agent: *\nAllow: /\nSitemap: ${live}sitemap.xml\n`);
+  assert.match((await getLocal(`${live}sitemap.xml`)).text, new RegExp(`<loc>${live}</loc>`));
+  assert.equal((await getLocal(`${live}favicon.svg`)).status, 200);
+  // The live site in the browser, at its own address.
+  const visitor = await context.newPage();
+  await visitor.goto(live);
+  await visitor.getByRole("heading", { name: "Olivia Bennett" }).waitFor();
+  await visitor.close();
   assert.ok(stripe.sessions.get(session).payment_status === "paid");
 
   // The operator refunds it: the site comes down, and the person is told.
   await stripe.refund(session);
-  assert.equal((await fetch(live)).status, 404, "refunded: no longer public");
+  assert.equal((await getLocal(live)).status, 404, "refunded: no longer public");
   await page.reload();
   await page.getByText("This payment was refunded, so your site is no longer public.").waitFor();
   await page.goto(`${app.base}/`);
@@ -138,7 +147,7 @@ test("a bank debit that fails: waiting, then failed, and the person may try agai
   await page.getByText(/The payment did not go through, so nothing was charged/).waitFor({ timeout: 30_000 });
   await page.getByRole("link", { name: "Back to publishing" }).click();
   await page.getByText("Your last payment did not go through; nothing was charged. Try again below.").waitFor();
-  assert.equal((await fetch(`${app.base.replace("127.0.0.1", "localhost")}/sites/deb-itor/`)).status, 404);
+  assert.equal((await getLocal(siteUrl("deb-itor"))).status, 404);
   await context.close();
 });
 

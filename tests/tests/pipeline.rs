@@ -603,10 +603,10 @@ async fn the_sites_store_serves_no_uploads_and_redirects_only_within_itself() {
     assert_eq!((slug.status().as_u16(), slug.headers()["location"].to_str().unwrap_or_default()), (301, "/dana-levi/"));
 }
 
-/// The product's whole path on one machine: a CV in, a preview, Stripe's embedded Checkout
-/// (a local server speaking Stripe's API), the signed webhook, and the public site at its slug.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn payment_publishes_the_site_at_its_address() {
+/// A server with `extra` settings where "Paying Person" has paid for a site at
+/// `paying-person`: a CV in, a preview, Stripe's embedded Checkout (a local server speaking
+/// Stripe's API), the signed webhook. The Stripe stand-in lives as long as what is returned.
+async fn paid_site(extra: &[(&str, String)]) -> (Running, wiremock::MockServer) {
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -619,13 +619,14 @@ async fn payment_publishes_the_site_at_its_address() {
         .mount(&stripe)
         .await;
     let webhook_secret = "whsec_e2e_local";
-    let running = Running::start_with(&[
+    let mut settings = vec![
         ("R2W_STRIPE_API_BASE", stripe.uri()),
         ("R2W_STRIPE_PRICE_ONE_TIME", "price_e2e".into()),
         ("STRIPE_SECRET_KEY", "sk_test_e2e".into()),
         ("STRIPE_WEBHOOK_SECRET", webhook_secret.into()),
-    ])
-    .await;
+    ];
+    settings.extend(extra.iter().cloned());
+    let running = Running::start_with(&settings).await;
     let token = running.register("dana@example.com").await;
     let resume = json!({"basics": {"name": "Paying Person", "label": "Engineer"}});
     let imported: Value = running
@@ -670,6 +671,13 @@ async fn payment_publishes_the_site_at_its_address() {
         .await
         .expect("webhook");
     assert_eq!(delivered.status(), 200);
+    (running, stripe)
+}
+
+/// The product's whole path on one machine, up to the public site at its slug.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payment_publishes_the_site_at_its_address() {
+    let (running, _stripe) = paid_site(&[]).await;
     let site = running.http.get(running.url("/paying-person/")).send().await.expect("site");
     assert_eq!(site.status(), 200);
     assert!(site.text().await.expect("html").contains("Paying Person"));
@@ -683,6 +691,81 @@ async fn payment_publishes_the_site_at_its_address() {
     let css = page.split("href=\"").find_map(|rest| rest.split('"').next().filter(|h| h.ends_with(".css")));
     let css = running.http.get(running.url(css.expect("a stylesheet"))).send().await.expect("css");
     assert_eq!(css.status(), 200, "the error page's stylesheet is served");
+}
+
+/// With a sites domain, each published site is the whole of its own host
+/// (`paying-person.localhost` here, as `r2w serve` does): robots.txt, the sitemap and the icons at
+/// its root with absolute URLs; the path form and hosts that are no site's answer 404.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_site_is_served_at_the_root_of_its_own_host() {
+    let (running, _stripe) = paid_site(&[("R2W_SITES_DOMAIN", "localhost".into())]).await;
+    let port = running.base.port().expect("a port");
+    let origin = format!("http://paying-person.localhost:{port}");
+    let on_host = |host: String, path: &str| {
+        // This machine's resolver may not know names under localhost (browsers do): the
+        // request goes to the server with the site's Host header, as a browser's would.
+        running.http.get(running.url(path)).header("host", host).send()
+    };
+    let host = format!("paying-person.localhost:{port}");
+    let page = on_host(host.clone(), "/").await.expect("page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("Paying Person"));
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")), "{html}");
+    let robots = on_host(host.clone(), "/robots.txt").await.expect("robots").text().await.expect("text");
+    assert_eq!(robots, format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n"));
+    let sitemap = on_host(host.clone(), "/sitemap.xml").await.expect("sitemap").text().await.expect("text");
+    assert!(sitemap.contains(&format!("<loc>{origin}/</loc>")), "{sitemap}");
+    for icon in ["/favicon.svg", "/favicon.png", "/card.png", "/qr.svg"] {
+        assert_eq!(on_host(host.clone(), icon).await.expect("icon").status(), 200, "{icon}");
+    }
+    let missing = on_host(host.clone(), "/no-such-page.html").await.expect("missing");
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.expect("html").contains("Page not found"));
+    for other in ["www.localhost", "a.b.localhost", "ab.localhost", "nobody-here.localhost"] {
+        let response = on_host(format!("{other}:{port}"), "/").await.expect("get");
+        assert_eq!(response.status(), 404, "{other} serves nothing");
+    }
+    let path_form = running.http.get(running.url("/paying-person/")).send().await.expect("site");
+    assert_eq!(path_form.status(), 404, "a site is only at its own host");
+}
+
+/// A preview is served until the expiry its folder's name carries, then answers 410 Gone; the
+/// server's sweep removes the files of expired previews and nothing else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_preview_is_gone_and_swept() {
+    use r2w_shared::store::{BlobKey, PutOptions};
+    let running = Running::start().await;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let live = format!("previews/p1/{}-0a1b/index.html", now + 3600);
+    let expired = format!("previews/p2/{}-0a1b/index.html", now - 1);
+    let unnamed = "previews/p3/0a1b/index.html".to_owned();
+    for key in [&live, &expired, &unnamed] {
+        let body = bytes::Bytes::from_static(b"<h1>Dana</h1>");
+        running
+            .app
+            .sites
+            .put(&BlobKey::parse(key.as_str()).expect("key"), body, PutOptions::new("text/html"))
+            .await
+            .expect("put");
+    }
+    assert_eq!(running.http.get(running.url(&live)).send().await.expect("get").status(), 200);
+    for gone in [&expired, &unnamed] {
+        let response = running.http.get(running.url(gone)).send().await.expect("get");
+        assert_eq!(response.status(), 410, "{gone}");
+        assert!(response.text().await.expect("text").contains("expired"));
+    }
+    assert_eq!(running.server.remove_expired_previews().await.expect("sweep"), 2);
+    let left: Vec<String> = running
+        .app
+        .sites
+        .list("previews/")
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|o| o.key.as_str().to_owned())
+        .collect();
+    assert_eq!(left, [live]);
 }
 
 /// Security sweep: an uploaded file is kept and offered back only as a download — whatever it

@@ -31,6 +31,7 @@ pub struct PortfolioApi {
     app: App,
     sites: Sites,
     tokens: Arc<AccessTokens>,
+    clock: Arc<dyn Clock>,
 }
 
 /// A portfolio as its owner sees it.
@@ -45,12 +46,16 @@ pub struct PortfolioView {
     pub theme: String,
     /// "preview" or "published".
     pub status: String,
+    /// Where the preview is seen; absent once it has expired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_expires_at: Option<String>,
+    /// The preview is past `previewExpiresAt` and no longer served: a rebuild makes a fresh one.
+    #[serde(default)]
+    pub preview_expired: bool,
     /// The preview in every theme, by theme name (the current one is `previewUrl`), to compare
-    /// them with the person's own data.
+    /// them with the person's own data; empty once it has expired.
     #[serde(default)]
     pub theme_previews: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,7 +101,7 @@ pub(crate) struct PatchBody {
 
 impl PortfolioApi {
     pub fn new(app: App, tokens: Arc<AccessTokens>, clock: Arc<dyn Clock>) -> Self {
-        Self { sites: Sites::new(app.clone(), clock), app, tokens }
+        Self { sites: Sites::new(app.clone(), Arc::clone(&clock)), app, tokens, clock }
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
@@ -216,17 +221,18 @@ impl PortfolioApi {
     ) -> PortfolioView {
         let rfc3339 =
             |t: &time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let now = self.clock.now();
+        let live_preview = record.preview.as_ref().filter(|p| !p.expired(now));
         PortfolioView {
             id: record.id.clone(),
             cv_id: record.cv_id.to_string(),
             name: record.name.clone(),
             theme: record.theme.clone(),
             status: if record.published.is_some() { "published" } else { "preview" }.into(),
-            preview_url: record.preview.as_ref().and_then(|p| self.sites.preview_url(p)),
+            preview_url: live_preview.and_then(|p| self.sites.preview_url(p)),
             preview_expires_at: record.preview.as_ref().map(|p| rfc3339(&p.expires_at)),
-            theme_previews: record
-                .preview
-                .as_ref()
+            preview_expired: record.preview.is_some() && live_preview.is_none(),
+            theme_previews: live_preview
                 .map(|p| {
                     let current = self.sites.preview_url(p).map(|url| (record.theme.clone(), url));
                     let samples = p.samples.iter().filter_map(|t| Some((t.clone(), self.sites.sample_url(p, t)?)));

@@ -4,8 +4,9 @@
 //! - A preview is written to a fresh unguessable folder, `previews/{portfolio}/{token}/`; only
 //!   when every file is there does the portfolio record switch to it, and then the previous
 //!   folder is removed. The token is the capability: whoever has the link may look, nobody can
-//!   guess it, and each rebuild revokes the last link. Pages say `noindex`; the store expires
-//!   the folder after 24 h.
+//!   guess it, and each rebuild revokes the last link. Pages say `noindex`. It expires after
+//!   24 h: the folder's name carries the time, after which the CDN (and the local server)
+//!   answer 410 Gone; the store's lifecycle rule (the local server's sweep) removes the files.
 //! - A published site lives at `sites/{slug}/`. Its stylesheet is content-hashed, so a rebuild
 //!   writes the new stylesheet and side files first and `index.html` (the page that points at
 //!   them) last, each object replaced whole; files the new build no longer has are removed
@@ -55,9 +56,9 @@ impl Sites {
         preview.sample_url(&self.app.config.sites_url, theme)
     }
 
-    /// Where a published site is seen.
+    /// Where a published site is seen: on its own host when the sites have a domain.
     pub fn public_url(&self, slug: &Slug) -> Option<Url> {
-        self.app.config.sites_url.join(&format!("{slug}/")).ok()
+        self.app.config.site_url(slug)
     }
 
     /// Renders the CV with `theme` as the portfolio's new preview (and, when the portfolio is
@@ -69,7 +70,9 @@ impl Sites {
         theme: Theme,
     ) -> Result<PortfolioRecord, Error> {
         let site = render(&cv.cv, &SiteOptions::preview(theme)).map_err(|e| Error::Internal(e.to_string()))?;
-        let prefix = format!("previews/{portfolio}/{}", unguessable_token()?);
+        let now = self.clock.now();
+        let expires_at = now + PREVIEW_LIFETIME;
+        let prefix = PreviewSite::folder(portfolio, expires_at, &unguessable_token()?);
         // The other themes too, so the person compares them with their own data (a millisecond
         // each; they go with the preview).
         let mut samples = Vec::new();
@@ -80,9 +83,7 @@ impl Sites {
         }
         self.write(&prefix, &site).await?;
 
-        let now = self.clock.now();
-        let preview =
-            PreviewSite { prefix: prefix.clone(), built_at: now, expires_at: now + PREVIEW_LIFETIME, samples };
+        let preview = PreviewSite { prefix: prefix.clone(), built_at: now, expires_at, samples };
         let mut replaced = None;
         let record = portfolios::upsert(self.app.table.as_ref(), &cv.user_id, portfolio, |current| {
             replaced = current.as_ref().and_then(|c| c.preview.as_ref()).map(|p| p.prefix.clone());
@@ -314,6 +315,21 @@ impl Sites {
             self.app.sites.put(&key, Bytes::from(file.body.clone()), options).await?;
         }
         Ok(())
+    }
+
+    /// Removes the files of every preview expired by now, and returns how many went. In the
+    /// cloud the store's lifecycle rule does this (a day or two late: the CDN refuses them from
+    /// the second they expire); on one machine `r2w serve` calls it every few minutes.
+    pub async fn remove_expired_previews(&self) -> Result<usize, Error> {
+        let now = self.clock.now().unix_timestamp();
+        let mut removed = 0;
+        for object in self.app.sites.list(portfolios::PREVIEWS).await? {
+            if portfolios::preview_expiry(object.key.as_str()).is_none_or(|expiry| expiry <= now) {
+                self.app.sites.delete(&object.key).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     /// Best effort: what is left behind expires with the store's lifecycle rule.

@@ -99,6 +99,44 @@ async fn an_owner_lists_rebuilds_renames_and_deletes_a_portfolio() {
 }
 
 #[tokio::test]
+async fn a_preview_expires_after_a_day_and_a_rebuild_makes_a_fresh_one() {
+    let world = World::new().await;
+    let user = UserId::random();
+    let built = world.task().run(world.extracted(&user, "Dana Levi").await).await.expect("built");
+    let client = Client::new(&world).await;
+    let path = format!("/v1/portfolios/{}", built.portfolio_id);
+    let folder = format!("previews/{}/", built.portfolio_id);
+    let files = world.keys(&folder).await;
+    assert!(!files.is_empty());
+
+    let fresh = view(&client.call(Some(&user), "GET", &path, None).await);
+    assert!(!fresh.preview_expired);
+    assert_eq!(fresh.preview_expires_at.as_deref(), Some("2027-01-16T08:00:00Z"), "24 h after the build");
+    assert_eq!(world.sites().remove_expired_previews().await.expect("sweep"), 0, "nothing has expired");
+
+    world.clock.advance(std::time::Duration::from_secs(24 * 3600));
+    let expired = client.call(Some(&user), "GET", &path, None).await;
+    assert_eq!(json_of(&expired)["previewExpired"], true);
+    let expired = view(&expired);
+    assert_eq!(expired.preview_url, None, "no dead link handed out");
+    assert!(expired.theme_previews.is_empty());
+    assert_eq!(expired.preview_expires_at, fresh.preview_expires_at, "when it went");
+    let listed = json_of(&client.call(Some(&user), "GET", "/v1/portfolios", None).await);
+    assert_eq!(listed["items"][0]["previewExpired"], true);
+    assert!(listed["items"][0].get("previewUrl").is_none());
+
+    assert_eq!(world.sites().remove_expired_previews().await.expect("sweep"), files.len());
+    assert!(world.keys(&folder).await.is_empty(), "its files are gone");
+
+    let rebuilt = view(&client.call(Some(&user), "POST", &format!("{path}/rebuild"), Some(json!({}))).await);
+    assert!(!rebuilt.preview_expired);
+    let url = rebuilt.preview_url.expect("a fresh link");
+    assert_ne!(Some(&url), fresh.preview_url.as_ref());
+    let key = url::Url::parse(&url).expect("url").path().trim_start_matches('/').to_owned();
+    assert!(world.app.sites.get(&BlobKey::parse(key).expect("key")).await.is_ok(), "the fresh preview is there");
+}
+
+#[tokio::test]
 async fn strangers_and_bad_requests_get_clear_errors() {
     let world = World::new().await;
     let (owner, stranger) = (UserId::random(), UserId::random());

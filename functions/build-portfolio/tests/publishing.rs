@@ -4,6 +4,7 @@
 use r2w_build_portfolio::Theme;
 use r2w_build_portfolio::task::TaskInput;
 use r2w_shared::Error;
+use r2w_shared::clock::Clock;
 use r2w_shared::model::{CvId, JobStatus, PortfolioId, Slug, Step, StepStatus, UserId};
 use r2w_shared::records::{jobs, portfolios};
 use r2w_shared::store::BlobKey;
@@ -22,8 +23,10 @@ async fn the_step_writes_a_private_preview_and_finishes_the_job() {
     let prefix = format!("previews/{}/", output.portfolio_id);
     let url = url::Url::parse(&output.preview_url).expect("url");
     assert!(url.path().starts_with(&format!("/{prefix}")) && url.path().ends_with("/index.html"), "{url}");
-    let token = url.path().trim_start_matches(&format!("/{prefix}")).split('/').next().unwrap_or_default();
+    let folder = url.path().trim_start_matches(&format!("/{prefix}")).split('/').next().unwrap_or_default();
+    let (expiry, token) = folder.split_once('-').expect("{expiry}-{token}");
     assert_eq!(token.len(), 32, "128 random bits");
+    assert_eq!(expiry.parse::<i64>().ok(), Some(world.clock.now().unix_timestamp() + 24 * 3600), "expires in 24 h");
 
     let keys = world.keys(&prefix).await;
     let (samples, own): (Vec<_>, Vec<_>) = keys.iter().partition(|k| k.contains("/themes/"));
@@ -34,12 +37,12 @@ async fn the_step_writes_a_private_preview_and_finishes_the_job() {
     let index = world
         .app
         .sites
-        .head(&BlobKey::parse(format!("{prefix}{token}/index.html")).expect("key"))
+        .head(&BlobKey::parse(format!("{prefix}{folder}/index.html")).expect("key"))
         .await
         .expect("index");
     assert_eq!(index.content_type.as_deref(), Some("text/html; charset=utf-8"));
     assert_eq!(index.cache_control.as_deref(), Some("private, no-cache"));
-    let html = world.page(&format!("{prefix}{token}/index.html")).await;
+    let html = world.page(&format!("{prefix}{folder}/index.html")).await;
     assert!(html.contains("noindex, nofollow") && html.contains("http-equiv=\"Content-Security-Policy\""));
 
     let job = jobs::load(world.app.table.as_ref(), &user, &input.job_id).await.expect("read").expect("job");

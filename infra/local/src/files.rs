@@ -9,6 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use r2w_shared::clock::Clock;
+use r2w_shared::records::portfolios::{PREVIEWS, preview_expiry};
 use r2w_shared::store::{BLOB_ENDPOINT_PREFIX, Blob, BlobError, BlobKey, PutOptions, ReceivedRequest};
 use r2w_shared::{App, Error};
 
@@ -52,15 +53,20 @@ impl LocalFiles {
         if path.starts_with(BLOB_ENDPOINT_PREFIX) {
             return self.blob(&request).await;
         }
-        // Sites on a host of their own (as in the cloud) are all that host serves; sharing the
-        // app's host, they are whatever lies under the sites path.
+        // A published site on a host of its own (`{slug}.{sites domain}`) is all that host serves.
+        let host = host_of(&request).map(without_port).unwrap_or_default().to_ascii_lowercase();
+        if site_host_label(&host, self.app.config.sites_domain.as_deref()).is_some() {
+            return self.site(&host, path.strip_prefix('/').unwrap_or(&path)).await;
+        }
+        // The sites store on a host of its own (as in the cloud) is all that host serves; sharing
+        // the app's host, it is whatever lies under the sites path.
         let sites = &self.app.config.sites_url;
         let own_host = sites.origin() != self.app.config.public_url.origin();
         let on_sites_host = own_host && host_of(&request).is_some_and(|host| Some(host) == authority(sites).as_deref());
         if (on_sites_host || !own_host)
             && let Some(relative) = path.strip_prefix(sites.path())
         {
-            return self.site(relative).await;
+            return self.site(&host, relative).await;
         }
         match request.method().as_str() {
             _ if on_sites_host => plain(404, "not found"),
@@ -125,10 +131,14 @@ impl LocalFiles {
     }
 
     /// The sites store, read-only, as the CDN serves it; `relative` is the path under the
-    /// sites URL. A path with nothing stored gets the store's error page, as from the CDN.
-    async fn site(&self, relative: &str) -> Response<Body> {
+    /// sites URL (or under a site's own host). A path with nothing stored gets the store's error
+    /// page, as from the CDN.
+    async fn site(&self, host: &str, relative: &str) -> Response<Body> {
         let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy().into_owned();
-        let key = match site_path(&relative) {
+        let domain = self.app.config.sites_domain.as_deref();
+        let key = match site_path(host, &relative, domain, self.clock.now().unix_timestamp()) {
+            SitePath::Gone => return plain(410, "This preview has expired. Open the app to make a fresh one."),
+            SitePath::NotFound => return self.not_found().await,
             SitePath::Redirect(to) => {
                 let location = format!("{}{to}", self.app.config.sites_url.path());
                 return Response::builder()
@@ -175,33 +185,69 @@ impl LocalFiles {
 /// The store's error page (build-portfolio writes it with the first publication).
 const NOT_FOUND_PAGE: &str = "errors/404.html";
 
-/// Where a path under the sites URL leads.
+/// Where a request for the sites store leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SitePath {
     /// `ada` -> `ada/`, so a site's relative links resolve inside it.
     Redirect(String),
     /// The store key to answer with.
     Object(String),
+    /// An expired preview (or a preview folder not named with its expiry): 410.
+    Gone,
+    /// Nothing is served here: 404.
+    NotFound,
 }
 
 /// The CDN's rules (the `SitePaths` viewer-request function in template.yaml; a test runs both
-/// over the same cases): a bare site address gets its slash, a folder its `index.html`,
-/// `previews/` and `errors/` are stored as they are, anything else is a published site's file
-/// under `sites/`. A redirect never leaves the site: only a slug gets one
-/// (`/\evil.example` would be protocol-relative to a browser).
-pub fn site_path(relative: &str) -> SitePath {
+/// over the same cases). `host` is the request's host without its port, `relative` its path
+/// under the sites URL without the leading `/`, `domain` the sites domain when published sites
+/// have hosts of their own, `now` in Unix seconds.
+///
+/// - `{slug}.{domain}/x` is `sites/{slug}/x`: each site at the root of its host; a host that is
+///   not a slug's is refused.
+/// - Elsewhere, `previews/…` is served until the expiry its folder's name carries, `errors/…`
+///   as it is, and, without a domain, `/{slug}/x` is `sites/{slug}/x`.
+/// - A folder gets its `index.html`; a bare slug its slash. A redirect never leaves the site:
+///   only a slug gets one (`/\evil.example` would be protocol-relative to a browser).
+pub fn site_path(host: &str, relative: &str, domain: Option<&str>, now: i64) -> SitePath {
+    let file = |path: &str| {
+        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_owned() }
+    };
+    if let Some(label) = site_host_label(host, domain) {
+        return match r2w_shared::model::Slug::parse(label) {
+            Ok(slug) => SitePath::Object(format!("sites/{slug}/{}", file(relative))),
+            Err(_) => SitePath::NotFound,
+        };
+    }
+    if relative.starts_with(PREVIEWS) {
+        return match preview_expiry(relative) {
+            Some(expiry) if now < expiry => SitePath::Object(file(relative)),
+            _ => SitePath::Gone,
+        };
+    }
+    if relative.starts_with("errors/") {
+        return SitePath::Object(file(relative));
+    }
+    if domain.is_some() {
+        return SitePath::NotFound;
+    }
     if r2w_shared::model::Slug::parse(relative).is_ok() {
         return SitePath::Redirect(format!("{relative}/"));
     }
-    let file = if relative.is_empty() || relative.ends_with('/') {
-        format!("{relative}index.html")
-    } else {
-        relative.to_owned()
-    };
-    if file.starts_with("previews/") || file.starts_with("errors/") {
-        SitePath::Object(file)
-    } else {
-        SitePath::Object(format!("sites/{file}"))
+    SitePath::Object(format!("sites/{}", file(relative)))
+}
+
+/// The label before `.{domain}` in `host`, when there is one.
+fn site_host_label<'a>(host: &'a str, domain: Option<&str>) -> Option<&'a str> {
+    let label = host.strip_suffix(domain?)?.strip_suffix('.')?;
+    (!label.is_empty()).then_some(label)
+}
+
+/// `host` of a `host[:port]` Host header.
+fn without_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
     }
 }
 

@@ -84,6 +84,9 @@ enum Command {
         /// Where the sites are served (the sites CDN's URL).
         #[arg(long)]
         sites_url: url::Url,
+        /// Published sites are at `{slug}.{this}` (empty: under the sites URL).
+        #[arg(long, default_value = "")]
+        sites_domain: String,
         /// Sign-in providers with a client id, comma-separated.
         #[arg(long, default_value = "")]
         oauth_providers: String,
@@ -248,9 +251,10 @@ async fn run(cli: Cli) -> Result<String, CliError> {
         Command::Themes => {
             Ok(Theme::ALL.iter().map(|t| format!("{:<8} {}", t.name(), t.description())).collect::<Vec<_>>().join("\n"))
         }
-        Command::WebConfig { sites_url, oauth_providers, stripe_publishable_key } => {
+        Command::WebConfig { sites_url, sites_domain, oauth_providers, stripe_publishable_key } => {
             let settings = r2w_local::web::AppSettings {
                 sites_url: sites_url.to_string(),
+                sites_domain: Some(sites_domain).filter(|d| !d.is_empty()),
                 themes: r2w_local::web::WebApp::themes(),
                 oauth_providers: oauth_providers.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
                 stripe_publishable_key: Some(stripe_publishable_key).filter(|k| !k.is_empty()),
@@ -385,6 +389,11 @@ async fn start_server(
         // a site can never read the app's cookies or storage.
         if !vars.iter().any(|(k, v)| k == "R2W_SITES_URL" && !v.is_empty()) {
             vars.push(("R2W_SITES_URL".into(), format!("http://localhost:{}/sites/", bound.port())));
+            // And each published site on a host of its own, `{slug}.localhost` (browsers resolve
+            // every name under localhost to this machine), as under a sites domain in the cloud.
+            if !vars.iter().any(|(k, _)| k == "R2W_SITES_DOMAIN") {
+                vars.push(("R2W_SITES_DOMAIN".into(), "localhost".into()));
+            }
         }
     }
     let config = Config::from_vars(vars.clone()).map_err(|e| invalid(&e))?;

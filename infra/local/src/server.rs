@@ -21,6 +21,7 @@ use lambda_http::{Body, RequestExt};
 use r2w_auth::mail::{Mailer, mailer_for};
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
+use r2w_build_portfolio::sites::Sites;
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
 use r2w_payments::signature::signing_secrets;
@@ -45,6 +46,9 @@ use crate::web::WebApp;
 use crate::{mailbox, routes};
 use r2w_status::StatusApi;
 
+/// How often expired previews are removed (the cloud's lifecycle rule runs daily).
+const PREVIEW_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// API request bodies are small; only blob uploads may be large.
 const MAX_API_BODY: usize = 1024 * 1024;
 
@@ -57,6 +61,7 @@ pub struct Server {
     webhook: Option<WebhookApi>,
     uploads: UploadApi,
     portfolios: PortfolioApi,
+    sites: Sites,
     files: LocalFiles,
     status: StatusApi,
     trigger: Arc<UploadTrigger>,
@@ -119,6 +124,7 @@ impl Server {
             auth: AuthApi::with_mailer(app.clone(), Arc::clone(&tokens), settings, Arc::clone(&clock), mailer).await?,
             uploads: UploadApi::new(app.clone(), Arc::clone(&tokens), pipeline, Arc::clone(&clock)),
             portfolios: PortfolioApi::new(app.clone(), tokens, Arc::clone(&clock)),
+            sites: Sites::new(app.clone(), Arc::clone(&clock)),
             status: StatusApi::new(app.clone()),
             files: LocalFiles::new(app, Arc::clone(&trigger) as Arc<dyn ObjectCreated>, clock, web),
             trigger,
@@ -131,8 +137,27 @@ impl Server {
         self.trigger.received(key).await
     }
 
-    /// Serves connections from `listener` until the task is dropped.
+    /// Removes the files of expired previews (what the store's lifecycle rule does in the
+    /// cloud); returns how many went.
+    pub async fn remove_expired_previews(&self) -> Result<usize, Error> {
+        self.sites.remove_expired_previews().await
+    }
+
+    /// Serves connections from `listener` until the task is dropped, removing expired previews
+    /// every few minutes meanwhile.
     pub async fn serve(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
+        let sweeping = Arc::clone(&self);
+        let _sweeper = AbortOnDrop(tokio::spawn(async move {
+            let mut every = tokio::time::interval(PREVIEW_SWEEP_EVERY);
+            loop {
+                every.tick().await;
+                match sweeping.remove_expired_previews().await {
+                    Ok(0) => {}
+                    Ok(removed) => tracing::info!(removed, "expired preview files removed"),
+                    Err(e) => tracing::warn!(error = %e, "could not remove expired previews"),
+                }
+            }
+        }));
         loop {
             let (stream, peer) = listener.accept().await?;
             let server = Arc::clone(&self);
@@ -202,6 +227,15 @@ impl Server {
             }
             _ => self.files.handle(request).await,
         }
+    }
+}
+
+/// Stops a background task with the function that started it.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -18,6 +18,8 @@ pub const BUILT_APP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/dist
 #[serde(rename_all = "camelCase")]
 pub struct AppSettings {
     pub sites_url: String,
+    /// Published sites are at `{slug}.{this}`, when set (the address field shows it so).
+    pub sites_domain: Option<String>,
     pub themes: Vec<ThemeChoice>,
     pub oauth_providers: Vec<String>,
     pub stripe_publishable_key: Option<String>,
@@ -61,6 +63,7 @@ impl WebApp {
     pub fn for_config<'a>(config: &r2w_shared::Config, oauth_providers: impl IntoIterator<Item = &'a str>) -> Self {
         let settings = AppSettings {
             sites_url: config.sites_url.to_string(),
+            sites_domain: config.sites_domain.clone(),
             themes: Self::themes(),
             oauth_providers: oauth_providers.into_iter().map(str::to_owned).collect(),
             stripe_publishable_key: config.stripe_publishable_key.clone(),
@@ -196,6 +199,7 @@ mod tests {
     fn settings(stripe_publishable_key: Option<&str>, stripe_js_url: &str) -> AppSettings {
         AppSettings {
             sites_url: "http://localhost:9000/sites/".into(),
+            sites_domain: None,
             themes: vec![],
             oauth_providers: vec![],
             stripe_publishable_key: stripe_publishable_key.map(str::to_owned),

@@ -377,22 +377,34 @@ fn cors_allows_only_the_configured_frontend() {
     assert!(pattern.is_match("https://app.example.com"));
 }
 
-/// The CDN's viewer-request function and the local server map public paths to store keys the
-/// same way.
+/// The CDN's viewer-request function and the local server map requests (host and path) to
+/// store keys the same way, with sites on their own hosts and without.
 #[test]
-fn the_cdn_maps_paths_like_the_local_server() {
+fn the_cdn_maps_requests_like_the_local_server() {
     let template = template();
-    let code = text(resource(&template, "SitePaths"), &["Properties", "FunctionCode"]);
-    let cases = [
+    let function = untag(at(resource(&template, "SitePaths"), &["Properties", "FunctionCode"]));
+    let code = list(function)[0].as_str().expect("the function's code");
+    let domain_param = at(&template, &["Parameters", "SitesDomain"]);
+    assert_eq!(text(domain_param, &["Default"]), "", "without a domain, sites keep the path form");
+    // A fixed clock for both sides: previews live until the second their folder names.
+    let now: i64 = 1_900_000_000;
+    let paths = [
         "/ada-lovelace",
         "/ada-lovelace/",
         "/ada-lovelace/assets/modern.0a1b2c3d4e.css",
         "/ada-lovelace/resume.json",
+        "/previews/p1/1900000100-0a1b/",
+        "/previews/p1/1900000100-0a1b/themes/modern/index.html",
+        "/previews/p1/1899999999-0a1b/index.html",
+        "/previews/p1/1900000000-0a1b/",
+        "/previews/p1/19000001000-0a1b/",
         "/previews/p1/token/",
-        "/previews/p1/token/index.html",
+        "/previews//1900000100-0a1b/",
+        "/previews/p1/1900000100-/",
         "/errors/404.html",
         "/",
         "/robots.txt",
+        "/favicon.svg",
         "/ab",
         "/Ada",
         "/-ada",
@@ -405,24 +417,73 @@ fn the_cdn_maps_paths_like_the_local_server() {
         "/uploads",
         "/dana-levi",
     ];
-    let harness = format!(
-        "{code}\nconst cases = {};\nfor (const uri of cases) {{\n  const out = handler({{ request: {{ uri, headers: {{}} }} }});\n  console.log(out.statusCode ? 'redirect ' + out.headers.location.value : out.uri);\n}}\n",
-        serde_json::to_string(&cases).expect("JSON")
-    );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("site-paths.js");
-    std::fs::write(&script, harness).expect("write");
-    let output = Command::new("node").arg(&script).output().expect("node runs (the browser tests need it too)");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let cdn: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
-    let local: Vec<String> = cases
-        .iter()
-        .map(|uri| match site_path(&uri[1..]) {
-            SitePath::Redirect(to) => format!("redirect /{to}"),
-            SitePath::Object(key) => format!("/{key}"),
-        })
-        .collect();
-    assert_eq!(cdn, local);
+    let hosts = [
+        "d111.cloudfront.net",
+        "jane.sites.example",
+        "JANE.Sites.Example",
+        "www.sites.example",
+        "a.b.sites.example",
+        "ab.sites.example",
+        ".sites.example",
+        "sites.example",
+        "jane.sites.example.evil.example",
+        "jane-sites.example",
+    ];
+    for domain in ["", "sites.example"] {
+        let cases: Vec<(&str, &str)> = hosts.iter().flat_map(|h| paths.iter().map(move |p| (*h, *p))).collect();
+        let harness = format!(
+            "{}\nDate.now = () => {now} * 1000;\nconst cases = {};\nfor (const [host, uri] of cases) {{\n  const out = handler({{ request: {{ uri, headers: {{ host: {{ value: host }} }} }} }});\n  console.log(out.statusCode === 301 ? 'redirect ' + out.headers.location.value : out.statusCode ? String(out.statusCode) : out.uri);\n}}\n",
+            code.replace("${Domain}", domain),
+            serde_json::to_string(&cases).expect("JSON")
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script = dir.path().join("site-paths.js");
+        std::fs::write(&script, harness).expect("write");
+        let output = Command::new("node").arg(&script).output().expect("node runs (the browser tests need it too)");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let cdn: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+        let domain = (!domain.is_empty()).then_some(domain);
+        let local: Vec<String> = cases
+            .iter()
+            .map(|(host, uri)| match site_path(&host.to_ascii_lowercase(), &uri[1..], domain, now) {
+                SitePath::Redirect(to) => format!("redirect /{to}"),
+                SitePath::Object(key) => format!("/{key}"),
+                SitePath::Gone => "410".into(),
+                SitePath::NotFound => "404".into(),
+            })
+            .collect();
+        for ((case, cdn), local) in cases.iter().zip(&cdn).zip(&local) {
+            assert_eq!(cdn, local, "{case:?} with domain {domain:?}");
+        }
+        assert_eq!(cdn.len(), local.len());
+        let at = |host: &str, path: &str| {
+            let i = cases.iter().position(|c| *c == (host, path)).expect("a case");
+            local[i].as_str()
+        };
+        assert_eq!(
+            at("d111.cloudfront.net", "/previews/p1/1900000100-0a1b/"),
+            "/previews/p1/1900000100-0a1b/index.html"
+        );
+        assert_eq!(at("d111.cloudfront.net", "/previews/p1/1899999999-0a1b/index.html"), "410", "expired");
+        assert_eq!(at("d111.cloudfront.net", "/previews/p1/token/"), "410", "no expiry in its name");
+        match domain {
+            None => {
+                assert_eq!(at("d111.cloudfront.net", "/ada-lovelace"), "redirect /ada-lovelace/");
+                assert_eq!(at("d111.cloudfront.net", "/ada-lovelace/"), "/sites/ada-lovelace/index.html");
+                assert_eq!(at("jane.sites.example", "/robots.txt"), "/sites/robots.txt", "no hosts without a domain");
+            }
+            Some(_) => {
+                assert_eq!(at("jane.sites.example", "/"), "/sites/jane/index.html");
+                assert_eq!(at("JANE.Sites.Example", "/robots.txt"), "/sites/jane/robots.txt");
+                assert_eq!(at("jane.sites.example", "/favicon.svg"), "/sites/jane/favicon.svg");
+                for refused in ["www.sites.example", "a.b.sites.example", "ab.sites.example"] {
+                    assert_eq!(at(refused, "/"), "404", "{refused} is no site's host");
+                }
+                assert_eq!(at("d111.cloudfront.net", "/ada-lovelace/"), "404", "a site is only at its own host");
+                assert_eq!(at("sites.example", "/errors/404.html"), "/errors/404.html");
+            }
+        }
+    }
     let reserved: Vec<String> = code
         .split("var RESERVED = [")
         .nth(1)
@@ -433,9 +494,6 @@ fn the_cdn_maps_paths_like_the_local_server() {
         .filter(|w| !w.is_empty())
         .collect();
     assert_eq!(reserved, r2w_shared::model::RESERVED_SLUGS, "the CDN knows the reserved slugs");
-    assert_eq!(local[0], "redirect /ada-lovelace/");
-    assert_eq!(local[1], "/sites/ada-lovelace/index.html");
-    assert_eq!(local[4], "/previews/p1/token/index.html");
 }
 
 #[test]
@@ -623,6 +681,7 @@ fn the_web_app_and_the_api_share_one_distribution() {
     let settings = r2w_local::web::AppSettings {
         // A stand-in host: URLs are case-folded, the template's placeholder is not.
         sites_url: "https://sites.invalid/".into(),
+        sites_domain: None,
         themes: vec![],
         oauth_providers: vec![],
         // The cloud allows what embedded Checkout needs from Stripe's own addresses.
@@ -699,9 +758,15 @@ fn staging_and_production_are_two_stacks_and_production_asks_before_changing() {
     assert!(value(prod, "parameter_overrides").contains("Stage=\"prod\""), "{prod:?}");
     assert_eq!(prod.get("confirm_changeset").and_then(toml::Value::as_bool), Some(true));
 
-    // Two stages in one account: every name the template gives carries the stage.
+    // Two stages in one account: every name the template gives carries the stage (a DNS
+    // record's name is under the stage's own SitesDomain, a parameter).
     let template = template();
     for (name, resource) in resources(&template) {
+        if opt(resource, &["Type"]).and_then(Value::as_str) == Some("AWS::Route53::RecordSet") {
+            let record = untag(at(resource, &["Properties", "Name"])).as_str().unwrap_or_default();
+            assert!(record.contains("${SitesDomain}"), "{name}");
+            continue;
+        }
         for key in ["FunctionName", "Name", "TableName", "BucketName", "LogGroupName", "StateMachineName"] {
             let given = opt(resource, &["Properties", key]).filter(|v| reference(v).is_none());
             if let Some(value) = given.and_then(|v| untag(v).as_str()) {

@@ -37,7 +37,8 @@ pub struct PortfolioRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PreviewSite {
-    /// `previews/{portfolio}/{token}`: the folder this build was written to.
+    /// `previews/{portfolio}/{expiry}-{token}`: the folder this build was written to; the
+    /// expiry (Unix seconds) in its name is what the CDN and the local server refuse it after.
     pub prefix: String,
     #[serde(with = "time::serde::rfc3339")]
     pub built_at: OffsetDateTime,
@@ -51,6 +52,18 @@ pub struct PreviewSite {
 }
 
 impl PreviewSite {
+    /// The folder for a preview of `portfolio` that expires at `expires_at`: its name carries
+    /// the expiry, so whoever serves it needs no record to know when it is gone.
+    pub fn folder(portfolio: &PortfolioId, expires_at: OffsetDateTime, token: &str) -> String {
+        format!("{PREVIEWS}{portfolio}/{}-{token}", expires_at.unix_timestamp())
+    }
+
+    /// Whether it can no longer be seen at `now` (a folder named before previews carried their
+    /// expiry is never served).
+    pub fn expired(&self, now: OffsetDateTime) -> bool {
+        now >= self.expires_at || preview_expiry(&self.prefix).is_none()
+    }
+
     /// Where the preview is seen, under the sites URL (the CDN in the cloud).
     pub fn url(&self, sites_url: &url::Url) -> Option<String> {
         sites_url.join(&format!("{}/index.html", self.prefix)).ok().map(String::from)
@@ -64,6 +77,26 @@ impl PreviewSite {
             .then(|| sites_url.join(&format!("{}/themes/{theme}/index.html", self.prefix)).ok().map(String::from))
             .flatten()
     }
+}
+
+/// Where previews live in the sites store.
+pub const PREVIEWS: &str = "previews/";
+
+/// When the preview holding `key` (a store key or a path under the sites URL, without its
+/// leading slash) expires, in Unix seconds: `None` for a key that is not in a preview folder
+/// named as [`PreviewSite::folder`] names them, which is never served.
+pub fn preview_expiry(key: &str) -> Option<i64> {
+    let rest = key.strip_prefix(PREVIEWS)?;
+    let (portfolio, rest) = rest.split_once('/')?;
+    if portfolio.is_empty() {
+        return None;
+    }
+    let folder = rest.split('/').next()?;
+    let (expiry, token) = folder.split_once('-')?;
+    if expiry.len() != 10 || !expiry.bytes().all(|b| b.is_ascii_digit()) || token.is_empty() {
+        return None;
+    }
+    expiry.parse().ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

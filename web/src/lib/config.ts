@@ -3,6 +3,8 @@ export interface AppConfig {
   /// Where preview and published sites are served: another host, so a site never shares the
   /// app's cookies or storage.
   sitesUrl: string;
+  /// Published sites are at `https://{slug}.{sitesDomain}/` when set, else `{sitesUrl}{slug}/`.
+  sitesDomain: string | null;
   /// The themes a site can have, with a line about each.
   themes: { name: string; description: string }[];
   /// Sign-in providers that are configured ("google", "github").
