@@ -130,6 +130,7 @@ async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> R
     } else if item.key.sk.starts_with("PORTFOLIO#") {
         let portfolio: PortfolioRecord = item.data_as()?;
         erased.objects += app.sites.erase(&format!("previews/{}/", portfolio.id)).await?;
+        erased.objects += app.uploads.erase(&format!("uploads/{user}/photos/{}/", portfolio.id)).await?;
         let claim = SlugClaim { portfolio_id: portfolio.id.clone(), user_id: user.clone() };
         for slug in portfolio.published.map(|p| p.slug).into_iter().chain(portfolio.slug) {
             erased.objects += app.sites.erase(&format!("sites/{slug}/")).await?;
@@ -234,6 +235,7 @@ mod tests {
             published: Some(PublishedSite { slug: slug.clone(), published_at: now }),
             slug: Some(slug.clone()),
             name: None,
+            photo: false,
             created_at: now,
             updated_at: now,
         })

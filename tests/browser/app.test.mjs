@@ -145,6 +145,33 @@ test("another theme: the preview changes", async () => {
   await context.close();
 });
 
+test("a photo: added from a file, shown on the preview, removed", async () => {
+  const { context, page } = await openApp();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("E-mail address").fill("ada@example.com");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Edit" }).first().click();
+  await page.getByRole("heading", { name: "Edit your CV" }).waitFor();
+  // An 8x6 PNG: the server cuts it square and encodes it afresh as a JPEG.
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAGCAIAAABxZ0isAAAAEUlEQVR4nGM4YaOBFTEMpAQAmkY4QXj/pr4AAAAASUVORK5CYII=",
+    "base64",
+  );
+  await page.getByLabel("Add a photo").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+  await page.getByText("Your photo is on your site.").waitFor({ timeout: 30_000 });
+  const photo = preview(page).locator("img.photo");
+  await photo.waitFor();
+  assert.equal(await photo.getAttribute("src"), "photo.jpg");
+  assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), "the photo loads in the preview");
+  await accessible(page, "editor with a photo");
+  await page.getByRole("button", { name: "Remove the photo" }).click();
+  await page.getByText("Your photo was removed.").waitFor({ timeout: 30_000 });
+  await page.getByLabel("Add a photo").waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("access tokens lapse while a person edits, and no 401 reaches them", async () => {
   const { context, page } = await openApp();
   await signUp(page, "grace@example.com", "Grace Hopper");

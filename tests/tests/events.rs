@@ -270,6 +270,10 @@ const HTTP_EVENTS: &[(&str, u16)] = &[
     ("portfolios/delete-portfolio.json", 204),
     ("portfolios/rebuild.json", 200),
     ("portfolios/address.json", 200),
+    ("portfolios/photo-upload.json", 201),
+    // The sample's photo was never PUT: there is nothing to take.
+    ("portfolios/take-photo.json", 404),
+    ("portfolios/remove-photo.json", 200),
     ("payments/plans.json", 200),
     ("payments/checkout.json", 201),
     ("payments/session.json", 200),

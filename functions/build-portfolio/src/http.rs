@@ -8,6 +8,9 @@
 //! | `POST /v1/portfolios/{id}/rebuild` `{theme?}` | a new preview from the latest CV (and the live site, if published) |
 //! | `PATCH /v1/portfolios/{id}` `{slug}` | a new address (a published site moves) |
 //! | `DELETE /v1/portfolios/{id}` | takes everything down |
+//! | `POST /v1/portfolios/{id}/photo/upload` `{content_type, size}` | where to PUT a photo |
+//! | `PUT /v1/portfolios/{id}/photo` | takes the photo PUT there (re-encoded, no EXIF) and rebuilds |
+//! | `DELETE /v1/portfolios/{id}/photo` | takes the photo off and rebuilds |
 //! | `GET /v1/addresses/{slug}?portfolio={id}` | whether an address is free (for that portfolio), and why not |
 
 use std::sync::Arc;
@@ -62,6 +65,9 @@ pub struct PortfolioView {
     pub slug: Option<Slug>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// The site shows a photo the person gave.
+    #[serde(default)]
+    pub photo: bool,
     /// How its latest payment ended (`paid`, `payment_failed`, `refunded`, `canceled`); absent
     /// before any payment settled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +95,25 @@ pub(crate) struct RebuildBody {
     /// classic, modern or minimal; the current theme when absent.
     #[serde(default)]
     theme: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PhotoUploadBody {
+    /// image/jpeg, image/png or image/webp.
+    content_type: String,
+    /// The file's size in bytes (at most 10 MiB).
+    size: u64,
+}
+
+/// Where and how to PUT the photo, then `PUT /v1/portfolios/{id}/photo` takes it.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PhotoTicket {
+    pub url: String,
+    pub method: String,
+    /// Headers the PUT must carry exactly (they are signed).
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub expires_at: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -144,6 +169,28 @@ impl PortfolioApi {
                 let payments = self.payments(&user, Some(&record.id)).await?;
                 http::json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?, &payments))
             }
+            ("POST", ["v1", "portfolios", id, "photo", "upload"]) => {
+                let body: PhotoUploadBody = http::json_body(&request, false)?;
+                let record = self.owned(&user, id).await?;
+                let signed = self.sites.photo_upload(&user, &record.id, &body.content_type, body.size).await?;
+                let expires_at = time::OffsetDateTime::from_unix_timestamp(signed.expires_at)
+                    .ok()
+                    .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+                    .unwrap_or_default();
+                let ticket =
+                    PhotoTicket { url: signed.url, method: signed.method, headers: signed.headers, expires_at };
+                http::json(201, &ticket)
+            }
+            ("PUT", ["v1", "portfolios", id, "photo"]) => {
+                let record = self.owned(&user, id).await?;
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.take_photo(&user, &record.id).await?, &payments))
+            }
+            ("DELETE", ["v1", "portfolios", id, "photo"]) => {
+                let record = self.owned(&user, id).await?;
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.remove_photo(&user, &record.id).await?, &payments))
+            }
             ("DELETE", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
                 self.sites.delete(&user, &record.id).await?;
@@ -158,6 +205,8 @@ impl PortfolioApi {
                 ["v1", "portfolios"]
                 | ["v1", "portfolios", _]
                 | ["v1", "portfolios", _, "rebuild"]
+                | ["v1", "portfolios", _, "photo"]
+                | ["v1", "portfolios", _, "photo", "upload"]
                 | ["v1", "addresses", _],
             ) => Err(Error::BadRequest(format!("{method} is not allowed here"))),
             _ => Err(Error::NotFound("route".into())),
@@ -242,6 +291,7 @@ impl PortfolioApi {
             slug: record.published.as_ref().map(|p| p.slug.clone()).or_else(|| record.slug.clone()),
             public_url: record.published.as_ref().and_then(|p| self.sites.public_url(&p.slug)).map(String::from),
             payment: payments.get(&record.id).copied(),
+            photo: record.photo,
             updated_at: rfc3339(&record.updated_at),
         }
     }

@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use r2w_shared::markup::escape;
-use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::tiny_skia::{FillRule, IntSize, Mask, PathBuilder, Pixmap, PixmapPaint, Transform};
 use resvg::usvg::{self, fontdb};
 
 use crate::render::truncate_words;
@@ -55,7 +55,15 @@ pub struct Card<'a> {
     pub headline: Option<&'a str>,
     pub address: Option<&'a str>,
     pub right_to_left: bool,
+    /// The person's photo (a square JPEG from `photo::process`), drawn in a circle beside
+    /// the text.
+    pub photo: Option<&'a [u8]>,
 }
+
+/// The photo's circle on the card: its diameter, and its centre's distance from the near edge.
+const CARD_PHOTO: u32 = 300;
+const CARD_MARGIN: u32 = 88;
+const CARD_GAP: u32 = 48;
 
 /// Up to two letters for an icon: the first of the first and last words ("Ada Lovelace" ->
 /// "AL"), or the first character of a name written without spaces ("佐藤陽翔" -> "佐").
@@ -91,8 +99,10 @@ pub fn favicon_png(initials: &str, palette: &Palette) -> Result<Vec<u8>, ImageEr
 
 /// The social card as SVG: each line's size chosen so it fits the card's width.
 pub fn card_svg(card: &Card<'_>, palette: &Palette) -> String {
-    const MARGIN: u32 = 88;
-    let width = CARD_WIDTH - 2 * MARGIN;
+    const MARGIN: u32 = CARD_MARGIN;
+    let beside = if card.photo.is_some() { CARD_PHOTO + CARD_GAP } else { 0 };
+    let width = CARD_WIDTH - 2 * MARGIN - beside;
+    // The text reads from the side the script starts at; the photo takes the other.
     let (x, anchor) = if card.right_to_left { (CARD_WIDTH - MARGIN, "end") } else { (MARGIN, "start") };
     let line = |text: &str, y: u32, largest: f32, colour: &str, weight: &str| {
         let text = truncate_words(&text.split_whitespace().collect::<Vec<_>>().join(" "), 80);
@@ -121,7 +131,38 @@ width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\"><rect width=\"{CARD_WIDTH}\" hei
 
 /// The social card, `CARD_WIDTH` x `CARD_HEIGHT` PNG.
 pub fn card_png(card: &Card<'_>, palette: &Palette) -> Result<Vec<u8>, ImageError> {
-    rasterise(&card_svg(card, palette), CARD_WIDTH, CARD_HEIGHT)
+    let mut pixmap = draw(&card_svg(card, palette), CARD_WIDTH, CARD_HEIGHT)?;
+    if let Some(photo) = card.photo {
+        let left = if card.right_to_left { CARD_MARGIN } else { CARD_WIDTH - CARD_MARGIN - CARD_PHOTO };
+        let top = (CARD_HEIGHT - CARD_PHOTO) / 2;
+        place_in_circle(&mut pixmap, photo, left, top, CARD_PHOTO)?;
+    }
+    pixmap.encode_png().map_err(|e| ImageError::Encode(e.to_string()))
+}
+
+/// Draws the JPEG `photo` scaled to `side`, clipped to the circle in that square at
+/// (`left`, `top`).
+fn place_in_circle(pixmap: &mut Pixmap, photo: &[u8], left: u32, top: u32, side: u32) -> Result<(), ImageError> {
+    let failed = |e: image::ImageError| ImageError::Encode(e.to_string());
+    let picture = image::load_from_memory_with_format(photo, image::ImageFormat::Jpeg).map_err(failed)?;
+    let rgba = picture.resize_exact(side, side, image::imageops::FilterType::Lanczos3).to_rgba8();
+    // Opaque pixels: premultiplied RGBA, as the pixmap keeps them, is the same bytes.
+    let size = IntSize::from_wh(side, side).ok_or_else(|| ImageError::Encode("empty photo".into()))?;
+    let photo = Pixmap::from_vec(rgba.into_raw(), size).ok_or_else(|| ImageError::Encode("photo size".into()))?;
+    let mut circle = Mask::new(pixmap.width(), pixmap.height()).ok_or_else(|| ImageError::Encode("mask".into()))?;
+    let radius = side as f32 / 2.0;
+    let path = PathBuilder::from_circle(left as f32 + radius, top as f32 + radius, radius)
+        .ok_or_else(|| ImageError::Encode("circle".into()))?;
+    circle.fill_path(&path, FillRule::Winding, true, Transform::identity());
+    pixmap.draw_pixmap(
+        left as i32,
+        top as i32,
+        photo.as_ref(),
+        &PixmapPaint::default(),
+        Transform::identity(),
+        Some(&circle),
+    );
+    Ok(())
 }
 
 /// A QR code of `address` as SVG, dark modules in the theme's text colour on its background.
@@ -138,13 +179,17 @@ pub fn qr_svg(address: &str, palette: &Palette) -> Result<String, ImageError> {
 
 /// An SVG drawn into a PNG of `width` x `height` pixels.
 pub fn rasterise(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ImageError> {
+    draw(svg, width, height)?.encode_png().map_err(|e| ImageError::Encode(e.to_string()))
+}
+
+fn draw(svg: &str, width: u32, height: u32) -> Result<Pixmap, ImageError> {
     let options = usvg::Options { fontdb: Arc::clone(&FONTS), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(svg, &options)?;
     let mut pixmap = Pixmap::new(width, height).ok_or_else(|| ImageError::Encode("empty picture".into()))?;
     let size = tree.size();
     let scale = Transform::from_scale(width as f32 / size.width(), height as f32 / size.height());
     resvg::render(&tree, scale, &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| ImageError::Encode(e.to_string()))
+    Ok(pixmap)
 }
 
 /// The largest size up to `largest` at which `text` fits in `width`, from the advance the fonts
@@ -176,7 +221,7 @@ mod tests {
     #[test]
     fn markup_in_a_name_stays_text() {
         let svg = card_svg(
-            &Card { name: "<script>&\"</script>", headline: None, address: None, right_to_left: false },
+            &Card { name: "<script>&\"</script>", headline: None, address: None, right_to_left: false, photo: None },
             &crate::Theme::Classic.palette(),
         );
         assert!(svg.contains("&lt;script&gt;&amp;&quot;&lt;/script&gt;") && !svg.contains("<script>"), "{svg}");

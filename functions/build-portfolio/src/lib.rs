@@ -16,6 +16,7 @@ pub mod http;
 pub mod i18n;
 pub mod images;
 pub mod openapi;
+pub mod photo;
 pub mod public;
 pub mod render;
 pub mod sites;

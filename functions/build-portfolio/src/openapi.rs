@@ -5,12 +5,22 @@
 use r2w_shared::error::Problem;
 use utoipa::OpenApi;
 
-use crate::http::{AddressView, PatchBody, PortfolioView, RebuildBody};
+use crate::http::{AddressView, PatchBody, PhotoTicket, PhotoUploadBody, PortfolioView, RebuildBody};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(portfolios, portfolio, choose_address, delete_portfolio, rebuild, address),
-    components(schemas(PortfolioView, PortfolioList, AddressView))
+    paths(
+        portfolios,
+        portfolio,
+        choose_address,
+        delete_portfolio,
+        rebuild,
+        photo_upload,
+        take_photo,
+        remove_photo,
+        address
+    ),
+    components(schemas(PortfolioView, PortfolioList, AddressView, PhotoTicket))
 )]
 pub struct PortfolioDoc;
 
@@ -65,6 +75,39 @@ fn delete_portfolio() {}
         (status = 422, description = "An unknown theme.", body = Problem, content_type = "application/problem+json"),
     ))]
 fn rebuild() {}
+
+/// Where to PUT a photo for the site (JPEG, PNG or WebP, at most 10 MiB); then
+/// `PUT /v1/portfolios/{id}/photo` takes it.
+#[utoipa::path(post, path = "/v1/portfolios/{id}/photo/upload", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    request_body = PhotoUploadBody,
+    responses(
+        (status = 201, description = "A presigned PUT.", body = PhotoTicket),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Empty, or over 10 MiB.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JPEG, PNG or WebP image.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn photo_upload() {}
+
+/// Takes the photo just uploaded: decoded, turned upright, cut square and encoded afresh (no
+/// EXIF reaches the site), then the preview (and the public site) is rebuilt with it.
+#[utoipa::path(put, path = "/v1/portfolios/{id}/photo", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    responses(
+        (status = 200, description = "The portfolio, rebuilt with the photo.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours, or no photo uploaded.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a picture that can be read, or over 50 megapixels.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn take_photo() {}
+
+/// Takes the photo off the site and deletes it.
+#[utoipa::path(delete, path = "/v1/portfolios/{id}/photo", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    responses(
+        (status = 200, description = "The portfolio, rebuilt without a photo.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn remove_photo() {}
 
 /// Whether a site address is free, asked while the person types it: malformed, reserved and
 /// taken addresses come with the reason.

@@ -30,8 +30,9 @@ pub fn public_cv(cv: &CvData) -> Result<CvData, PublicViewError> {
     public.metadata = Metadata { source_language: shown.metadata.source_language, ..Metadata::default() };
     public.unclassified_text = None;
 
-    let hero = &mut public.hero;
-    hero.photo_url = web(&hero.photo_url);
+    // The page shows only a photo the person uploaded, served by the site itself; an address
+    // from the CV would have every visitor's browser fetch it from there.
+    public.hero.photo_url = None;
 
     let contact = &mut public.contact;
     contact.website = web(&contact.website);

@@ -19,18 +19,30 @@ use crate::view::{Profile, clean, mailto_href, tel_href, web_href};
 /// The page allows its own stylesheet and images, and nothing else: no script runs (the
 /// JSON-LD block is data, not script), no form posts, no base-URL tricks.
 pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'";
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteOptions {
     pub theme: Theme,
     /// Where the site is published (ending in `/`); `None` for a preview.
     pub canonical_url: Option<Url>,
+    /// The person's photo as `photo::process` made it (a square JPEG), served as `photo.jpg`
+    /// and drawn on the card. A photo address found in the CV is never shown: a visitor's
+    /// browser would fetch it from wherever the CV says.
+    pub photo: Option<Vec<u8>>,
 }
 
 impl SiteOptions {
     pub fn preview(theme: Theme) -> Self {
-        Self { theme, canonical_url: None }
+        Self { theme, canonical_url: None, photo: None }
+    }
+
+    pub fn published(theme: Theme, canonical_url: Url) -> Self {
+        Self { theme, canonical_url: Some(canonical_url), photo: None }
+    }
+
+    pub fn with_photo(self, photo: Option<Vec<u8>>) -> Self {
+        Self { photo, ..self }
     }
 
     /// Search engines may index only a published site.
@@ -120,7 +132,8 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
         None => ("en".to_owned(), TextDirection::Ltr),
     };
     let lang = Lang::for_primary(lang_tag.split('-').next().unwrap_or_default());
-    let profile = Profile::of(cv, lang);
+    let mut profile = Profile::of(cv, lang);
+    profile.photo = options.photo.as_ref().map(|_| PHOTO.to_owned());
     let heading = profile.name.clone().or_else(|| profile.headline.clone()).unwrap_or_else(|| "Portfolio".into());
     let full_title = match (&profile.name, &profile.headline) {
         (Some(name), Some(headline)) => format!("{name} — {headline}"),
@@ -201,6 +214,8 @@ pub fn render(cv: &CvData, options: &SiteOptions) -> Result<Site, RenderError> {
 
 /// Where the social card is, in the site.
 const CARD: &str = "card.png";
+/// Where the person's photo is, in the site.
+const PHOTO: &str = "photo.jpg";
 
 /// The favicon (SVG and PNG) from the initials, in the theme's colours; and, once the site has
 /// an address, the social card and a QR code of it (a preview's pages name neither).
@@ -218,6 +233,9 @@ fn pictures(
         file("favicon.svg", "image/svg+xml", pages, images::favicon_svg(&initials, &palette).into_bytes()),
         file("favicon.png", "image/png", pages, images::favicon_png(&initials, &palette).map_err(failed)?),
     ];
+    if let Some(photo) = &options.photo {
+        files.push(file(PHOTO, "image/jpeg", pages, photo.clone()));
+    }
     if let Some(url) = &options.canonical_url {
         let address = url.as_str();
         let card = images::Card {
@@ -225,6 +243,7 @@ fn pictures(
             headline: profile.name.as_ref().and(profile.headline.as_deref()),
             address: Some(address.strip_prefix("https://").unwrap_or(address).trim_end_matches('/')),
             right_to_left: rtl,
+            photo: options.photo.as_deref(),
         };
         files.push(file(CARD, "image/png", pages, images::card_png(&card, &palette).map_err(failed)?));
         let qr = images::qr_svg(address, &palette).map_err(failed)?;
@@ -352,7 +371,7 @@ fn person(cv: &CvData, profile: &Profile, canonical: Option<&str>) -> Value {
     set("jobTitle", json!(profile.headline));
     set("description", json!(profile.tagline));
     set("url", json!(canonical));
-    set("image", json!(profile.photo));
+    set("image", json!(profile.photo.as_ref().map(|p| format!("{}{p}", canonical.unwrap_or_default()))));
     set("email", json!(cv.contact.email.as_deref().and_then(mailto_href)));
     set(
         "telephone",

@@ -23,10 +23,11 @@ use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs::{self, CvRecord};
 use r2w_shared::records::orders;
 use r2w_shared::records::portfolios::{self, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
-use r2w_shared::store::{BlobKey, PutOptions};
+use r2w_shared::store::{BlobError, BlobKey, PresignPut, PresignedRequest, PutOptions};
 use r2w_shared::{App, Error};
 use url::Url;
 
+use crate::photo;
 use crate::render::{ERROR_PAGES_FOLDER, Site, SiteOptions, error_pages, render};
 use crate::themes::Theme;
 
@@ -69,7 +70,9 @@ impl Sites {
         cv: &CvRecord,
         theme: Theme,
     ) -> Result<PortfolioRecord, Error> {
-        let site = render(&cv.cv, &SiteOptions::preview(theme)).map_err(|e| Error::Internal(e.to_string()))?;
+        let photo = self.photo(&cv.user_id, portfolio).await?;
+        let options = SiteOptions::preview(theme).with_photo(photo.clone());
+        let site = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
         let now = self.clock.now();
         let expires_at = now + PREVIEW_LIFETIME;
         let prefix = PreviewSite::folder(portfolio, expires_at, &unguessable_token()?);
@@ -77,7 +80,8 @@ impl Sites {
         // each; they go with the preview).
         let mut samples = Vec::new();
         for other in Theme::ALL.iter().copied().filter(|t| *t != theme) {
-            let sample = render(&cv.cv, &SiteOptions::preview(other)).map_err(|e| Error::Internal(e.to_string()))?;
+            let options = SiteOptions::preview(other).with_photo(photo.clone());
+            let sample = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
             self.write(&format!("{prefix}/themes/{}", other.name()), &sample).await?;
             samples.push(other.name().to_owned());
         }
@@ -97,6 +101,7 @@ impl Sites {
                 published: None,
                 slug: None,
                 name: None,
+                photo: false,
                 created_at: now,
                 updated_at: now,
             });
@@ -115,7 +120,7 @@ impl Sites {
             self.remove_folder(&old).await;
         }
         if let Some(published) = &record.published {
-            self.write_public(&published.slug, cv, theme).await?;
+            self.write_public(&published.slug, portfolio, cv, theme).await?;
         }
         Ok(record)
     }
@@ -145,7 +150,7 @@ impl Sites {
             }
             None => self.claim_default_slug(&cv, portfolio, &claim).await?,
         };
-        self.write_public(&slug, &cv, theme).await?;
+        self.write_public(&slug, portfolio, &cv, theme).await?;
 
         let now = self.clock.now();
         let record = portfolios::upsert(table, user, portfolio, |stored| {
@@ -215,10 +220,95 @@ impl Sites {
         Ok(updated)
     }
 
-    /// Removes the portfolio: its public site, its preview, its address and its record.
+    /// A presigned upload of the person's photo for `portfolio`; [`Self::take_photo`] reads it
+    /// once it is there.
+    pub async fn photo_upload(
+        &self,
+        user: &UserId,
+        portfolio: &PortfolioId,
+        content_type: &str,
+        size: u64,
+    ) -> Result<PresignedRequest, Error> {
+        if !photo::PHOTO_TYPES.contains(&content_type) {
+            return Err(Error::UnsupportedMediaType(format!(
+                "{content_type} is not accepted; the photo must be a JPEG, PNG or WebP image"
+            )));
+        }
+        if size == 0 || size > photo::MAX_PHOTO_BYTES {
+            return Err(Error::PayloadTooLarge(format!("the photo must be 1 to {} bytes", photo::MAX_PHOTO_BYTES)));
+        }
+        let request = PresignPut {
+            content_type: content_type.to_owned(),
+            content_length: size,
+            expires_in: PHOTO_UPLOAD_LIFETIME,
+        };
+        Ok(self.app.uploads.presign_put(&BlobKey::parse(incoming_photo_key(user, portfolio))?, request).await?)
+    }
+
+    /// Takes the photo just uploaded: decoded, cut square and encoded afresh (no EXIF), kept
+    /// privately, and the preview (and the public site) rebuilt with it. The upload itself is
+    /// removed whatever became of it.
+    pub async fn take_photo(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let incoming = BlobKey::parse(incoming_photo_key(user, portfolio))?;
+        let uploaded = match self.app.uploads.get(&incoming).await {
+            Ok(blob) => blob.body,
+            Err(BlobError::NotFound(_)) => return Err(Error::NotFound("an uploaded photo (upload it first)".into())),
+            Err(e) => return Err(e.into()),
+        };
+        let processed = photo::process(&uploaded);
+        self.app.uploads.delete(&incoming).await?;
+        let processed = processed.map_err(|e| Error::Validation(e.to_string()))?;
+        let options = PutOptions::new("image/jpeg");
+        self.app.uploads.put(&BlobKey::parse(photo_key(user, portfolio))?, Bytes::from(processed), options).await?;
+        self.set_photo(user, portfolio, &record, true).await
+    }
+
+    /// Takes the photo off the site and deletes it.
+    pub async fn remove_photo(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        self.app.uploads.erase(&photos_folder(user, portfolio)).await?;
+        self.set_photo(user, portfolio, &record, false).await
+    }
+
+    async fn set_photo(
+        &self,
+        user: &UserId,
+        portfolio: &PortfolioId,
+        record: &PortfolioRecord,
+        photo: bool,
+    ) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let now = self.clock.now();
+        portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
+            photo,
+            updated_at: now,
+            ..stored.unwrap_or_else(|| record.clone())
+        })
+        .await?;
+        let cv = cvs::load(table, user, &record.cv_id).await?.ok_or_else(|| Error::NotFound("CV".into()))?;
+        self.build_preview(portfolio, &cv, Theme::parse(&record.theme).unwrap_or_default()).await
+    }
+
+    /// The person's photo for `portfolio`, as processed, if they gave one.
+    async fn photo(&self, user: &UserId, portfolio: &PortfolioId) -> Result<Option<Vec<u8>>, Error> {
+        match self.app.uploads.get(&BlobKey::parse(photo_key(user, portfolio))?).await {
+            Ok(blob) => Ok(Some(blob.body.to_vec())),
+            Err(BlobError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes the portfolio: its public site, its preview, its photo, its address and its
+    /// record.
     pub async fn delete(&self, user: &UserId, portfolio: &PortfolioId) -> Result<(), Error> {
         let table = self.app.table.as_ref();
         let record = self.unpublish(user, portfolio).await?;
+        self.app.uploads.erase(&photos_folder(user, portfolio)).await?;
         if let Some(preview) = &record.preview {
             self.remove_folder(&preview.prefix).await;
         }
@@ -273,9 +363,17 @@ impl Sites {
         Err(Error::Conflict("no free address near the name; choose one".into()))
     }
 
-    async fn write_public(&self, slug: &Slug, cv: &CvRecord, theme: Theme) -> Result<(), Error> {
+    async fn write_public(
+        &self,
+        slug: &Slug,
+        portfolio: &PortfolioId,
+        cv: &CvRecord,
+        theme: Theme,
+    ) -> Result<(), Error> {
         let canonical_url = self.public_url(slug);
-        let site = render(&cv.cv, &SiteOptions { theme, canonical_url }).map_err(|e| Error::Internal(e.to_string()))?;
+        let photo = self.photo(&cv.user_id, portfolio).await?;
+        let options = SiteOptions { canonical_url, photo, ..SiteOptions::preview(theme) };
+        let site = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
         let prefix = format!("sites/{slug}");
         self.write(&prefix, &site).await?;
         let fresh: BTreeSet<String> = site.files.iter().map(|f| format!("{prefix}/{}", f.path)).collect();
@@ -345,6 +443,23 @@ impl Sites {
             Err(e) => tracing::warn!(error = %e, prefix, "could not list an old folder"),
         }
     }
+}
+
+/// How long a photo upload's presigned URL works.
+const PHOTO_UPLOAD_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// Where a portfolio's photo is kept: with the person's originals, private, and erased with
+/// their account (`uploads/{user}/` goes whole).
+pub fn photos_folder(user: &UserId, portfolio: &PortfolioId) -> String {
+    format!("uploads/{user}/photos/{portfolio}/")
+}
+
+fn photo_key(user: &UserId, portfolio: &PortfolioId) -> String {
+    format!("{}photo.jpg", photos_folder(user, portfolio))
+}
+
+fn incoming_photo_key(user: &UserId, portfolio: &PortfolioId) -> String {
+    format!("{}incoming", photos_folder(user, portfolio))
 }
 
 /// 128 random bits, hex: the part of a preview's address nobody can guess.

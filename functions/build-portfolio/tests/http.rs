@@ -136,6 +136,94 @@ async fn a_preview_expires_after_a_day_and_a_rebuild_makes_a_fresh_one() {
     assert!(world.app.sites.get(&BlobKey::parse(key).expect("key")).await.is_ok(), "the fresh preview is there");
 }
 
+/// The store key a photo ticket's presigned URL points at (this test writes it directly, as
+/// the browser's PUT would).
+fn ticket_key(ticket: &Value) -> BlobKey {
+    let url = url::Url::parse(ticket["url"].as_str().expect("url")).expect("a URL");
+    let path = url.path().strip_prefix(r2w_shared::store::BLOB_ENDPOINT_PREFIX).expect("the blob endpoint");
+    let key = path.strip_prefix("uploads/").expect("the uploads store");
+    BlobKey::parse(percent_decode(key)).expect("key")
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("k={text}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_photo_is_uploaded_re_encoded_shown_and_removed() {
+    use image::ImageFormat;
+    let world = World::new().await;
+    let (user, stranger) = (UserId::random(), UserId::random());
+    let built = world.task().run(world.extracted(&user, "Dana Levi").await).await.expect("built");
+    let client = Client::new(&world).await;
+    let path = format!("/v1/portfolios/{}", built.portfolio_id);
+    let ask = |content_type: &str, size: u64| json!({ "content_type": content_type, "size": size });
+
+    let refused = client.call(Some(&user), "POST", &format!("{path}/photo/upload"), Some(ask("image/gif", 10))).await;
+    assert_eq!(refused.status(), 415);
+    let huge =
+        client.call(Some(&user), "POST", &format!("{path}/photo/upload"), Some(ask("image/png", 11 << 20))).await;
+    assert_eq!(huge.status(), 413);
+    let theirs =
+        client.call(Some(&stranger), "POST", &format!("{path}/photo/upload"), Some(ask("image/png", 10))).await;
+    assert_eq!(theirs.status(), 404, "someone else's portfolio");
+    assert_eq!(client.call(Some(&user), "PUT", &format!("{path}/photo"), None).await.status(), 404, "nothing uploaded");
+
+    let picture = image::RgbImage::from_fn(900, 600, |x, _| image::Rgb([(x % 256) as u8, 90, 160]));
+    let mut png = Vec::new();
+    picture.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png).expect("png");
+    let ticket = client
+        .call(Some(&user), "POST", &format!("{path}/photo/upload"), Some(ask("image/png", png.len() as u64)))
+        .await;
+    assert_eq!(ticket.status(), 201);
+    let ticket = json_of(&ticket);
+    assert_eq!(ticket["method"], "PUT");
+    let key = ticket_key(&ticket);
+    assert!(key.as_str().starts_with(&format!("uploads/{user}/photos/")), "kept with the person's uploads: {key}");
+    let options = r2w_shared::store::PutOptions::new("image/png");
+    world.app.uploads.put(&key, bytes::Bytes::from(png), options).await.expect("the browser's PUT");
+
+    let taken = client.call(Some(&user), "PUT", &format!("{path}/photo"), None).await;
+    assert_eq!(taken.status(), 200);
+    let taken = view(&taken);
+    assert!(taken.photo);
+    assert!(world.app.uploads.get(&key).await.is_err(), "the upload itself is gone");
+    let preview = url::Url::parse(taken.preview_url.as_deref().expect("a preview")).expect("url");
+    let folder = preview.path().trim_start_matches('/').trim_end_matches("index.html").to_owned();
+    let html = world.page(&format!("{folder}index.html")).await;
+    assert!(html.contains("<img class=\"photo\" src=\"photo.jpg\""), "{html}");
+    let shown = world.app.sites.get(&BlobKey::parse(format!("{folder}photo.jpg")).expect("key")).await.expect("photo");
+    assert_eq!(shown.meta.content_type.as_deref(), Some("image/jpeg"));
+    let decoded = image::load_from_memory_with_format(&shown.body, ImageFormat::Jpeg).expect("a JPEG");
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (r2w_build_portfolio::photo::PHOTO_SIDE, r2w_build_portfolio::photo::PHOTO_SIDE)
+    );
+    for (theme, url) in &taken.theme_previews {
+        let key = url::Url::parse(url).expect("url").path().trim_start_matches('/').replace("index.html", "photo.jpg");
+        assert!(world.app.sites.get(&BlobKey::parse(key).expect("key")).await.is_ok(), "{theme} shows it too");
+    }
+
+    // Not a picture: refused, the upload removed, the photo already there kept.
+    let ticket = client.call(Some(&user), "POST", &format!("{path}/photo/upload"), Some(ask("image/png", 8))).await;
+    let key = ticket_key(&json_of(&ticket));
+    let options = r2w_shared::store::PutOptions::new("image/png");
+    world.app.uploads.put(&key, bytes::Bytes::from_static(b"not a png"), options).await.expect("put");
+    let bad = client.call(Some(&user), "PUT", &format!("{path}/photo"), None).await;
+    assert_eq!(bad.status(), 422);
+    assert!(world.app.uploads.get(&key).await.is_err());
+    assert!(view(&client.call(Some(&user), "GET", &path, None).await).photo, "the earlier photo stays");
+
+    let removed = client.call(Some(&user), "DELETE", &format!("{path}/photo"), None).await;
+    assert_eq!(removed.status(), 200);
+    let removed = view(&removed);
+    assert!(!removed.photo);
+    let preview = url::Url::parse(removed.preview_url.as_deref().expect("a preview")).expect("url");
+    let folder = preview.path().trim_start_matches('/').trim_end_matches("index.html").to_owned();
+    assert!(!world.page(&format!("{folder}index.html")).await.contains("class=\"photo\""));
+    assert!(world.app.uploads.list(&format!("uploads/{user}/photos/")).await.expect("list").is_empty());
+}
+
 #[tokio::test]
 async fn strangers_and_bad_requests_get_clear_errors() {
     let world = World::new().await;

@@ -22,7 +22,8 @@ fn the_social_card_draws_latin_hebrew_and_cjk_names() {
     for theme in Theme::ALL {
         let palette = theme.palette();
         let blank = decode(
-            &card_png(&Card { name: "", headline: None, address: None, right_to_left: false }, &palette).expect("card"),
+            &card_png(&Card { name: "", headline: None, address: None, right_to_left: false, photo: None }, &palette)
+                .expect("card"),
         );
         for (name, right_to_left) in
             [("Ada Lovelace", false), ("נועה לוי", true), ("佐藤 陽翔", false), ("王小明", false)]
@@ -33,6 +34,7 @@ fn the_social_card_draws_latin_hebrew_and_cjk_names() {
                     headline: Some("Senior Backend Engineer"),
                     address: Some("ada.sites.example"),
                     right_to_left,
+                    photo: None,
                 },
                 &palette,
             )
@@ -48,7 +50,13 @@ fn the_social_card_draws_latin_hebrew_and_cjk_names() {
             let missing: String = name.chars().map(|c| if c == ' ' { ' ' } else { '\u{E000}' }).collect();
             let boxes = decode(
                 &card_png(
-                    &Card { name: &missing, headline: Some("Senior Backend Engineer"), address: None, right_to_left },
+                    &Card {
+                        name: &missing,
+                        headline: Some("Senior Backend Engineer"),
+                        address: None,
+                        right_to_left,
+                        photo: None,
+                    },
                     &palette,
                 )
                 .expect("card"),
@@ -56,6 +64,25 @@ fn the_social_card_draws_latin_hebrew_and_cjk_names() {
             let shaped = differing(&card, &boxes, 200..320);
             assert!(shaped > 2_000, "{theme}: {name:?} looks like missing glyphs ({shaped} pixels apart)");
         }
+    }
+}
+
+#[test]
+fn the_card_shows_the_photo_in_a_circle_on_the_side_the_text_does_not_start() {
+    let palette = Theme::Modern.palette();
+    let green = image::RgbImage::from_pixel(432, 432, image::Rgb([0, 200, 0]));
+    let mut photo = Vec::new();
+    green.write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Jpeg).expect("jpeg");
+    for (right_to_left, centre, far) in [(false, 962, 238), (true, 238, 962)] {
+        let card = Card { name: "Ada Lovelace", headline: None, address: None, right_to_left, photo: Some(&photo) };
+        let drawn = decode(&card_png(&card, &palette).expect("card"));
+        let green_at = |x: u32, y: u32| {
+            let pixel = drawn.pixel(x, y).expect("inside");
+            pixel.green() > 150 && pixel.red() < 60 && pixel.blue() < 60
+        };
+        assert!(green_at(centre, 315), "the photo's middle (right to left: {right_to_left})");
+        assert!(!green_at(centre - 145, 315 - 145), "outside the circle, in its square's corner");
+        assert!(!green_at(far, 315), "not on the text's side");
     }
 }
 

@@ -177,7 +177,7 @@ fn a_hidden_name_does_not_name_the_site() {
 }
 
 fn published(theme: Theme) -> SiteOptions {
-    SiteOptions { theme, canonical_url: Some(url::Url::parse("https://r2w.example/noa/").expect("url")) }
+    SiteOptions::published(theme, url::Url::parse("https://r2w.example/noa/").expect("url"))
 }
 
 fn fixtures() -> Vec<(String, CvData)> {

@@ -26,7 +26,7 @@ fn text_of(html: &Html, css: &str) -> Vec<String> {
 }
 
 fn published(theme: Theme) -> SiteOptions {
-    SiteOptions { theme, canonical_url: Some(url::Url::parse("https://r2w.example/amelia-hartley/").expect("url")) }
+    SiteOptions::published(theme, url::Url::parse("https://r2w.example/amelia-hartley/").expect("url"))
 }
 
 #[test]

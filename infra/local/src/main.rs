@@ -234,7 +234,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 }
                 url
             });
-            let site = r2w_build_portfolio::render(&cv, &SiteOptions { theme, canonical_url })
+            let site = r2w_build_portfolio::render(&cv, &SiteOptions { canonical_url, ..SiteOptions::preview(theme) })
                 .map_err(|e| CliError::Invalid(e.to_string()))?;
             for file in &site.files {
                 let path = out.join(&file.path);

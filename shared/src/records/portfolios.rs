@@ -28,6 +28,9 @@ pub struct PortfolioRecord {
     /// Whom the site is about (the CV's name when it was last built), to tell CVs apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The person gave a photo for this site (kept with their uploads).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub photo: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]

@@ -113,6 +113,16 @@ export const api = {
       `/v1/portfolios/${encodeURIComponent(id)}/rebuild`,
       { theme },
     ),
+  photoUpload: (id: string, body: RequestBody<'/v1/portfolios/{id}/photo/upload', 'post'>) =>
+    call<Json<'/v1/portfolios/{id}/photo/upload', 'post', 201>>(
+      'POST',
+      `/v1/portfolios/${encodeURIComponent(id)}/photo/upload`,
+      body,
+    ),
+  takePhoto: (id: string) =>
+    call<Json<'/v1/portfolios/{id}/photo', 'put'>>('PUT', `/v1/portfolios/${encodeURIComponent(id)}/photo`),
+  removePhoto: (id: string) =>
+    call<Json<'/v1/portfolios/{id}/photo', 'delete'>>('DELETE', `/v1/portfolios/${encodeURIComponent(id)}/photo`),
   cv: (id: string) => call<CvView>('GET', `/v1/cvs/${encodeURIComponent(id)}`),
   deleteCv: (id: string) => call<undefined>('DELETE', `/v1/cvs/${encodeURIComponent(id)}`),
   jsonResume: (id: string) =>
