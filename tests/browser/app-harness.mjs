@@ -11,7 +11,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import axe from "axe-core";
-import { launchChromium } from "./chromium.mjs";
+import lighthouse from "lighthouse";
+import { chromium } from "playwright-core";
+import { args, executablePath, launchChromium } from "./chromium.mjs";
 
 export const root = resolve(import.meta.dirname, "../..");
 export const artifacts = join(root, "target/browser-artifacts");
@@ -71,6 +73,29 @@ export function getLocal(url) {
       .on("error", fail);
   });
 }
+
+/// Lighthouse's report of `url` in `categories`, from a Chromium of its own.
+export async function lighthouseReport(url, categories) {
+  const port = await freePort();
+  const profile = mkdtempSync(join(tmpdir(), "r2w-lighthouse-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: [...args, `--remote-debugging-port=${port}`],
+  });
+  try {
+    const { lhr } = await lighthouse(url, { port, output: "json", logLevel: "error", onlyCategories: categories });
+    return lhr;
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/// What kept each category of `lhr` below 1: the failed audits' ids.
+export const shortfalls = (lhr, category) =>
+  lhr.categories[category].auditRefs
+    .filter((ref) => ref.weight > 0 && lhr.audits[ref.id].score !== null && lhr.audits[ref.id].score < 1)
+    .map((ref) => ref.id);
 
 export async function stopApp() {
   await app.browser?.close();

@@ -11,8 +11,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  accessible, accessibleEverywhere, app, artifacts, getLocal, openApp, password, pdf, root, signIn, signUp, siteUrl,
-  startApp, stopApp, uploadPdf,
+  accessible, accessibleEverywhere, app, artifacts, getLocal, lighthouseReport, openApp, password, pdf, root, shortfalls,
+  signIn, signUp, siteUrl, startApp, stopApp, uploadPdf,
 } from "./app-harness.mjs";
 import { stripeStandIn } from "./stripe-stand-in.mjs";
 import { encode } from "../../web/node_modules/uqr/dist/index.mjs";
@@ -121,6 +121,12 @@ test("sign up, upload, choose an address, pay: the return page shows the live UR
   await visitor.goto(live);
   await visitor.getByRole("heading", { name: "Olivia Bennett" }).waitFor();
   await visitor.close();
+  // Served from its own host, the site is everything a crawler and a browser look for.
+  const report = await lighthouseReport(live, ["seo", "best-practices"]);
+  writeFileSync(join(artifacts, "lighthouse-published-site.json"), JSON.stringify(report, null, 2));
+  for (const category of ["seo", "best-practices"]) {
+    assert.equal(report.categories[category].score, 1, `${category}: ${shortfalls(report, category)}`);
+  }
   assert.ok(stripe.sessions.get(session).payment_status === "paid");
 
   // The operator refunds it: the site comes down, and the person is told.

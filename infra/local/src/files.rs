@@ -284,7 +284,7 @@ pub const SITE_HEADERS: [(&str, &str); 4] = [
     ("referrer-policy", "strict-origin-when-cross-origin"),
     ("x-frame-options", "DENY"),
 ];
-const SITE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const SITE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// A preview's content security policy: a site's, but framed by the app at `app_origin`
 /// (no `X-Frame-Options`, which cannot name an origin).
