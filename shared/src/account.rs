@@ -4,7 +4,8 @@
 //! rather than by a list each feature must remember to extend:
 //! - every item in the user's partition `USER#{user}` (jobs, CV heads, portfolios, refresh-token
 //!   families, orders...) is deleted; the kinds that point at more data are followed first
-//!   (a CV's versions, a job's original, a portfolio's preview, public site and address);
+//!   (a CV's versions, a job's original, a portfolio's preview, public site, address and
+//!   custom domain, which the CDN stops serving);
 //! - every item elsewhere that carries `gsi1 = OWNER#{user}` (the e-mail and identity claims,
 //!   refresh tokens) is deleted, except orders: accounting keeps them, without the link to the
 //!   person or their portfolio (and so out of the owner index);
@@ -132,6 +133,10 @@ async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> R
         erased.objects += app.sites.erase(&format!("previews/{}/", portfolio.id)).await?;
         erased.objects += app.uploads.erase(&format!("uploads/{user}/photos/{}/", portfolio.id)).await?;
         let claim = SlugClaim { portfolio_id: portfolio.id.clone(), user_id: user.clone() };
+        if let Some(domain) = &portfolio.custom_domain {
+            app.domains.detach(&domain.handle).await?;
+            portfolios::release_domain(table, &domain.host, &claim).await?;
+        }
         for slug in portfolio.published.map(|p| p.slug).into_iter().chain(portfolio.slug) {
             erased.objects += app.sites.erase(&format!("sites/{slug}/")).await?;
             portfolios::release_slug(table, &slug, &claim).await?;
@@ -236,6 +241,7 @@ mod tests {
             slug: Some(slug.clone()),
             name: None,
             photo: false,
+            custom_domain: None,
             created_at: now,
             updated_at: now,
         })

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretSlice};
 
 use crate::config::{AwsSettings, Backend, Config};
+use crate::domains::{CloudFrontDomains, CustomDomains, LocalDomains, NoCustomDomains};
 use crate::error::Error;
 use crate::faults::{Faults, FaultyBlobs, FaultyTable};
 use crate::secrets::{EnvSecrets, Secrets, SecretsError, SecretsManagerSecrets};
@@ -24,6 +25,8 @@ pub struct App {
     /// Previews and published sites (`previews/`, `sites/`).
     pub sites: Arc<dyn Blobs>,
     pub secrets: Arc<dyn Secrets>,
+    /// Custom domains in front of published sites.
+    pub domains: Arc<dyn CustomDomains>,
     /// Verifies local presigned blob URLs; `None` in the cloud, where S3 does that.
     pub url_signer: Option<Arc<UrlSigner>>,
     /// Set only by [`App::with_faults`]: what also fails the pipeline a process wires.
@@ -57,6 +60,7 @@ impl App {
             uploads: Arc::new(FolderBlobs::new(blobs.join("uploads"), "uploads", Some(Arc::clone(&signer)))),
             sites: Arc::new(FolderBlobs::new(blobs.join("sites"), "sites", Some(Arc::clone(&signer)))),
             secrets: Arc::new(secrets),
+            domains: Arc::new(LocalDomains::new(config.sites_url.clone())),
             url_signer: Some(signer),
             faults: None,
             config: Arc::new(config),
@@ -68,7 +72,12 @@ impl App {
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let s3 = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_force_path_style).build();
         let s3 = aws_sdk_s3::Client::from_conf(s3);
+        let domains: Arc<dyn CustomDomains> = match &settings.custom_domains {
+            Some(tenancy) => Arc::new(CloudFrontDomains::new(aws_sdk_cloudfront::Client::new(&sdk), tenancy.clone())),
+            None => Arc::new(NoCustomDomains),
+        };
         Self {
+            domains,
             table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table_name)),
             uploads: Arc::new(S3Blobs::new(s3.clone(), &settings.uploads_bucket)),
             sites: Arc::new(S3Blobs::new(s3, &settings.sites_bucket)),

@@ -82,6 +82,10 @@ pub struct AwsSettings {
     pub sites_bucket: String,
     /// Path-style S3 addressing, needed by local emulators.
     pub s3_force_path_style: bool,
+    /// Where custom domains are served (`R2W_CUSTOM_DOMAINS_DISTRIBUTION`,
+    /// `R2W_CUSTOM_DOMAINS_CONNECTION_GROUP`, `R2W_CUSTOM_DOMAINS_ENDPOINT`, all three or
+    /// none); none: custom domains are not offered.
+    pub custom_domains: Option<crate::domains::CloudFrontTenancy>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,12 +139,38 @@ impl Config {
                 let (table, uploads, sites) =
                     (required("R2W_TABLE_NAME"), required("R2W_UPLOADS_BUCKET"), required("R2W_SITES_BUCKET"));
                 let path_style = parse_bool(&get, "R2W_S3_FORCE_PATH_STYLE", false, &mut problems);
+                let tenancy = (
+                    get("R2W_CUSTOM_DOMAINS_DISTRIBUTION"),
+                    get("R2W_CUSTOM_DOMAINS_CONNECTION_GROUP"),
+                    get("R2W_CUSTOM_DOMAINS_ENDPOINT").map(|v| v.to_ascii_lowercase()),
+                );
+                let custom_domains = match tenancy {
+                    (None, None, None) => None,
+                    (Some(distribution_id), Some(connection_group_id), Some(routing_endpoint))
+                        if is_domain(&routing_endpoint) =>
+                    {
+                        Some(crate::domains::CloudFrontTenancy {
+                            distribution_id,
+                            connection_group_id,
+                            routing_endpoint,
+                        })
+                    }
+                    _ => {
+                        problems.push(
+                            "R2W_CUSTOM_DOMAINS_DISTRIBUTION, R2W_CUSTOM_DOMAINS_CONNECTION_GROUP and \
+                             R2W_CUSTOM_DOMAINS_ENDPOINT (a host name) go together"
+                                .into(),
+                        );
+                        None
+                    }
+                };
                 match (table, uploads, sites) {
                     (Some(table_name), Some(uploads_bucket), Some(sites_bucket)) => Some(Backend::Aws(AwsSettings {
                         table_name,
                         uploads_bucket,
                         sites_bucket,
                         s3_force_path_style: path_style,
+                        custom_domains,
                     })),
                     _ => None,
                 }

@@ -199,6 +199,18 @@ impl From<SecretsError> for Error {
     }
 }
 
+impl From<crate::domains::DomainError> for Error {
+    fn from(e: crate::domains::DomainError) -> Self {
+        use crate::domains::DomainError;
+        match e {
+            DomainError::Taken(_) => Self::Conflict(e.to_string()),
+            DomainError::Refused(m) => Self::Validation(m),
+            DomainError::NotOffered => Self::NotFound("custom domains".into()),
+            DomainError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Self::Internal(e.to_string())

@@ -6,6 +6,7 @@ pub mod app;
 pub mod auth_token;
 pub mod clock;
 pub mod config;
+pub mod domains;
 pub mod error;
 pub mod faults;
 pub mod files;

@@ -1,4 +1,5 @@
 //! End-to-end scenarios live in tests/; what several of them need is here.
+pub mod cloudfront;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -274,6 +274,10 @@ const HTTP_EVENTS: &[(&str, u16)] = &[
     // The sample's photo was never PUT: there is nothing to take.
     ("portfolios/take-photo.json", 404),
     ("portfolios/remove-photo.json", 200),
+    // The sample portfolio is not published: no domain until it is.
+    ("portfolios/add-domain.json", 409),
+    ("portfolios/check-domain.json", 404),
+    ("portfolios/remove-domain.json", 200),
     ("payments/plans.json", 200),
     ("payments/checkout.json", 201),
     ("payments/session.json", 200),

@@ -226,6 +226,7 @@ async fn aws_a_deleted_account_leaves_no_item_and_no_object_version() {
         uploads: Arc::new(uploads),
         sites: Arc::new(sites),
         secrets: Arc::new(secrets),
+        domains: Arc::new(r2w_shared::domains::NoCustomDomains),
         url_signer: None,
         faults: None,
     };

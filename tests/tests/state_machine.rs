@@ -45,6 +45,7 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
         uploads: Arc::new(uploads_store),
         sites: Arc::new(S3Blobs::new(s3, r2w_tests::unique("sites"))),
         secrets: Arc::new(EnvSecrets::from_vars([])),
+        domains: Arc::new(r2w_shared::domains::NoCustomDomains),
         url_signer: None,
         faults: None,
     };

@@ -11,6 +11,9 @@
 //! | `POST /v1/portfolios/{id}/photo/upload` `{content_type, size}` | where to PUT a photo |
 //! | `PUT /v1/portfolios/{id}/photo` | takes the photo PUT there (re-encoded, no EXIF) and rebuilds |
 //! | `DELETE /v1/portfolios/{id}/photo` | takes the photo off and rebuilds |
+//! | `PUT /v1/portfolios/{id}/domain` `{domain}` | puts the person's own domain in front of the published site |
+//! | `GET /v1/portfolios/{id}/domain` | asks the CDN where the domain stands (the app polls it until active) |
+//! | `DELETE /v1/portfolios/{id}/domain` | takes the domain off |
 //! | `GET /v1/addresses/{slug}?portfolio={id}` | whether an address is free (for that portfolio), and why not |
 
 use std::sync::Arc;
@@ -18,6 +21,7 @@ use std::sync::Arc;
 use lambda_http::{Body, Request, Response};
 use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::Clock;
+use r2w_shared::domains::{DnsRecord, DomainState, HostName};
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs;
 use r2w_shared::records::orders::{self, OrderStatus};
@@ -68,11 +72,26 @@ pub struct PortfolioView {
     /// The site shows a photo the person gave.
     #[serde(default)]
     pub photo: bool,
+    /// The person's own domain in front of the published site (`publicUrl` is there once it
+    /// is active).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<CustomDomainView>,
     /// How its latest payment ended (`paid`, `payment_failed`, `refunded`, `canceled`); absent
     /// before any payment settled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<OrderStatus>,
     pub updated_at: String,
+}
+
+/// A custom domain and what it still needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomDomainView {
+    pub domain: HostName,
+    pub state: DomainState,
+    /// The DNS records to create at the domain's DNS provider.
+    pub records: Vec<DnsRecord>,
+    pub checked_at: String,
 }
 
 /// Whether a site address may be chosen, asked while the person types it.
@@ -114,6 +133,14 @@ pub struct PhotoTicket {
     /// Headers the PUT must carry exactly (they are signed).
     pub headers: std::collections::BTreeMap<String, String>,
     pub expires_at: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DomainBody {
+    /// A host name such as www.example.com.
+    #[schema(example = "www.example.com")]
+    domain: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -191,6 +218,23 @@ impl PortfolioApi {
                 let payments = self.payments(&user, Some(&record.id)).await?;
                 http::json(200, &self.view(&self.sites.remove_photo(&user, &record.id).await?, &payments))
             }
+            ("PUT", ["v1", "portfolios", id, "domain"]) => {
+                let body: DomainBody = http::json_body(&request, false)?;
+                let host = HostName::parse(&body.domain).map_err(Error::Validation)?;
+                let record = self.owned(&user, id).await?;
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.add_domain(&user, &record.id, host).await?, &payments))
+            }
+            ("GET", ["v1", "portfolios", id, "domain"]) => {
+                let record = self.owned(&user, id).await?;
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.check_domain(&user, &record.id).await?, &payments))
+            }
+            ("DELETE", ["v1", "portfolios", id, "domain"]) => {
+                let record = self.owned(&user, id).await?;
+                let payments = self.payments(&user, Some(&record.id)).await?;
+                http::json(200, &self.view(&self.sites.remove_domain(&user, &record.id).await?, &payments))
+            }
             ("DELETE", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
                 self.sites.delete(&user, &record.id).await?;
@@ -207,6 +251,7 @@ impl PortfolioApi {
                 | ["v1", "portfolios", _, "rebuild"]
                 | ["v1", "portfolios", _, "photo"]
                 | ["v1", "portfolios", _, "photo", "upload"]
+                | ["v1", "portfolios", _, "domain"]
                 | ["v1", "addresses", _],
             ) => Err(Error::BadRequest(format!("{method} is not allowed here"))),
             _ => Err(Error::NotFound("route".into())),
@@ -289,7 +334,17 @@ impl PortfolioApi {
                 })
                 .unwrap_or_default(),
             slug: record.published.as_ref().map(|p| p.slug.clone()).or_else(|| record.slug.clone()),
-            public_url: record.published.as_ref().and_then(|p| self.sites.public_url(&p.slug)).map(String::from),
+            public_url: record
+                .published
+                .as_ref()
+                .and_then(|p| self.sites.address(&p.slug, record.custom_domain.as_ref()))
+                .map(String::from),
+            custom_domain: record.custom_domain.as_ref().map(|d| CustomDomainView {
+                domain: d.host.clone(),
+                state: d.state,
+                records: d.records.clone(),
+                checked_at: rfc3339(&d.checked_at),
+            }),
             payment: payments.get(&record.id).copied(),
             photo: record.photo,
             updated_at: rfc3339(&record.updated_at),

@@ -5,7 +5,9 @@
 use r2w_shared::error::Problem;
 use utoipa::OpenApi;
 
-use crate::http::{AddressView, PatchBody, PhotoTicket, PhotoUploadBody, PortfolioView, RebuildBody};
+use crate::http::{
+    AddressView, CustomDomainView, DomainBody, PatchBody, PhotoTicket, PhotoUploadBody, PortfolioView, RebuildBody,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,9 +20,12 @@ use crate::http::{AddressView, PatchBody, PhotoTicket, PhotoUploadBody, Portfoli
         photo_upload,
         take_photo,
         remove_photo,
+        add_domain,
+        check_domain,
+        remove_domain,
         address
     ),
-    components(schemas(PortfolioView, PortfolioList, AddressView, PhotoTicket))
+    components(schemas(PortfolioView, PortfolioList, AddressView, PhotoTicket, CustomDomainView))
 )]
 pub struct PortfolioDoc;
 
@@ -108,6 +113,42 @@ fn take_photo() {}
         (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
     ))]
 fn remove_photo() {}
+
+/// Puts your own domain (such as www.example.com) in front of the published site: the answer
+/// lists the DNS record to create; the domain is pending until the record is there and the
+/// certificate is issued, then active. Another domain the site had is taken off.
+#[utoipa::path(put, path = "/v1/portfolios/{id}/domain", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    request_body = DomainBody,
+    responses(
+        (status = 200, description = "The portfolio with its domain and the records to create.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours (or custom domains are not offered here).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The site is not published, or the domain is another site's.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a domain name, or one of this service's own.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The CDN did not answer; ask again.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn add_domain() {}
+
+/// Asks the CDN where the domain stands now (pending, active or failed); once active, the
+/// site's links (canonical address, sitemap, card) are at the domain.
+#[utoipa::path(get, path = "/v1/portfolios/{id}/domain", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    responses(
+        (status = 200, description = "The portfolio with its domain's state.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours, or it has no domain.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The CDN did not answer; ask again.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn check_domain() {}
+
+/// Takes the domain off: the CDN stops serving it and the name is free for another site.
+#[utoipa::path(delete, path = "/v1/portfolios/{id}/domain", tag = "portfolios", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The portfolio's id")),
+    responses(
+        (status = 200, description = "The portfolio without a domain.", body = PortfolioView),
+        (status = 404, description = "No such portfolio of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The CDN did not answer; ask again.", body = Problem, content_type = "application/problem+json"),
+    ))]
+fn remove_domain() {}
 
 /// Whether a site address is free, asked while the person types it: malformed, reserved and
 /// taken addresses come with the reason.

@@ -19,10 +19,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use r2w_shared::clock::Clock;
+use r2w_shared::domains::{DomainCheck, DomainState, HostName};
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs::{self, CvRecord};
 use r2w_shared::records::orders;
-use r2w_shared::records::portfolios::{self, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
+use r2w_shared::records::portfolios::{self, CustomDomain, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
 use r2w_shared::store::{BlobError, BlobKey, PresignPut, PresignedRequest, PutOptions};
 use r2w_shared::{App, Error};
 use url::Url;
@@ -60,6 +61,134 @@ impl Sites {
     /// Where a published site is seen: on its own host when the sites have a domain.
     pub fn public_url(&self, slug: &Slug) -> Option<Url> {
         self.app.config.site_url(slug)
+    }
+
+    /// Where the site at `slug` is seen: at the person's own domain once that is active.
+    pub fn address(&self, slug: &Slug, domain: Option<&CustomDomain>) -> Option<Url> {
+        match domain.filter(|d| d.state == DomainState::Active) {
+            Some(domain) => {
+                let sites = &self.app.config.sites_url;
+                let port = sites.port().map(|p| format!(":{p}")).unwrap_or_default();
+                Url::parse(&format!("{}://{}{port}/", sites.scheme(), domain.host)).ok()
+            }
+            None => self.public_url(slug),
+        }
+    }
+
+    /// Puts `host` in front of the published portfolio: claimed for it (one portfolio per
+    /// domain), handed to the CDN and checked once. A domain it had before is taken off.
+    pub async fn add_domain(
+        &self,
+        user: &UserId,
+        portfolio: &PortfolioId,
+        host: HostName,
+    ) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let Some(published) = &record.published else {
+            return Err(Error::Conflict("publish the site before giving it a domain".into()));
+        };
+        let ours = [self.app.config.sites_domain.as_deref(), self.app.config.public_url.host_str()];
+        if ours.into_iter().flatten().any(|domain| host.is_within(domain)) {
+            return Err(Error::Validation(format!("{host} is one of this service's own addresses")));
+        }
+        if record.custom_domain.as_ref().is_some_and(|d| d.host == host) {
+            return self.check_domain(user, portfolio).await;
+        }
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        if !portfolios::claim_domain(table, &host, &claim).await? {
+            return Err(Error::Conflict(format!("{host} is already the domain of another site")));
+        }
+        let handle = match self.app.domains.attach(&host, &published.slug).await {
+            Ok(handle) => handle,
+            Err(e) => {
+                portfolios::release_domain(table, &host, &claim).await?;
+                return Err(e.into());
+            }
+        };
+        let now = self.clock.now();
+        let check = self.app.domains.check(&handle, &host).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "a new custom domain could not be checked yet");
+            DomainCheck { state: DomainState::Pending, records: Vec::new() }
+        });
+        let domain =
+            CustomDomain { host, handle, state: check.state, records: check.records, added_at: now, checked_at: now };
+        let mut previous = None;
+        let updated = portfolios::upsert(table, user, portfolio, |stored| {
+            let stored = stored.unwrap_or_else(|| record.clone());
+            previous = stored.custom_domain.clone();
+            PortfolioRecord { custom_domain: Some(domain.clone()), updated_at: now, ..stored }
+        })
+        .await?;
+        if let Some(old) = previous.filter(|old| old.handle != domain.handle) {
+            self.app.domains.detach(&old.handle).await?;
+            portfolios::release_domain(table, &old.host, &claim).await?;
+        }
+        self.readdress(&updated).await?;
+        Ok(updated)
+    }
+
+    /// Asks the CDN where the portfolio's domain stands; once it turns active, the site is
+    /// rewritten with its links at that domain.
+    pub async fn check_domain(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let Some(domain) = record.custom_domain.clone() else {
+            return Err(Error::NotFound("custom domain".into()));
+        };
+        let check = self.app.domains.check(&domain.handle, &domain.host).await?;
+        let now = self.clock.now();
+        let updated = portfolios::upsert(table, user, portfolio, |stored| {
+            let stored = stored.unwrap_or_else(|| record.clone());
+            let custom_domain = stored
+                .custom_domain
+                .clone()
+                .filter(|d| d.handle == domain.handle)
+                .map(|d| CustomDomain { state: check.state, records: check.records.clone(), checked_at: now, ..d });
+            PortfolioRecord { custom_domain, ..stored }
+        })
+        .await?;
+        if domain.state != check.state {
+            tracing::info!(portfolio = %portfolio, state = ?check.state, "custom domain changed state");
+            self.readdress(&updated).await?;
+        }
+        Ok(updated)
+    }
+
+    /// Takes the portfolio's domain off: the CDN stops serving it and the name is free again.
+    pub async fn remove_domain(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
+        let table = self.app.table.as_ref();
+        let record =
+            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let Some(domain) = record.custom_domain.clone() else { return Ok(record) };
+        self.app.domains.detach(&domain.handle).await?;
+        let now = self.clock.now();
+        let updated = portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
+            custom_domain: None,
+            updated_at: now,
+            ..stored.unwrap_or_else(|| record.clone())
+        })
+        .await?;
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        portfolios::release_domain(table, &domain.host, &claim).await?;
+        if domain.state == DomainState::Active {
+            self.readdress(&updated).await?;
+        }
+        Ok(updated)
+    }
+
+    /// Rewrites the published site with its links at its address now.
+    async fn readdress(&self, record: &PortfolioRecord) -> Result<(), Error> {
+        let Some(published) = &record.published else { return Ok(()) };
+        let user = &record.user_id;
+        let cv = cvs::load(self.app.table.as_ref(), user, &record.cv_id)
+            .await?
+            .ok_or_else(|| Error::NotFound("CV".into()))?;
+        let canonical = self.address(&published.slug, record.custom_domain.as_ref());
+        let theme = Theme::parse(&record.theme).unwrap_or_default();
+        self.write_public(&published.slug, canonical, &record.id, &cv, theme).await
     }
 
     /// Renders the CV with `theme` as the portfolio's new preview (and, when the portfolio is
@@ -102,6 +231,7 @@ impl Sites {
                 slug: None,
                 name: None,
                 photo: false,
+                custom_domain: None,
                 created_at: now,
                 updated_at: now,
             });
@@ -120,7 +250,8 @@ impl Sites {
             self.remove_folder(&old).await;
         }
         if let Some(published) = &record.published {
-            self.write_public(&published.slug, portfolio, cv, theme).await?;
+            let canonical = self.address(&published.slug, record.custom_domain.as_ref());
+            self.write_public(&published.slug, canonical, portfolio, cv, theme).await?;
         }
         Ok(record)
     }
@@ -150,7 +281,7 @@ impl Sites {
             }
             None => self.claim_default_slug(&cv, portfolio, &claim).await?,
         };
-        self.write_public(&slug, portfolio, &cv, theme).await?;
+        self.write_public(&slug, self.address(&slug, record.custom_domain.as_ref()), portfolio, &cv, theme).await?;
 
         let now = self.clock.now();
         let record = portfolios::upsert(table, user, portfolio, |stored| {
@@ -164,6 +295,9 @@ impl Sites {
         })
         .await?;
         if let Some(old) = current.filter(|old| *old != slug) {
+            if let Some(domain) = &record.custom_domain {
+                self.app.domains.repoint(&domain.handle, &slug).await?;
+            }
             self.remove_folder(&format!("sites/{old}")).await;
             portfolios::release_slug(table, &old, &claim).await?;
         }
@@ -326,16 +460,21 @@ impl Sites {
         let record =
             portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
         let Some(published) = record.published.clone() else { return Ok(record) };
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        if let Some(domain) = &record.custom_domain {
+            self.app.domains.detach(&domain.handle).await?;
+            portfolios::release_domain(table, &domain.host, &claim).await?;
+        }
         self.remove_folder(&format!("sites/{}", published.slug)).await;
         let now = self.clock.now();
         let record = portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
             published: None,
             slug: None,
+            custom_domain: None,
             updated_at: now,
             ..stored.unwrap_or_else(|| record.clone())
         })
         .await?;
-        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
         portfolios::release_slug(table, &published.slug, &claim).await?;
         Ok(record)
     }
@@ -363,14 +502,16 @@ impl Sites {
         Err(Error::Conflict("no free address near the name; choose one".into()))
     }
 
+    /// Writes the public site at `slug`, its links (canonical, sitemap, card, QR) absolute at
+    /// `canonical_url`.
     async fn write_public(
         &self,
         slug: &Slug,
+        canonical_url: Option<Url>,
         portfolio: &PortfolioId,
         cv: &CvRecord,
         theme: Theme,
     ) -> Result<(), Error> {
-        let canonical_url = self.public_url(slug);
         let photo = self.photo(&cv.user_id, portfolio).await?;
         let options = SiteOptions { canonical_url, photo, ..SiteOptions::preview(theme) };
         let site = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;

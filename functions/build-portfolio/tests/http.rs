@@ -1,57 +1,13 @@
 //! The portfolios API as its owner (and a stranger) uses it.
 
-use std::sync::Arc;
-
+use lambda_http::Body;
 use lambda_http::http::Request as HttpRequest;
-use lambda_http::{Body, Request, Response};
-use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::model::{Email, UserId};
-use r2w_shared::records::users::{self, UserRecord};
+use r2w_shared::model::UserId;
 use r2w_shared::store::BlobKey;
 use serde_json::{Value, json};
-use support::World;
+use support::{Client, World, json_of, view};
 
 mod support;
-
-struct Client {
-    api: PortfolioApi,
-    tokens: Arc<AccessTokens>,
-    app: r2w_shared::App,
-}
-
-impl Client {
-    async fn new(world: &World) -> Self {
-        let tokens = Arc::new(AccessTokens::for_app(&world.app).await.expect("tokens"));
-        Self {
-            api: PortfolioApi::new(world.app.clone(), Arc::clone(&tokens), world.clock.clone()),
-            tokens,
-            app: world.app.clone(),
-        }
-    }
-
-    async fn call(&self, user: Option<&UserId>, method: &str, path: &str, body: Option<Value>) -> Response<Body> {
-        let mut builder = HttpRequest::builder().method(method).uri(format!("https://api.example{path}"));
-        if let Some(user) = user {
-            let email = Email::parse(format!("{user}@example.com")).expect("email");
-            let account = UserRecord::new(user.clone(), email, "Test User", time::OffsetDateTime::now_utc());
-            users::create(self.app.table.as_ref(), &account).await.expect("the account exists");
-            let token = self.tokens.issue(user, 0, r2w_shared::store::unix_now()).expect("token");
-            builder = builder.header("authorization", format!("Bearer {token}"));
-        }
-        let body = body.map_or(Body::Empty, |b| Body::Text(b.to_string()));
-        let request: Request = builder.body(body).expect("request");
-        self.api.handle(request).await
-    }
-}
-
-fn json_of(response: &Response<Body>) -> Value {
-    serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null)
-}
-
-fn view(response: &Response<Body>) -> PortfolioView {
-    serde_json::from_value(json_of(response)).expect("a portfolio")
-}
 
 #[tokio::test]
 async fn an_owner_lists_rebuilds_renames_and_deletes_a_portfolio() {

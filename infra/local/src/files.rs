@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use r2w_shared::clock::Clock;
-use r2w_shared::records::portfolios::{PREVIEWS, preview_expiry};
+use r2w_shared::records::portfolios::{self, PREVIEWS, preview_expiry};
 use r2w_shared::store::{BLOB_ENDPOINT_PREFIX, Blob, BlobError, BlobKey, PutOptions, ReceivedRequest};
 use r2w_shared::{App, Error};
 
@@ -57,6 +57,16 @@ impl LocalFiles {
         let host = host_of(&request).map(without_port).unwrap_or_default().to_ascii_lowercase();
         if site_host_label(&host, self.app.config.sites_domain.as_deref()).is_some() {
             return self.site(&host, path.strip_prefix('/').unwrap_or(&path)).await;
+        }
+        // So is a person's own domain pointed at this machine, once claimed for a published site.
+        let ours = [self.app.config.public_url.host_str(), self.app.config.sites_url.host_str()];
+        if !ours.contains(&Some(host.as_str()))
+            && let Some(slug) = self.custom_domain_site(&host).await
+        {
+            let relative = percent_encoding::percent_decode_str(path.strip_prefix('/').unwrap_or(&path))
+                .decode_utf8_lossy()
+                .into_owned();
+            return self.site_object(format!("sites/{slug}/{}", index_file(&relative))).await;
         }
         // The sites store on a host of its own (as in the cloud) is all that host serves; sharing
         // the app's host, it is whatever lies under the sites path.
@@ -149,6 +159,20 @@ impl LocalFiles {
             }
             SitePath::Object(key) => key,
         };
+        self.site_object(key).await
+    }
+
+    /// The published site `host` is the custom domain of, if any.
+    async fn custom_domain_site(&self, host: &str) -> Option<r2w_shared::model::Slug> {
+        let host = r2w_shared::domains::HostName::parse(host).ok()?;
+        let table = self.app.table.as_ref();
+        let claim = portfolios::domain_holder(table, &host).await.ok()??;
+        let record = portfolios::load(table, &claim.user_id, &claim.portfolio_id).await.ok()??;
+        record.custom_domain.filter(|d| d.host == host)?;
+        record.published.map(|p| p.slug)
+    }
+
+    async fn site_object(&self, key: String) -> Response<Body> {
         let preview = key.starts_with("previews/");
         let Ok(key) = BlobKey::parse(key) else { return self.not_found().await };
         match self.app.sites.get(&key).await {
@@ -210,9 +234,7 @@ pub enum SitePath {
 /// - A folder gets its `index.html`; a bare slug its slash. A redirect never leaves the site:
 ///   only a slug gets one (`/\evil.example` would be protocol-relative to a browser).
 pub fn site_path(host: &str, relative: &str, domain: Option<&str>, now: i64) -> SitePath {
-    let file = |path: &str| {
-        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_owned() }
-    };
+    let file = index_file;
     if let Some(label) = site_host_label(host, domain) {
         return match r2w_shared::model::Slug::parse(label) {
             Ok(slug) => SitePath::Object(format!("sites/{slug}/{}", file(relative))),
@@ -235,6 +257,11 @@ pub fn site_path(host: &str, relative: &str, domain: Option<&str>, now: i64) -> 
         return SitePath::Redirect(format!("{relative}/"));
     }
     SitePath::Object(format!("sites/{}", file(relative)))
+}
+
+/// A folder's path names its `index.html`.
+fn index_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_owned() }
 }
 
 /// The label before `.{domain}` in `host`, when there is one.

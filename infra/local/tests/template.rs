@@ -46,11 +46,25 @@ fn text<'a>(value: &'a Value, path: &[&str]) -> &'a str {
     untag(at(value, path)).as_str().unwrap_or_else(|| panic!("{} is not text", path.join(".")))
 }
 
+/// The items of a list; an item `!If [condition, then, else]` stands for each branch that is
+/// something (not `!Ref AWS::NoValue`): what a deployment may have.
 fn list(value: &Value) -> Vec<&Value> {
-    match untag(value) {
+    let items: Vec<&Value> = match untag(value) {
         Value::Sequence(items) => items.iter().collect(),
         other => vec![other],
-    }
+    };
+    items
+        .into_iter()
+        .flat_map(|item| match item {
+            Value::Tagged(tagged) if tagged.tag == "If" => match &tagged.value {
+                Value::Sequence(branches) if branches.len() == 3 => {
+                    branches[1..].iter().filter(|b| reference(b) != Some("AWS::NoValue")).collect()
+                }
+                _ => vec![item],
+            },
+            _ => vec![item],
+        })
+        .collect()
 }
 
 /// `!Ref Name` (or `{Ref: Name}`): the name.
@@ -311,9 +325,20 @@ fn sites_are_served_only_through_the_cdn_with_security_headers() {
 
     let statements = list(at(resource(&template, "SitesBucketPolicy"), &["Properties", "PolicyDocument", "Statement"]));
     let allowed: Vec<_> = statements.iter().filter(|s| text(s, &["Effect"]) == "Allow").collect();
-    assert_eq!(allowed.len(), 1, "only the CDN reads the sites bucket");
-    assert_eq!(text(allowed[0], &["Principal", "Service"]), "cloudfront.amazonaws.com");
+    assert_eq!(allowed.len(), 2, "only the CDNs read the sites bucket");
+    assert!(allowed.iter().all(|s| text(s, &["Principal", "Service"]) == "cloudfront.amazonaws.com"));
     assert!(text(allowed[0], &["Condition", "StringEquals", "AWS:SourceArn"]).ends_with("distribution/${SitesCdn}"));
+    // Custom domains' distribution sees published sites only, never previews.
+    assert!(
+        text(allowed[1], &["Condition", "StringEquals", "AWS:SourceArn"]).ends_with("distribution/${CustomDomainsCdn}")
+    );
+    assert!(text(allowed[1], &["Resource"]).ends_with("${SitesBucket}/sites/*"));
+    let tenancy = at(resource(&template, "CustomDomainsCdn"), &["Properties", "DistributionConfig"]);
+    assert_eq!(text(tenancy, &["ConnectionMode"]), "tenant-only");
+    assert_eq!(text(list(at(tenancy, &["Origins"]))[0], &["OriginPath"]), "/sites/{{slug}}");
+    let behaviour = at(tenancy, &["DefaultCacheBehavior"]);
+    assert_eq!(text(behaviour, &["ViewerProtocolPolicy"]), "redirect-to-https");
+    assert_eq!(reference(at(behaviour, &["ResponseHeadersPolicyId"])), Some("SecurityHeaders"), "the sites' headers");
 
     let headers = at(
         resource(&template, "SecurityHeaders"),

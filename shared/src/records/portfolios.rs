@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{MAX_WRITE_ATTEMPTS, user_pk};
+use crate::domains::{DnsRecord, DomainState, HostName};
 use crate::model::{CvId, PortfolioId, Slug, UserId};
 use crate::store::{Expect, Item, ItemKey, Query, Table, TableError};
 
@@ -31,6 +32,9 @@ pub struct PortfolioRecord {
     /// The person gave a photo for this site (kept with their uploads).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub photo: bool,
+    /// The person's own domain in front of the published site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<CustomDomain>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -110,7 +114,22 @@ pub struct PublishedSite {
     pub published_at: OffsetDateTime,
 }
 
-/// Who holds a slug.
+/// A custom domain as last seen at the CDN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomDomain {
+    pub host: HostName,
+    /// The CDN's handle for it (a distribution tenant's id in the cloud).
+    pub handle: String,
+    pub state: DomainState,
+    pub records: Vec<DnsRecord>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub added_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub checked_at: OffsetDateTime,
+}
+
+/// Who holds a slug (or a custom domain).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SlugClaim {
@@ -172,26 +191,55 @@ pub async fn delete(table: &dyn Table, user: &UserId, portfolio: &PortfolioId) -
 /// Claims `slug` for the portfolio. `Ok(false)` when another portfolio holds it; claiming a
 /// slug the portfolio already holds succeeds.
 pub async fn claim_slug(table: &dyn Table, slug: &Slug, claim: &SlugClaim) -> Result<bool, TableError> {
-    let item = Item::with_data(slug_key(slug), claim)?;
-    match table.put(item, Expect::Absent).await {
-        Ok(()) => Ok(true),
-        Err(TableError::ConditionFailed { .. }) => Ok(slug_holder(table, slug).await?.as_ref() == Some(claim)),
-        Err(e) => Err(e),
-    }
+    claim_name(table, slug_key(slug), claim).await
 }
 
 pub async fn slug_holder(table: &dyn Table, slug: &Slug) -> Result<Option<SlugClaim>, TableError> {
-    table.get(&slug_key(slug)).await?.map(|item| item.data_as()).transpose()
+    holder(table, &slug_key(slug)).await
 }
 
 /// Gives a slug up, only if `claim` still holds it.
 pub async fn release_slug(table: &dyn Table, slug: &Slug, claim: &SlugClaim) -> Result<(), TableError> {
-    let Some(item) = table.get(&slug_key(slug)).await? else { return Ok(()) };
+    release_name(table, slug_key(slug), claim).await
+}
+
+async fn claim_name(table: &dyn Table, key: ItemKey, claim: &SlugClaim) -> Result<bool, TableError> {
+    match table.put(Item::with_data(key.clone(), claim)?, Expect::Absent).await {
+        Ok(()) => Ok(true),
+        Err(TableError::ConditionFailed { .. }) => Ok(holder(table, &key).await?.as_ref() == Some(claim)),
+        Err(e) => Err(e),
+    }
+}
+
+async fn holder(table: &dyn Table, key: &ItemKey) -> Result<Option<SlugClaim>, TableError> {
+    table.get(key).await?.map(|item| item.data_as()).transpose()
+}
+
+async fn release_name(table: &dyn Table, key: ItemKey, claim: &SlugClaim) -> Result<(), TableError> {
+    let Some(item) = table.get(&key).await? else { return Ok(()) };
     if item.data_as::<SlugClaim>()? != *claim {
         return Ok(());
     }
-    match table.delete(&slug_key(slug), Expect::Version(item.version)).await {
+    match table.delete(&key, Expect::Version(item.version)).await {
         Ok(()) | Err(TableError::ConditionFailed { .. }) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+pub fn domain_key(host: &HostName) -> ItemKey {
+    ItemKey::new(format!("DOMAIN#{host}"), "DOMAIN")
+}
+
+/// Claims `host` for the portfolio, as [`claim_slug`] claims a slug: one portfolio per domain.
+pub async fn claim_domain(table: &dyn Table, host: &HostName, claim: &SlugClaim) -> Result<bool, TableError> {
+    claim_name(table, domain_key(host), claim).await
+}
+
+pub async fn domain_holder(table: &dyn Table, host: &HostName) -> Result<Option<SlugClaim>, TableError> {
+    holder(table, &domain_key(host)).await
+}
+
+/// Gives a domain up, only if `claim` still holds it.
+pub async fn release_domain(table: &dyn Table, host: &HostName, claim: &SlugClaim) -> Result<(), TableError> {
+    release_name(table, domain_key(host), claim).await
 }

@@ -4,15 +4,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use lambda_http::http::Request as HttpRequest;
+use lambda_http::{Body, Request, Response};
+use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput};
+use r2w_shared::auth_token::AccessTokens;
 use r2w_shared::clock::{Clock, ManualClock};
+use r2w_shared::model::Email;
 use r2w_shared::model::{CvData, CvId, Job, JobId, Step, UserId};
 use r2w_shared::records::cvs::{self, CvRecord};
 use r2w_shared::records::jobs;
+use r2w_shared::records::users::{self, UserRecord};
 use r2w_shared::secrets::EnvSecrets;
 use r2w_shared::store::BlobKey;
 use r2w_shared::{App, Config};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 pub struct World {
@@ -75,4 +82,44 @@ impl World {
         let blob = self.app.sites.get(&BlobKey::parse(key).expect("key")).await.expect("page");
         String::from_utf8(blob.body.to_vec()).expect("utf-8")
     }
+}
+
+/// The portfolios API, called as a signed-in person (or nobody).
+pub struct Client {
+    pub api: PortfolioApi,
+    tokens: Arc<AccessTokens>,
+    app: r2w_shared::App,
+}
+
+impl Client {
+    pub async fn new(world: &World) -> Self {
+        Self::on(world.app.clone(), world.clock.clone()).await
+    }
+
+    pub async fn on(app: App, clock: Arc<ManualClock>) -> Self {
+        let tokens = Arc::new(AccessTokens::for_app(&app).await.expect("tokens"));
+        Self { api: PortfolioApi::new(app.clone(), Arc::clone(&tokens), clock), tokens, app }
+    }
+
+    pub async fn call(&self, user: Option<&UserId>, method: &str, path: &str, body: Option<Value>) -> Response<Body> {
+        let mut builder = HttpRequest::builder().method(method).uri(format!("https://api.example{path}"));
+        if let Some(user) = user {
+            let email = Email::parse(format!("{user}@example.com")).expect("email");
+            let account = UserRecord::new(user.clone(), email, "Test User", time::OffsetDateTime::now_utc());
+            users::create(self.app.table.as_ref(), &account).await.expect("the account exists");
+            let token = self.tokens.issue(user, 0, r2w_shared::store::unix_now()).expect("token");
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        let body = body.map_or(Body::Empty, |b| Body::Text(b.to_string()));
+        let request: Request = builder.body(body).expect("request");
+        self.api.handle(request).await
+    }
+}
+
+pub fn json_of(response: &Response<Body>) -> Value {
+    serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null)
+}
+
+pub fn view(response: &Response<Body>) -> PortfolioView {
+    serde_json::from_value(json_of(response)).expect("a portfolio")
 }
