@@ -606,7 +606,9 @@ async fn the_sites_store_serves_no_uploads_and_redirects_only_within_itself() {
 /// A server with `extra` settings where "Paying Person" has paid for a site at
 /// `paying-person`: a CV in, a preview, Stripe's embedded Checkout (a local server speaking
 /// Stripe's API), the signed webhook. The Stripe stand-in lives as long as what is returned.
-async fn paid_site(extra: &[(&str, String)]) -> (Running, wiremock::MockServer) {
+/// `r2w serve` with Dana's site paid for and published: the server, the Stripe stand-in, her
+/// access token and the portfolio's id.
+async fn paid_site(extra: &[(&str, String)]) -> (Running, wiremock::MockServer, String, String) {
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -671,13 +673,13 @@ async fn paid_site(extra: &[(&str, String)]) -> (Running, wiremock::MockServer) 
         .await
         .expect("webhook");
     assert_eq!(delivered.status(), 200);
-    (running, stripe)
+    (running, stripe, token, portfolio)
 }
 
 /// The product's whole path on one machine, up to the public site at its slug.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn payment_publishes_the_site_at_its_address() {
-    let (running, _stripe) = paid_site(&[]).await;
+    let (running, _stripe, _, _) = paid_site(&[]).await;
     let site = running.http.get(running.url("/paying-person/")).send().await.expect("site");
     assert_eq!(site.status(), 200);
     assert!(site.text().await.expect("html").contains("Paying Person"));
@@ -698,7 +700,7 @@ async fn payment_publishes_the_site_at_its_address() {
 /// its root with absolute URLs; the path form and hosts that are no site's answer 404.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_published_site_is_served_at_the_root_of_its_own_host() {
-    let (running, _stripe) = paid_site(&[("R2W_SITES_DOMAIN", "localhost".into())]).await;
+    let (running, _stripe, token, portfolio) = paid_site(&[("R2W_SITES_DOMAIN", "localhost".into())]).await;
     let port = running.base.port().expect("a port");
     let origin = format!("http://paying-person.localhost:{port}");
     let on_host = |host: String, path: &str| {
@@ -728,6 +730,31 @@ async fn a_published_site_is_served_at_the_root_of_its_own_host() {
     }
     let path_form = running.http.get(running.url("/paying-person/")).send().await.expect("site");
     assert_eq!(path_form.status(), 404, "a site is only at its own host");
+
+    // The person's own domain, pointed at this machine, serves the site once claimed: at once,
+    // with the site's links moved there.
+    let unclaimed = on_host(format!("www.paying.example:{port}"), "/").await.expect("get");
+    assert_ne!(unclaimed.status(), 200, "a domain nobody claimed shows no site");
+    let domain_path = format!("/v1/portfolios/{portfolio}/domain");
+    let added =
+        running.http.put(running.url(&domain_path)).bearer_auth(&token).json(&json!({"domain": "www.paying.example"}));
+    let added: Value = added.send().await.expect("add").json().await.expect("json");
+    assert_eq!(added["customDomain"]["state"], "active", "{added}");
+    assert_eq!(
+        added["customDomain"]["records"],
+        json!([{"type": "A", "name": "www.paying.example", "value": "127.0.0.1"}])
+    );
+    assert_eq!(added["publicUrl"], format!("http://www.paying.example:{port}/"));
+    let page = on_host(format!("www.paying.example:{port}"), "/").await.expect("page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"http://www.paying.example:{port}/\">")), "{html}");
+    let card = on_host(format!("www.paying.example:{port}"), "/card.png").await.expect("card");
+    assert_eq!(card.status(), 200);
+    let removed = running.http.delete(running.url(&domain_path)).bearer_auth(&token).send().await.expect("remove");
+    assert_eq!(removed.status(), 200);
+    let gone = on_host(format!("www.paying.example:{port}"), "/").await.expect("get");
+    assert_ne!(gone.status(), 200, "taken off, the domain shows nothing");
 }
 
 /// A preview is served until the expiry its folder's name carries, then answers 410 Gone; the
