@@ -129,6 +129,27 @@ test("sign up, upload, choose an address, pay: the return page shows the live UR
   }
   assert.ok(stripe.sessions.get(session).payment_status === "paid");
 
+  // Her own domain, from the share screen: on this machine it is live at once (pointed here),
+  // the site's links move to it, and taken off it shows nothing.
+  const returnPage = page.url();
+  await page.goto(`${app.base}/`);
+  await page.getByRole("link", { name: "Share" }).first().click();
+  await page.getByRole("heading", { name: "Your site is live" }).waitFor();
+  await page.getByRole("textbox", { name: "Domain" }).fill("www.grace.example");
+  await page.getByRole("button", { name: "Use this domain" }).click();
+  await page.getByText("Live at your domain, with its own certificate.").waitFor();
+  const own = `http://www.grace.example:${new URL(app.base).port}/`;
+  assert.equal(await page.getByLabel("Your site's address").inputValue(), own);
+  const atDomain = await getLocal(own);
+  assert.equal(atDomain.status, 200);
+  assert.match(atDomain.text, new RegExp(`<link rel="canonical" href="${own}">`));
+  await accessible(page, "share screen with a custom domain");
+  await page.getByRole("button", { name: "Remove www.grace.example" }).click();
+  await page.getByRole("button", { name: "Use this domain" }).waitFor();
+  assert.doesNotMatch((await getLocal(own)).text, /Olivia Bennett/, "taken off, the domain shows no site");
+  assert.equal(await page.getByLabel("Your site's address").inputValue(), live);
+  await page.goto(returnPage);
+
   // The operator refunds it: the site comes down, and the person is told.
   await stripe.refund(session);
   assert.equal((await getLocal(live)).status, 404, "refunded: no longer public");

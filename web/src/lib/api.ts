@@ -140,6 +140,17 @@ export const api = {
     ),
   chooseAddress: (portfolio: string, slug: string) =>
     call<Json<'/v1/portfolios/{id}', 'patch'>>('PATCH', `/v1/portfolios/${encodeURIComponent(portfolio)}`, { slug }),
+  addDomain: (portfolio: string, domain: string) =>
+    call<Json<'/v1/portfolios/{id}/domain', 'put'>>('PUT', `/v1/portfolios/${encodeURIComponent(portfolio)}/domain`, {
+      domain,
+    }),
+  checkDomain: (portfolio: string) =>
+    call<Json<'/v1/portfolios/{id}/domain', 'get'>>('GET', `/v1/portfolios/${encodeURIComponent(portfolio)}/domain`),
+  removeDomain: (portfolio: string) =>
+    call<Json<'/v1/portfolios/{id}/domain', 'delete'>>(
+      'DELETE',
+      `/v1/portfolios/${encodeURIComponent(portfolio)}/domain`,
+    ),
   plans: () => call<Json<'/v1/payments/plans', 'get'>>('GET', '/v1/payments/plans'),
   checkout: (body: RequestBody<'/v1/payments/checkout', 'post'>) =>
     call<Json<'/v1/payments/checkout', 'post', 201>>('POST', '/v1/payments/checkout', body),
