@@ -800,3 +800,23 @@ fn staging_and_production_are_two_stacks_and_production_asks_before_changing() {
         }
     }
 }
+
+/// A custom domain's tenant already points at its site's folder (the origin path): its function
+/// only gives folders their index.html, as `r2w serve` does for a claimed domain.
+#[test]
+fn a_custom_domain_serves_its_site_folders_with_their_index() {
+    let template = template();
+    let code = text(resource(&template, "CustomDomainPaths"), &["Properties", "FunctionCode"]);
+    let paths = ["/", "/card.png", "/assets/modern.0a1b2c3d4e.css", "/robots.txt", "/nested/"];
+    let harness = format!(
+        "{code}\nfor (const uri of {}) console.log(handler({{ request: {{ uri }} }}).uri);\n",
+        serde_json::to_string(&paths).expect("JSON")
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("custom-domain-paths.js");
+    std::fs::write(&script, harness).expect("write");
+    let output = Command::new("node").arg(&script).output().expect("node runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let cdn: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(cdn, ["/index.html", "/card.png", "/assets/modern.0a1b2c3d4e.css", "/robots.txt", "/nested/index.html"]);
+}
