@@ -6,6 +6,16 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+/// `t` as the API writes times: RFC 3339 (`2026-12-06T08:00:00Z`).
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// A Unix time in seconds as [`rfc3339`] writes it (empty when out of range).
+pub fn unix_rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix).map(rfc3339).unwrap_or_default()
+}
+
 pub trait Clock: Send + Sync {
     fn now(&self) -> OffsetDateTime;
 

@@ -41,7 +41,7 @@ impl From<&UserRecord> for UserView {
             has_password: user.password_hash.is_some(),
             two_factor: user.two_factor,
             providers: user.identities.iter().map(|i| i.provider.clone()).collect(),
-            created_at: user.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            created_at: r2w_shared::clock::rfc3339(user.created_at),
         }
     }
 }

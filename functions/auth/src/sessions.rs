@@ -18,7 +18,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use r2w_shared::Error;
 use r2w_shared::auth_token::{AccessTokens, SessionClaims};
-use r2w_shared::clock::Clock;
+use r2w_shared::clock::{Clock, unix_rfc3339};
 use r2w_shared::model::UserId;
 use r2w_shared::records::{owner_index, owner_pk, user_pk, users};
 use r2w_shared::store::{Expect, Item, ItemKey, Query, Table, TableError, TransactOp};
@@ -113,8 +113,8 @@ impl Sessions {
             let record: FamilyRecord = item.data_as()?;
             views.push(SignedInSession {
                 current: current == Some(id.as_str()),
-                created_at: rfc3339(record.started_at),
-                last_used_at: rfc3339(record.last_used_at.unwrap_or(record.started_at)),
+                created_at: unix_rfc3339(record.started_at),
+                last_used_at: unix_rfc3339(record.last_used_at.unwrap_or(record.started_at)),
                 user_agent: record.user_agent,
                 id,
             });
@@ -247,13 +247,6 @@ impl Sessions {
             token_type: "Bearer".into(),
         })
     }
-}
-
-fn rfc3339(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
 }
 
 fn family_key(user: &UserId, family: &str) -> ItemKey {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
 use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::Clock;
+use r2w_shared::clock::{Clock, rfc3339, unix_rfc3339};
 use r2w_shared::domains::{DnsRecord, DomainState, HostName};
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs;
@@ -200,10 +200,7 @@ impl PortfolioApi {
                 let body: PhotoUploadBody = http::json_body(&request, false)?;
                 let record = self.owned(&user, id).await?;
                 let signed = self.sites.photo_upload(&user, &record.id, &body.content_type, body.size).await?;
-                let expires_at = time::OffsetDateTime::from_unix_timestamp(signed.expires_at)
-                    .ok()
-                    .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-                    .unwrap_or_default();
+                let expires_at = unix_rfc3339(signed.expires_at);
                 let ticket =
                     PhotoTicket { url: signed.url, method: signed.method, headers: signed.headers, expires_at };
                 http::json(201, &ticket)
@@ -313,8 +310,6 @@ impl PortfolioApi {
         record: &PortfolioRecord,
         payments: &std::collections::HashMap<PortfolioId, OrderStatus>,
     ) -> PortfolioView {
-        let rfc3339 =
-            |t: &time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         let now = self.clock.now();
         let live_preview = record.preview.as_ref().filter(|p| !p.expired(now));
         PortfolioView {
@@ -324,7 +319,7 @@ impl PortfolioApi {
             theme: record.theme.clone(),
             status: if record.published.is_some() { "published" } else { "preview" }.into(),
             preview_url: live_preview.and_then(|p| self.sites.preview_url(p)),
-            preview_expires_at: record.preview.as_ref().map(|p| rfc3339(&p.expires_at)),
+            preview_expires_at: record.preview.as_ref().map(|p| rfc3339(p.expires_at)),
             preview_expired: record.preview.is_some() && live_preview.is_none(),
             theme_previews: live_preview
                 .map(|p| {
@@ -343,11 +338,11 @@ impl PortfolioApi {
                 domain: d.host.clone(),
                 state: d.state,
                 records: d.records.clone(),
-                checked_at: rfc3339(&d.checked_at),
+                checked_at: rfc3339(d.checked_at),
             }),
             payment: payments.get(&record.id).copied(),
             photo: record.photo,
-            updated_at: rfc3339(&record.updated_at),
+            updated_at: rfc3339(record.updated_at),
         }
     }
 }

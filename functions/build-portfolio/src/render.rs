@@ -446,7 +446,7 @@ fn robots(canonical: Option<&Url>) -> String {
 }
 
 fn sitemap(url: &Url) -> String {
-    let loc = url.as_str().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let loc = r2w_shared::markup::escape(url.as_str());
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>{loc}</loc></url>\n</urlset>\n"
     )

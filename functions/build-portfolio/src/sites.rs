@@ -188,7 +188,8 @@ impl Sites {
             .ok_or_else(|| Error::NotFound("CV".into()))?;
         let canonical = self.address(&published.slug, record.custom_domain.as_ref());
         let theme = Theme::parse(&record.theme).unwrap_or_default();
-        self.write_public(&published.slug, canonical, &record.id, &cv, theme).await
+        let photo = self.photo(user, &record.id).await?;
+        self.write_public(&published.slug, canonical, photo, &cv, theme).await
     }
 
     /// Renders the CV with `theme` as the portfolio's new preview (and, when the portfolio is
@@ -251,7 +252,7 @@ impl Sites {
         }
         if let Some(published) = &record.published {
             let canonical = self.address(&published.slug, record.custom_domain.as_ref());
-            self.write_public(&published.slug, canonical, portfolio, cv, theme).await?;
+            self.write_public(&published.slug, canonical, photo, cv, theme).await?;
         }
         Ok(record)
     }
@@ -281,7 +282,8 @@ impl Sites {
             }
             None => self.claim_default_slug(&cv, portfolio, &claim).await?,
         };
-        self.write_public(&slug, self.address(&slug, record.custom_domain.as_ref()), portfolio, &cv, theme).await?;
+        let photo = self.photo(user, portfolio).await?;
+        self.write_public(&slug, self.address(&slug, record.custom_domain.as_ref()), photo, &cv, theme).await?;
 
         let now = self.clock.now();
         let record = portfolios::upsert(table, user, portfolio, |stored| {
@@ -503,16 +505,15 @@ impl Sites {
     }
 
     /// Writes the public site at `slug`, its links (canonical, sitemap, card, QR) absolute at
-    /// `canonical_url`.
+    /// `canonical_url`, with the person's `photo` as processed.
     async fn write_public(
         &self,
         slug: &Slug,
         canonical_url: Option<Url>,
-        portfolio: &PortfolioId,
+        photo: Option<Vec<u8>>,
         cv: &CvRecord,
         theme: Theme,
     ) -> Result<(), Error> {
-        let photo = self.photo(&cv.user_id, portfolio).await?;
         let options = SiteOptions { canonical_url, photo, ..SiteOptions::preview(theme) };
         let site = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
         let prefix = format!("sites/{slug}");

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use lambda_http::{Body, Request, Response};
 use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::Clock;
+use r2w_shared::clock::{Clock, unix_rfc3339};
 use r2w_shared::files::{self, FileKind};
 use r2w_shared::model::{Job, JobId, JobStatus, UploadId, UserId};
 use r2w_shared::pipeline::Pipeline;
@@ -243,11 +243,4 @@ impl UploadApi {
             }
         }
     }
-}
-
-fn unix_rfc3339(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
 }

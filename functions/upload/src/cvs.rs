@@ -148,7 +148,7 @@ fn view(record: &CvRecord, job_id: Option<JobId>) -> CvView {
         id: record.id.clone(),
         version: record.version,
         cv: record.cv.clone(),
-        updated_at: record.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        updated_at: r2w_shared::clock::rfc3339(record.updated_at),
         not_on_site: NotOnSite {
             unclassified_text: record.cv.unclassified_text.clone(),
             warnings: record.cv.metadata.warnings.clone(),

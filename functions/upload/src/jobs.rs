@@ -1,6 +1,7 @@
 //! A job as its owner watches it: one status word, the step timeline, why it failed, and links
 //! to what it made.
 
+use r2w_shared::clock::rfc3339;
 use r2w_shared::model::{Job, JobStatus, Step, StepStatus};
 use r2w_shared::records::portfolios::PortfolioRecord;
 use r2w_shared::records::uploads;
@@ -74,10 +75,6 @@ fn step_word(step: Step) -> &'static str {
         Step::Extract => "extract",
         Step::BuildPortfolio => "build_portfolio",
     }
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 pub fn view(job: &Job, portfolio: Option<&PortfolioRecord>, sites_url: &Url) -> JobView {
