@@ -3,8 +3,9 @@
 //! shows) and a QR code of the site's address. All in the theme's colours.
 //!
 //! Text is drawn with fonts compiled in (`fonts/`: DejaVu Sans Bold for Latin, Greek, Cyrillic
-//! and Hebrew; Droid Sans Fallback cut to the ideographs of Chinese and Japanese names), so a
-//! card looks the same on a laptop and in a Lambda that has no fonts at all.
+//! and Hebrew; Droid Sans Fallback cut to the ideographs of Chinese and Japanese names; Nanum
+//! Gothic Bold cut to the 2,350 Hangul syllables of KS X 1001, which Korean names are written
+//! in), so a card looks the same on a laptop and in a Lambda that has no fonts at all.
 
 use std::sync::{Arc, LazyLock};
 
@@ -25,15 +26,18 @@ pub const ICON_SIZE: u32 = 180;
 
 const SANS: &str = "DejaVu Sans";
 const CJK: &str = "Droid Sans Fallback";
+const HANGUL: &str = "R2W Card Hangul";
 
 static SANS_FONT: &[u8] = include_bytes!("../fonts/card-sans.ttf");
 static CJK_FONT: &[u8] = include_bytes!("../fonts/card-cjk.ttf");
+static HANGUL_FONT: &[u8] = include_bytes!("../fonts/card-hangul.ttf");
 
 static FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
     let mut fonts = fontdb::Database::new();
     // Read where the binary holds them: no 2 MB copy on a cold start.
     fonts.load_font_source(fontdb::Source::Binary(Arc::new(SANS_FONT)));
     fonts.load_font_source(fontdb::Source::Binary(Arc::new(CJK_FONT)));
+    fonts.load_font_source(fontdb::Source::Binary(Arc::new(HANGUL_FONT)));
     fonts.set_sans_serif_family(SANS);
     Arc::new(fonts)
 });
@@ -84,7 +88,7 @@ pub fn favicon_svg(initials: &str, palette: &Palette) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\" width=\"64\" height=\"64\">\
 <rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{accent}\"/>\
-<text x=\"32\" y=\"32\" dy=\"0.35em\" text-anchor=\"middle\" font-family=\"{SANS}, {CJK}, sans-serif\" \
+<text x=\"32\" y=\"32\" dy=\"0.35em\" text-anchor=\"middle\" font-family=\"{SANS}, {CJK}, {HANGUL}, sans-serif\" \
 font-weight=\"bold\" font-size=\"{size}\" fill=\"{bg}\">{text}</text></svg>",
         accent = palette.accent,
         bg = palette.bg,
@@ -108,7 +112,7 @@ pub fn card_svg(card: &Card<'_>, palette: &Palette) -> String {
         let text = truncate_words(&text.split_whitespace().collect::<Vec<_>>().join(" "), 80);
         let size = fitting_size(&text, width as f32, largest);
         format!(
-            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"{SANS}, {CJK}, sans-serif\" \
+            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"{SANS}, {CJK}, {HANGUL}, sans-serif\" \
 font-weight=\"{weight}\" font-size=\"{size:.0}\" fill=\"{colour}\">{}</text>",
             escape(&text)
         )

@@ -18,7 +18,7 @@ fn differing(a: &Pixmap, b: &Pixmap, rows: std::ops::Range<u32>) -> usize {
 }
 
 #[test]
-fn the_social_card_draws_latin_hebrew_and_cjk_names() {
+fn the_social_card_draws_latin_hebrew_cjk_and_korean_names() {
     for theme in Theme::ALL {
         let palette = theme.palette();
         let blank = decode(
@@ -26,7 +26,7 @@ fn the_social_card_draws_latin_hebrew_and_cjk_names() {
                 .expect("card"),
         );
         for (name, right_to_left) in
-            [("Ada Lovelace", false), ("נועה לוי", true), ("佐藤 陽翔", false), ("王小明", false)]
+            [("Ada Lovelace", false), ("נועה לוי", true), ("佐藤 陽翔", false), ("王小明", false), ("김민준", false)]
         {
             let png = card_png(
                 &Card {
