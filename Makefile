@@ -12,11 +12,11 @@ help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 demo: web ## CV in, website out: uploads $(CV) through the local API, prints its preview URL, then serves the app (Ctrl-C stops)
-	cargo build --quiet -p r2w-local --bin r2w
+	cargo build -p r2w-local --bin r2w
 	target/debug/r2w demo "$(CV)"
 
 serve: web ## The app and every route on http://127.0.0.1:8080 with the in-process pipeline (Ctrl-C stops)
-	cargo build --quiet -p r2w-local --bin r2w
+	cargo build -p r2w-local --bin r2w
 	target/debug/r2w serve
 
 web: web/node_modules/.installed ## The web app into web/dist: API types from docs/openapi.json, type check, bundle
@@ -26,7 +26,7 @@ watch: tools ## The function binaries behind cargo lambda watch on http://127.0.
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" cargo lambda watch
 
 site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/site/ (THEME=...)
-	cargo build --quiet -p r2w-local --bin r2w
+	cargo build -p r2w-local --bin r2w
 	mkdir -p data/demo
 	target/debug/r2w extract "$(CV)" > data/demo/cv.json
 	target/debug/r2w build data/demo/cv.json --out data/demo/site --theme "$(THEME)"
@@ -80,7 +80,7 @@ ENV ?= prod
 STACK ?= r2w-$(ENV)
 
 deploy: package web ## sam deploy --config-env ENV (prod, staging), then the web app to its bucket and CDN (docs/deploy.md)
-	cargo build --quiet -p r2w-local --bin r2w
+	cargo build -p r2w-local --bin r2w
 	SAM_CLI_TELEMETRY=0 $(SAM)/bin/sam deploy --config-env "$(ENV)" --stack-name "$(STACK)" $(DEPLOY_FLAGS)
 	$(SAM)/bin/python scripts/deploy-web.py --stack "$(STACK)"
 
