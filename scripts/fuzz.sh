@@ -43,20 +43,14 @@ for target in stripe_signature access_token presigned_url; do seed "$target"; do
 
 cd fuzz
 
-# Short runs (make test's smoke: the seeds and shallow mutations, under the same sanitizer and
-# coverage instrumentation) build without optimisation, which compiles in far less time than
-# cargo-fuzz's optimised single-codegen-unit build; long runs want that build's executions per
-# second.
-PROFILE=--release
-if [ "$SECONDS_EACH" -lt 60 ]; then PROFILE=--dev; fi
 for target in "${TARGETS[@]}"; do
-  cargo "${TOOLCHAIN[@]}" fuzz build "$PROFILE" --target-dir "$TARGET_DIR" "$target"
+  cargo "${TOOLCHAIN[@]}" fuzz build --release --target-dir "$TARGET_DIR" "$target"
 done
 status=0
 for target in "${TARGETS[@]}"; do
   log="$LOGS/$target.log"
   # -timeout: one input taking longer is a hang; -rss_limit_mb: the Lambda's memory.
-  if cargo "${TOOLCHAIN[@]}" fuzz run "$PROFILE" --target-dir "$TARGET_DIR" "$target" "$CORPUS/$target" -- \
+  if cargo "${TOOLCHAIN[@]}" fuzz run --release --target-dir "$TARGET_DIR" "$target" "$CORPUS/$target" -- \
     -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=1024 -max_len=262144 -print_final_stats=1 \
     >"$log" 2>&1; then
     outcome=ok
