@@ -121,11 +121,15 @@ impl Sites {
             PortfolioRecord { custom_domain: Some(domain.clone()), updated_at: now, ..stored }
         })
         .await?;
+        let was_active = previous.as_ref().is_some_and(|old| old.state == DomainState::Active);
         if let Some(old) = previous.filter(|old| old.handle != domain.handle) {
             self.app.domains.detach(&old.handle).await?;
             portfolios::release_domain(table, &old.host, &claim).await?;
         }
-        self.readdress(&updated).await?;
+        // The site's links move only when the address it is seen at changes.
+        if was_active || domain.state == DomainState::Active {
+            self.readdress(&updated).await?;
+        }
         Ok(updated)
     }
 
