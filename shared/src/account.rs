@@ -134,8 +134,7 @@ async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> R
         erased.objects += app.uploads.erase(&format!("uploads/{user}/photos/{}/", portfolio.id)).await?;
         let claim = SlugClaim { portfolio_id: portfolio.id.clone(), user_id: user.clone() };
         if let Some(domain) = &portfolio.custom_domain {
-            app.domains.detach(&domain.handle).await?;
-            portfolios::release_domain(table, &domain.host, &claim).await?;
+            crate::domains::take_off(app.domains.as_ref(), table, domain, &claim).await?;
         }
         for slug in portfolio.published.map(|p| p.slug).into_iter().chain(portfolio.slug) {
             erased.objects += app.sites.erase(&format!("sites/{slug}/")).await?;

@@ -306,17 +306,20 @@ impl Config {
     /// when sites have hosts of their own, else `{sites URL}{slug}/`.
     pub fn site_url(&self, slug: &crate::model::Slug) -> Option<Url> {
         match &self.sites_domain {
-            Some(domain) => {
-                let port = self.sites_url.port().map(|p| format!(":{p}")).unwrap_or_default();
-                Url::parse(&format!("{}://{slug}.{domain}{port}/", self.sites_url.scheme())).ok()
-            }
+            Some(domain) => self.sites_url_at(&format!("{slug}.{domain}")),
             None => self.sites_url.join(&format!("{slug}/")).ok(),
         }
+    }
+
+    /// The root of a site served at `host`, with the sites URL's scheme and port.
+    pub fn sites_url_at(&self, host: &str) -> Option<Url> {
+        let port = self.sites_url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        Url::parse(&format!("{}://{host}{port}/", self.sites_url.scheme())).ok()
     }
 }
 
 /// A host name of lowercase letters, digits and hyphens, in dot-separated labels.
-fn is_domain(name: &str) -> bool {
+pub(crate) fn is_domain(name: &str) -> bool {
     name.len() <= 200
         && name.split('.').all(|label| {
             (1..=63).contains(&label.len())

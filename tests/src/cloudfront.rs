@@ -230,12 +230,7 @@ fn tenant_response(status: u16, tenant: &Tenant) -> Response<Full<Bytes>> {
         enabled = tenant.enabled,
         status = if domain_status == "active" { "Deployed" } else { "InProgress" },
     );
-    Response::builder()
-        .status(status)
-        .header("content-type", "text/xml")
-        .header("etag", &tenant.etag)
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_default()
+    xml(status, Some(&tenant.etag), body)
 }
 
 fn certificate_response(tenant: &Tenant) -> Response<Full<Bytes>> {
@@ -246,22 +241,22 @@ fn certificate_response(tenant: &Tenant) -> Response<Full<Bytes>> {
         host = tenant.validation_token_host,
         domain = tenant.domain,
     );
-    Response::builder()
-        .status(200)
-        .header("content-type", "text/xml")
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_default()
+    xml(200, None, body)
 }
 
 fn error(status: u16, code: &str, message: &str) -> Response<Full<Bytes>> {
     let body = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><ErrorResponse xmlns="{XMLNS}"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>stand-in</RequestId></ErrorResponse>"#
     );
-    Response::builder()
-        .status(status)
-        .header("content-type", "text/xml")
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_default()
+    xml(status, None, body)
+}
+
+fn xml(status: u16, etag: Option<&str>, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::builder().status(status).header("content-type", "text/xml");
+    if let Some(etag) = etag {
+        response = response.header("etag", etag);
+    }
+    response.body(Full::new(Bytes::from(body))).unwrap_or_default()
 }
 
 /// The text of every element of a request body, by element name, in document order, and the

@@ -174,7 +174,7 @@ impl PortfolioApi {
             }
             ("GET", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
-                http::json(200, &self.view(&record, &self.payments(&user, Some(&record.id)).await?))
+                self.answer(&user, &record).await
             }
             ("POST", ["v1", "portfolios", id, "rebuild"]) => {
                 let body: RebuildBody = http::json_body(&request, true)?;
@@ -186,15 +186,13 @@ impl PortfolioApi {
                 let cv = cvs::load(self.app.table.as_ref(), &user, &record.cv_id)
                     .await?
                     .ok_or_else(|| Error::NotFound("CV".into()))?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.build_preview(&record.id, &cv, theme).await?, &payments))
+                self.answer(&user, &self.sites.build_preview(&record.id, &cv, theme).await?).await
             }
             ("PATCH", ["v1", "portfolios", id]) => {
                 let body: PatchBody = http::json_body(&request, false)?;
                 let slug = Slug::parse(body.slug).map_err(|e| Error::Validation(e.to_string()))?;
                 let record = self.owned(&user, id).await?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.choose_slug(&user, &record.id, slug).await?, &payments))
+                self.answer(&user, &self.sites.choose_slug(&user, &record.id, slug).await?).await
             }
             ("POST", ["v1", "portfolios", id, "photo", "upload"]) => {
                 let body: PhotoUploadBody = http::json_body(&request, false)?;
@@ -207,30 +205,25 @@ impl PortfolioApi {
             }
             ("PUT", ["v1", "portfolios", id, "photo"]) => {
                 let record = self.owned(&user, id).await?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.take_photo(&user, &record.id).await?, &payments))
+                self.answer(&user, &self.sites.take_photo(&user, &record.id).await?).await
             }
             ("DELETE", ["v1", "portfolios", id, "photo"]) => {
                 let record = self.owned(&user, id).await?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.remove_photo(&user, &record.id).await?, &payments))
+                self.answer(&user, &self.sites.remove_photo(&user, &record.id).await?).await
             }
             ("PUT", ["v1", "portfolios", id, "domain"]) => {
                 let body: DomainBody = http::json_body(&request, false)?;
                 let host = HostName::parse(&body.domain).map_err(Error::Validation)?;
                 let record = self.owned(&user, id).await?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.add_domain(&user, &record.id, host).await?, &payments))
+                self.answer(&user, &self.sites.add_domain(&user, &record.id, host).await?).await
             }
             ("GET", ["v1", "portfolios", id, "domain"]) => {
                 let record = self.owned(&user, id).await?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.check_domain(&user, &record.id).await?, &payments))
+                self.answer(&user, &self.sites.check_domain(&user, &record.id).await?).await
             }
             ("DELETE", ["v1", "portfolios", id, "domain"]) => {
                 let record = self.owned(&user, id).await?;
-                let payments = self.payments(&user, Some(&record.id)).await?;
-                http::json(200, &self.view(&self.sites.remove_domain(&user, &record.id).await?, &payments))
+                self.answer(&user, &self.sites.remove_domain(&user, &record.id).await?).await
             }
             ("DELETE", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
@@ -253,6 +246,12 @@ impl PortfolioApi {
             ) => Err(Error::BadRequest(format!("{method} is not allowed here"))),
             _ => Err(Error::NotFound("route".into())),
         }
+    }
+
+    /// `record` as its owner sees it, with how its latest payment ended.
+    async fn answer(&self, user: &UserId, record: &PortfolioRecord) -> Result<Response<Body>, Error> {
+        let payments = self.payments(user, Some(&record.id)).await?;
+        http::json(200, &self.view(record, &payments))
     }
 
     /// The user's portfolio `id`; anything else (a malformed id, someone else's) is not found.

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use r2w_shared::clock::Clock;
-use r2w_shared::domains::{DomainCheck, DomainState, HostName};
+use r2w_shared::domains::{DomainCheck, DomainState, HostName, take_off};
 use r2w_shared::model::{PortfolioId, Slug, UserId};
 use r2w_shared::records::cvs::{self, CvRecord};
 use r2w_shared::records::orders;
@@ -66,11 +66,7 @@ impl Sites {
     /// Where the site at `slug` is seen: at the person's own domain once that is active.
     pub fn address(&self, slug: &Slug, domain: Option<&CustomDomain>) -> Option<Url> {
         match domain.filter(|d| d.state == DomainState::Active) {
-            Some(domain) => {
-                let sites = &self.app.config.sites_url;
-                let port = sites.port().map(|p| format!(":{p}")).unwrap_or_default();
-                Url::parse(&format!("{}://{}{port}/", sites.scheme(), domain.host)).ok()
-            }
+            Some(domain) => self.app.config.sites_url_at(domain.host.as_str()),
             None => self.public_url(slug),
         }
     }
@@ -84,8 +80,7 @@ impl Sites {
         host: HostName,
     ) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         let Some(published) = &record.published else {
             return Err(Error::Conflict("publish the site before giving it a domain".into()));
         };
@@ -123,8 +118,7 @@ impl Sites {
         .await?;
         let was_active = previous.as_ref().is_some_and(|old| old.state == DomainState::Active);
         if let Some(old) = previous.filter(|old| old.handle != domain.handle) {
-            self.app.domains.detach(&old.handle).await?;
-            portfolios::release_domain(table, &old.host, &claim).await?;
+            take_off(self.app.domains.as_ref(), table, &old, &claim).await?;
         }
         // The site's links move only when the address it is seen at changes.
         if was_active || domain.state == DomainState::Active {
@@ -137,8 +131,7 @@ impl Sites {
     /// rewritten with its links at that domain.
     pub async fn check_domain(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         let Some(domain) = record.custom_domain.clone() else {
             return Err(Error::NotFound("custom domain".into()));
         };
@@ -164,10 +157,10 @@ impl Sites {
     /// Takes the portfolio's domain off: the CDN stops serving it and the name is free again.
     pub async fn remove_domain(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         let Some(domain) = record.custom_domain.clone() else { return Ok(record) };
-        self.app.domains.detach(&domain.handle).await?;
+        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
+        take_off(self.app.domains.as_ref(), table, &domain, &claim).await?;
         let now = self.clock.now();
         let updated = portfolios::upsert(table, user, portfolio, |stored| PortfolioRecord {
             custom_domain: None,
@@ -175,12 +168,17 @@ impl Sites {
             ..stored.unwrap_or_else(|| record.clone())
         })
         .await?;
-        let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
-        portfolios::release_domain(table, &domain.host, &claim).await?;
         if domain.state == DomainState::Active {
             self.readdress(&updated).await?;
         }
         Ok(updated)
+    }
+
+    /// The user's portfolio, which must exist.
+    async fn existing(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
+        portfolios::load(self.app.table.as_ref(), user, portfolio)
+            .await?
+            .ok_or_else(|| Error::NotFound("portfolio".into()))
     }
 
     /// Rewrites the published site with its links at its address now.
@@ -270,8 +268,7 @@ impl Sites {
         requested: Option<Slug>,
     ) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         let cv = cvs::load(table, user, &record.cv_id).await?.ok_or_else(|| Error::NotFound("CV".into()))?;
         let theme = Theme::parse(&record.theme).unwrap_or_default();
         let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
@@ -338,8 +335,7 @@ impl Sites {
         slug: Slug,
     ) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         if record.published.is_some() {
             return self.publish(user, portfolio, Some(slug)).await;
         }
@@ -389,9 +385,7 @@ impl Sites {
     /// privately, and the preview (and the public site) rebuilt with it. The upload itself is
     /// removed whatever became of it.
     pub async fn take_photo(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
-        let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         let incoming = BlobKey::parse(incoming_photo_key(user, portfolio))?;
         let uploaded = match self.app.uploads.get(&incoming).await {
             Ok(blob) => blob.body,
@@ -408,9 +402,7 @@ impl Sites {
 
     /// Takes the photo off the site and deletes it.
     pub async fn remove_photo(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
-        let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         self.app.uploads.erase(&photos_folder(user, portfolio)).await?;
         self.set_photo(user, portfolio, &record, false).await
     }
@@ -463,13 +455,11 @@ impl Sites {
     /// Takes the public site down and frees its address; the preview stays.
     pub async fn unpublish(&self, user: &UserId, portfolio: &PortfolioId) -> Result<PortfolioRecord, Error> {
         let table = self.app.table.as_ref();
-        let record =
-            portfolios::load(table, user, portfolio).await?.ok_or_else(|| Error::NotFound("portfolio".into()))?;
+        let record = self.existing(user, portfolio).await?;
         let Some(published) = record.published.clone() else { return Ok(record) };
         let claim = SlugClaim { portfolio_id: portfolio.clone(), user_id: user.clone() };
         if let Some(domain) = &record.custom_domain {
-            self.app.domains.detach(&domain.handle).await?;
-            portfolios::release_domain(table, &domain.host, &claim).await?;
+            take_off(self.app.domains.as_ref(), table, domain, &claim).await?;
         }
         self.remove_folder(&format!("sites/{}", published.slug)).await;
         let now = self.clock.now();

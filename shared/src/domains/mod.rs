@@ -40,12 +40,7 @@ impl HostName {
         let labels: Vec<&str> = ascii.split('.').collect();
         let well_formed = ascii.len() <= MAX_HOST_LEN
             && labels.len() >= 2
-            && labels.iter().all(|label| {
-                (1..=63).contains(&label.len())
-                    && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            })
+            && crate::config::is_domain(&ascii)
             && labels.last().is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()));
         if !well_formed || labels.last() == Some(&"localhost") {
             return refuse();
@@ -143,6 +138,19 @@ pub trait CustomDomains: Send + Sync {
 
     /// Stops serving the domain and forgets it; a handle already gone is fine.
     async fn detach(&self, handle: &str) -> Result<(), DomainError>;
+}
+
+/// Takes `domain` off the portfolio `claim` names: the CDN stops serving it, then the name is
+/// given up. Idempotent, like the calls it makes.
+pub async fn take_off(
+    domains: &dyn CustomDomains,
+    table: &dyn crate::store::Table,
+    domain: &crate::records::portfolios::CustomDomain,
+    claim: &crate::records::portfolios::SlugClaim,
+) -> Result<(), crate::Error> {
+    domains.detach(&domain.handle).await?;
+    crate::records::portfolios::release_domain(table, &domain.host, claim).await?;
+    Ok(())
 }
 
 #[cfg(test)]
