@@ -6,7 +6,7 @@ SAM := .venv-sam
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve watch web site test tools schema openapi bench package deploy clean-tools
+.PHONY: help demo serve watch web site test tools schema openapi architecture bench package deploy clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -23,7 +23,7 @@ web: web/node_modules/.installed ## The web app into web/dist: API types from do
 	cd web && npm run build
 
 watch: tools ## The function binaries behind cargo lambda watch on http://127.0.0.1:9000, pipeline included
-	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" cargo lambda watch
+	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" cargo lambda watch --features embedded
 
 site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/site/ (THEME=...)
 	cargo build -p r2w-local --bin r2w
@@ -54,14 +54,17 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-schema: ## Regenerate shared/schema/cv-data.schema.json after changing the CV types
-	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-shared --test cv_schema checked_in_schema_is_current
+schema: ## Regenerate crates/core/schema/cv-data.schema.json after changing the CV types
+	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-core --test cv_schema checked_in_schema_is_current
 
 openapi: ## Regenerate docs/openapi.json after changing a route or an API type
 	R2W_UPDATE_OPENAPI=1 cargo test -p r2w-local --test openapi the_checked_in_document_is_current
 
+architecture: ## Regenerate the crate graph in docs/architecture.md after changing a crate's dependencies
+	R2W_UPDATE_ARCHITECTURE=1 cargo test -p r2w-tests --test architecture the_architecture_document_shows_the_current_graph
+
 bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftotext)
-	cargo bench -p r2w-shared --bench table
+	cargo bench -p r2w-embedded --bench table
 	cargo bench -p r2w-extract --bench extraction
 	cargo bench -p r2w-build-portfolio --bench render
 	cargo bench -p r2w-auth --bench auth

@@ -3,7 +3,8 @@
 # embedded default, the pipeline running the real `extract` and `build-portfolio` functions
 # through the emulator's Invoke API. A CV goes in through the API; its preview must come out
 # served under /sites/ with the person's name on it. Needs port 9000 (the watch settings in
-# Cargo.toml name it) and the binaries built (`cargo build --workspace --bins`).
+# Cargo.toml name it). The functions run with their `embedded` feature: a Lambda build has no
+# one-machine adapters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +18,12 @@ if curl -s -o /dev/null "$base/"; then
   echo "port 9000 is taken: stop what listens there (another cargo lambda watch?)" >&2
   exit 1
 fi
+# Built here, before the emulator starts, so the first request does not wait for a compile.
+cargo build --quiet --workspace --bins --features embedded
 data=$(mktemp -d)
 log=target/watch.log
 # Its own process group, so the emulator and every function it started stop together.
-R2W_DATA_DIR="$data" setsid cargo lambda watch --ignore-changes > "$log" 2>&1 &
+R2W_DATA_DIR="$data" setsid cargo lambda watch --features embedded --ignore-changes > "$log" 2>&1 &
 watch_pid=$!
 trap 'kill -- "-$watch_pid" 2>/dev/null || true; wait "$watch_pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use r2w_shared::auth_token::AccessTokens;
+use r2w_core::auth_token::AccessTokens;
 use sha2::Sha256;
 
 const KEY: [u8; 32] = [7; 32];

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use r2w_build_portfolio::render::{SiteOptions, render};
 use r2w_build_portfolio::themes::Theme;
-use r2w_shared::model::CvData;
+use r2w_core::model::CvData;
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(cv) = CvData::from_json(bytes) else { return };

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use r2w_extract::heuristic;
 use r2w_fuzz::quiet_caught_panics;
-use r2w_shared::model::CvData;
+use r2w_core::model::CvData;
 
 fuzz_target!(|bytes: &[u8]| {
     quiet_caught_panics();

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use r2w_shared::model::json_resume;
+use r2w_core::model::json_resume;
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(document) = serde_json::from_slice::<serde_json::Value>(bytes) else { return };

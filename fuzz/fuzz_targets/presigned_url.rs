@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use r2w_shared::store::{BlobKey, ReceivedRequest, UrlSigner};
+use r2w_core::store::{BlobKey, ReceivedRequest, UrlSigner};
 use secrecy::SecretSlice;
 
 const NOW: i64 = 1_800_000_000;

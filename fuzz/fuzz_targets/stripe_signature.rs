@@ -5,7 +5,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use r2w_payments::signature::{TOLERANCE_SECS, verify};
+use r2w_stripe_webhook::signature::{TOLERANCE_SECS, verify};
 use secrecy::SecretString;
 use sha2::Sha256;
 

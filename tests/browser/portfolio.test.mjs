@@ -20,9 +20,9 @@ const r2w = process.env.R2W_BIN ?? join(root, "target/debug/r2w");
 const artifacts = join(root, "target/browser-artifacts");
 const themes = ["classic", "modern", "minimal"];
 const cvs = {
-  long: join(root, "shared/tests/fixtures/cv/full-every-field.json"),
-  minimal: join(root, "shared/tests/fixtures/cv/minimal-name-only.json"),
-  hebrew: join(root, "shared/tests/fixtures/cv/rtl-hebrew.json"),
+  long: join(root, "crates/core/tests/fixtures/cv/full-every-field.json"),
+  minimal: join(root, "crates/core/tests/fixtures/cv/minimal-name-only.json"),
+  hebrew: join(root, "crates/core/tests/fixtures/cv/rtl-hebrew.json"),
   hostile: join(root, "functions/build-portfolio/tests/fixtures/hostile.json"),
 };
 const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json",

@@ -65,7 +65,7 @@ pub fn record_logs() {
             .and_then(|()| std::fs::File::create(dir.join(format!("{binary}-{}.jsonl", std::process::id()))));
         if let Ok(file) = file {
             let subscriber =
-                r2w_shared::telemetry::subscriber(r2w_shared::config::LogFormat::Json, std::sync::Mutex::new(file));
+                r2w_core::telemetry::subscriber(r2w_core::config::LogFormat::Json, std::sync::Mutex::new(file));
             let _ = tracing::subscriber::set_global_default(subscriber);
         }
     });

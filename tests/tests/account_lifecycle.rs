@@ -8,16 +8,16 @@ use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput as BuildInput};
+use r2w_core::Config;
+use r2w_core::account;
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::SystemClock;
+use r2w_core::model::{Job, JobId, UserId};
+use r2w_core::records::{jobs, portfolios};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::{BlobKey, PutOptions};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::{ExtractTask, TaskInput as ExtractInput};
-use r2w_shared::account;
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::model::{Job, JobId, UserId};
-use r2w_shared::records::{jobs, portfolios};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::{BlobKey, PutOptions};
-use r2w_shared::{App, Config};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -26,7 +26,7 @@ async fn a_deleted_account_takes_its_originals_cvs_and_sites_with_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = Config::embedded(dir.path());
     let settings = AuthSettings::from_vars([], &config.public_url).expect("settings");
-    let app = App::embedded(config, dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+    let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars([])).await.expect("app");
     let clock = Arc::new(SystemClock);
     let tokens = Arc::new(AccessTokens::for_app(&app).await.expect("tokens"));
     let auth = AuthApi::new(app.clone(), Arc::clone(&tokens), settings, clock.clone()).await.expect("auth");

@@ -18,11 +18,11 @@ use std::time::Duration;
 use r2w_auth::AuthSettings;
 use r2w_auth::mail::{Mailer, SesMailer};
 use r2w_auth::two_factor::code_at;
+use r2w_core::Config;
+use r2w_core::clock::{Clock, ManualClock};
+use r2w_core::secrets::EnvSecrets;
 use r2w_local::server::Server;
-use r2w_payments::PaymentSettings;
-use r2w_shared::clock::{Clock, ManualClock};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::{App, Config};
+use r2w_stripe_webhook::PaymentSettings;
 use reqwest::Method;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -151,7 +151,7 @@ impl Served {
         let config = Config::from_vars(vars.clone()).expect("config");
         let settings = AuthSettings::from_vars(vars.clone(), &config.public_url).expect("settings");
         let payments = PaymentSettings::from_vars(vars.clone(), &config.public_url).expect("payment settings");
-        let app = App::embedded(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
+        let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
         let clock = Arc::new(ManualClock::at(OffsetDateTime::now_utc()));
         let server = match mailer {
             Some(mailer) => Server::with_mailer(app, settings, payments, clock.clone(), mailer).await,
@@ -508,11 +508,12 @@ async fn mailbox_the_owner_of_an_address_reclaims_it_from_whoever_registered_it(
 async fn smtp_a_server_with_an_untrusted_certificate_gets_no_mail() {
     use r2w_auth::mail::{Mail, SmtpMailer};
     use r2w_auth::settings::{SmtpSecurity, SmtpSettings};
-    use r2w_shared::model::Email;
+    use r2w_core::model::Email;
 
     let smtp = SmtpServer::start();
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+    let app =
+        r2w_embedded::app(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
     let settings = SmtpSettings {
         host: "localhost".into(),
         port: smtp.port,
@@ -527,7 +528,7 @@ async fn smtp_a_server_with_an_untrusted_certificate_gets_no_mail() {
         text: "Hello".into(),
         html: "<p>Hello</p>".into(),
     };
-    let refused = mailer.send(&r2w_shared::model::UserId::random(), &mail).await;
+    let refused = mailer.send(&r2w_core::model::UserId::random(), &mail).await;
     assert!(refused.is_err(), "sent to an untrusted server");
     assert!(Inbox::Maildir(smtp.maildir.clone()).raw().await.is_empty());
 }

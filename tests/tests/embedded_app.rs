@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use r2w_shared::model::{CvData, json_resume};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::{BlobKey, Expect, IndexKey, Item, ItemKey, PutOptions, Query, TransactOp};
-use r2w_shared::{App, Config};
+use r2w_core::model::{CvData, json_resume};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::{BlobKey, Expect, IndexKey, Item, ItemKey, PutOptions, Query, TransactOp};
+use r2w_core::{App, Config};
 
 async fn start(dir: &std::path::Path) -> App {
-    App::embedded(Config::embedded(dir), dir, EnvSecrets::from_vars([])).await.expect("embedded app starts")
+    r2w_embedded::app(Config::embedded(dir), dir, EnvSecrets::from_vars([])).await.expect("embedded app starts")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

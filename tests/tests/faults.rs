@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use r2w_auth::AuthSettings;
+use r2w_core::Config;
+use r2w_core::clock::ManualClock;
+use r2w_core::model::job::STALLED_AFTER;
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::BlobKey;
 use r2w_extract::llm::TOOL_NAME;
+use r2w_faults::Faults;
 use r2w_local::server::Server;
-use r2w_payments::PaymentSettings;
-use r2w_shared::clock::ManualClock;
-use r2w_shared::faults::Faults;
-use r2w_shared::model::job::STALLED_AFTER;
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::BlobKey;
-use r2w_shared::{App, Config};
+use r2w_stripe_webhook::PaymentSettings;
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -127,9 +127,9 @@ async fn scenario(faults: Arc<Faults>) -> usize {
     let config = Config::from_vars(vars.clone()).expect("config");
     let settings = AuthSettings::from_vars(vars.clone(), &config.public_url).expect("auth settings");
     let payments = PaymentSettings::from_vars(vars.clone(), &config.public_url).expect("payment settings");
-    let clean = App::embedded(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
+    let clean = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
     let clock = Arc::new(ManualClock::at(time::OffsetDateTime::now_utc()));
-    let server = Server::new(clean.with_faults(Arc::clone(&faults)), settings, payments, Arc::clone(&clock) as _)
+    let server = Server::under_faults(clean.clone(), Arc::clone(&faults), settings, payments, Arc::clone(&clock) as _)
         .await
         .expect("server");
     let _serving = tokio::spawn(Arc::clone(&server).serve(listener));

@@ -5,17 +5,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use r2w_core::clock::{Clock, SystemClock};
+use r2w_core::config::LogFormat;
+use r2w_core::model::{Job, JobId, JobStatus, UploadId, UserId};
+use r2w_core::records::jobs;
+use r2w_core::records::uploads::{self, UploadRecord};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::{BlobKey, PutOptions};
+use r2w_core::{Config, metrics, telemetry};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
 use r2w_local::pipeline::local_pipeline;
-use r2w_shared::clock::{Clock, SystemClock};
-use r2w_shared::config::LogFormat;
-use r2w_shared::model::{Job, JobId, JobStatus, UploadId, UserId};
-use r2w_shared::records::jobs;
-use r2w_shared::records::uploads::{self, UploadRecord};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::{BlobKey, PutOptions};
-use r2w_shared::{App, Config, metrics, telemetry};
 use r2w_upload::UploadTrigger;
 use serde_json::Value;
 
@@ -28,7 +28,8 @@ async fn one_jobs_lines_all_carry_its_id_and_its_steps_are_measured() {
     metrics::capture();
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+    let app =
+        r2w_embedded::app(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let extractor = Extractor::for_app(&app, Arc::clone(&clock)).expect("extractor");
     let extract = ExtractTask::new(app.clone(), extractor, Arc::clone(&clock));

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use r2w_auth::AuthSettings;
+use r2w_core::clock::SystemClock;
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::{App, Config};
 use r2w_local::server::Server;
-use r2w_payments::PaymentSettings;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::{App, Config};
+use r2w_stripe_webhook::PaymentSettings;
 use r2w_tests::{now, stripe_signature};
 use r2w_upload::Received;
 use serde_json::{Value, json};
@@ -43,7 +43,7 @@ impl Running {
         let config = Config::from_vars(vars.clone()).expect("config");
         let settings = AuthSettings::from_vars(vars.clone(), &config.public_url).expect("settings");
         let payments = PaymentSettings::from_vars(vars.clone(), &config.public_url).expect("payment settings");
-        let app = App::embedded(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
+        let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
         let server = Server::new(app.clone(), settings, payments, Arc::new(SystemClock)).await.expect("server");
         let task = tokio::spawn(Arc::clone(&server).serve(listener));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
@@ -272,7 +272,7 @@ async fn tampered_or_expired_upload_urls_are_refused() {
     let signer = running.app.url_signer.as_ref().expect("local signer");
     let url = url::Url::parse(ticket["url"].as_str().expect("url")).expect("url");
     let key = url.path().trim_start_matches("/_blobs/uploads/");
-    let key = r2w_shared::store::BlobKey::parse(key).expect("key");
+    let key = r2w_core::store::BlobKey::parse(key).expect("key");
     let past = time::OffsetDateTime::now_utc().unix_timestamp() - 60;
     let expired = signer.sign_put("uploads", &key, "text/plain", body.len() as u64, past);
     let expired = json!({"url": expired.url, "headers": expired.headers});
@@ -419,22 +419,22 @@ async fn a_deleted_cv_takes_everything_made_from_it_and_nothing_else() {
         "the original is erased"
     );
     let table = running.app.table.as_ref();
-    let user_id = r2w_shared::model::UserId::parse(user).expect("user id");
-    let upload_id = r2w_shared::model::UploadId::parse(gone.0["upload_id"].as_str().expect("id")).expect("upload id");
-    let record = r2w_shared::records::uploads::load(table, &user_id, &upload_id).await.expect("load");
+    let user_id = r2w_core::model::UserId::parse(user).expect("user id");
+    let upload_id = r2w_core::model::UploadId::parse(gone.0["upload_id"].as_str().expect("id")).expect("upload id");
+    let record = r2w_core::records::uploads::load(table, &user_id, &upload_id).await.expect("load");
     assert!(record.is_none(), "the upload's record is gone");
     let cv_id = cv_path.rsplit('/').next().expect("id");
-    let versions = format!("{}#CV#{cv_id}", r2w_shared::records::user_pk(&user_id));
-    let left = table.query(r2w_shared::store::Query::partition(versions, "")).await.expect("query");
+    let versions = format!("{}#CV#{cv_id}", r2w_core::records::user_pk(&user_id));
+    let left = table.query(r2w_core::store::Query::partition(versions, "")).await.expect("query");
     assert!(left.items.is_empty(), "every version is gone");
     let portfolio_id = portfolio.rsplit('/').next().expect("id");
     assert!(
         running.app.sites.list(&format!("previews/{portfolio_id}/")).await.expect("list").is_empty(),
         "the preview is gone"
     );
-    let slug = r2w_shared::model::Slug::parse("dana-gone").expect("slug");
+    let slug = r2w_core::model::Slug::parse("dana-gone").expect("slug");
     assert!(
-        r2w_shared::records::portfolios::slug_holder(running.app.table.as_ref(), &slug).await.expect("slug").is_none(),
+        r2w_core::records::portfolios::slug_holder(running.app.table.as_ref(), &slug).await.expect("slug").is_none(),
         "the address is free"
     );
 
@@ -761,7 +761,7 @@ async fn a_published_site_is_served_at_the_root_of_its_own_host() {
 /// server's sweep removes the files of expired previews and nothing else.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_preview_is_gone_and_swept() {
-    use r2w_shared::store::{BlobKey, PutOptions};
+    use r2w_core::store::{BlobKey, PutOptions};
     let running = Running::start().await;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let live = format!("previews/p1/{}-0a1b/index.html", now + 3600);

@@ -13,19 +13,20 @@ use std::sync::Arc;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use bytes::Bytes;
 use r2w_auth::{AuthApi, AuthSettings};
+use r2w_aws::{DynamoTable, S3Blobs};
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput as BuildInput};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::SystemClock;
+use r2w_core::model::{CvData, Job, JobId, OrderId, UserId};
+use r2w_core::records::{jobs, orders};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::{BlobKey, PutOptions};
+use r2w_core::{App, Config};
 use r2w_extract::cache::{ExtractionCache, sha256_hex};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::llm::TOOL_NAME;
 use r2w_extract::task::{ExtractTask, TaskInput as ExtractInput};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::model::{CvData, Job, JobId, OrderId, UserId};
-use r2w_shared::records::{jobs, orders};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::{BlobKey, DynamoTable, PutOptions, S3Blobs};
-use r2w_shared::{App, Config};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -178,7 +179,7 @@ async fn embedded_a_deleted_account_leaves_no_trace_in_any_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let claude = claude().await;
     let (config, secrets) = config(dir.path(), &claude);
-    let app = App::embedded(config, dir.path(), secrets).await.expect("app");
+    let app = r2w_embedded::app(config, dir.path(), secrets).await.expect("app");
     let user = stay_and_leave(&app).await;
 
     let traces = traces(&user);
@@ -226,9 +227,8 @@ async fn aws_a_deleted_account_leaves_no_item_and_no_object_version() {
         uploads: Arc::new(uploads),
         sites: Arc::new(sites),
         secrets: Arc::new(secrets),
-        domains: Arc::new(r2w_shared::domains::NoCustomDomains),
+        domains: Arc::new(r2w_core::domains::NoCustomDomains),
         url_signer: None,
-        faults: None,
     };
     let user = stay_and_leave(&app).await;
     let traces = traces(&user);

@@ -7,14 +7,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::model::{Job, JobId, JobStatus, Step, UploadId, UserId};
-use r2w_shared::pipeline::StepFunctionsPipeline;
-use r2w_shared::records::jobs;
-use r2w_shared::records::uploads::{self, UploadRecord};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::{BlobKey, DynamoTable, PutOptions, S3Blobs};
-use r2w_shared::{App, Config};
+use r2w_aws::StepFunctionsPipeline;
+use r2w_aws::{DynamoTable, S3Blobs};
+use r2w_core::clock::SystemClock;
+use r2w_core::model::{Job, JobId, JobStatus, Step, UploadId, UserId};
+use r2w_core::records::jobs;
+use r2w_core::records::uploads::{self, UploadRecord};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::{BlobKey, PutOptions};
+use r2w_core::{App, Config};
 use r2w_upload::{Received, UploadTrigger};
 
 const DEFINITION: &str = include_str!("../../infra/statemachine/pipeline.asl.json");
@@ -45,9 +46,8 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
         uploads: Arc::new(uploads_store),
         sites: Arc::new(S3Blobs::new(s3, r2w_tests::unique("sites"))),
         secrets: Arc::new(EnvSecrets::from_vars([])),
-        domains: Arc::new(r2w_shared::domains::NoCustomDomains),
+        domains: Arc::new(r2w_core::domains::NoCustomDomains),
         url_signer: None,
-        faults: None,
     };
 
     // The task functions are not deployed in moto, so Extract fails for good: the Catch path.

@@ -17,11 +17,11 @@ use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request};
 use r2w_auth::password::Passwords;
 use r2w_auth::{AuthApi, AuthSettings};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::model::UserId;
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::{App, Config};
+use r2w_core::Config;
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::SystemClock;
+use r2w_core::model::UserId;
+use r2w_core::secrets::EnvSecrets;
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -39,7 +39,7 @@ async fn login() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = Config::embedded(dir.path());
     let settings = AuthSettings::from_vars([], &config.public_url).expect("settings");
-    let app = App::embedded(config, dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+    let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars([])).await.expect("app");
     let tokens = Arc::new(AccessTokens::for_app(&app).await.expect("tokens"));
     let api = AuthApi::new(app, tokens, settings, Arc::new(SystemClock)).await.expect("api");
     let request = |path: &str, body: serde_json::Value| -> Request {

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use r2w_shared::Error;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{Email, UserId};
-use r2w_shared::records::users::{self, Identity, UserRecord};
-use r2w_shared::store::Table;
+use r2w_core::Error;
+use r2w_core::clock::Clock;
+use r2w_core::model::{Email, UserId};
+use r2w_core::records::users::{self, Identity, UserRecord};
+use r2w_core::store::Table;
 use secrecy::SecretString;
 use serde::Serialize;
 
@@ -41,7 +41,7 @@ impl From<&UserRecord> for UserView {
             has_password: user.password_hash.is_some(),
             two_factor: user.two_factor,
             providers: user.identities.iter().map(|i| i.provider.clone()).collect(),
-            created_at: r2w_shared::clock::rfc3339(user.created_at),
+            created_at: r2w_core::clock::rfc3339(user.created_at),
         }
     }
 }

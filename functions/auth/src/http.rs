@@ -23,11 +23,11 @@
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::Email;
-use r2w_shared::records::users;
-use r2w_shared::{App, Error, account, http};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::Clock;
+use r2w_core::model::Email;
+use r2w_core::records::users;
+use r2w_core::{App, Error, account};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -141,7 +141,7 @@ impl AuthApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        http::serve(request, |request| self.route(request)).await
+        r2w_http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
@@ -164,7 +164,7 @@ impl AuthApi {
                 if let Some(token) = refresh_token(&request)? {
                     self.sessions.end(&token).await?;
                 }
-                let mut response = http::no_content()?;
+                let mut response = r2w_http::no_content()?;
                 if cookie_mode(&request) {
                     set_session_cookie(&mut response, None)?;
                 }
@@ -173,12 +173,12 @@ impl AuthApi {
             ("POST", ["v1", "auth", "logout-all"]) => {
                 let user = self.tokens.authenticate(self.app.table.as_ref(), &request).await?;
                 self.sessions.end_all(&user).await?;
-                http::no_content()
+                r2w_http::no_content()
             }
             ("GET", ["v1", "auth", "me"]) => {
                 let user = self.tokens.authenticate(self.app.table.as_ref(), &request).await?;
                 let account = users::load(self.app.table.as_ref(), &user).await?.ok_or(Error::Unauthorized)?;
-                http::json(200, &UserView::from(&account))
+                r2w_http::json(200, &UserView::from(&account))
             }
             ("DELETE", ["v1", "auth", "me"]) => self.delete_account(&request).await,
             ("GET", ["v1", "auth", "oauth", provider, "start"]) => {
@@ -187,11 +187,11 @@ impl AuthApi {
                     .find(|(k, _)| k == "redirect_uri")
                     .map(|(_, v)| v)
                     .ok_or_else(|| Error::BadRequest("redirect_uri is required".into()))?;
-                http::redirect(self.oauth.start(provider, &return_to).await?.as_str())
+                r2w_http::redirect(self.oauth.start(provider, &return_to).await?.as_str())
             }
             ("GET", ["v1", "auth", "oauth", provider, "callback"]) => self.callback(provider, &request).await,
             ("POST", ["v1", "auth", "oauth", "exchange"]) => {
-                let body: ExchangeBody = http::json_body(&request, false)?;
+                let body: ExchangeBody = r2w_http::json_body(&request, false)?;
                 let user = self.oauth.redeem_login_code(&body.login_code).await?;
                 let account = users::load(self.app.table.as_ref(), &user).await?.ok_or(Error::Unauthorized)?;
                 self.signed_in_or_challenged(&request, &account).await
@@ -204,7 +204,7 @@ impl AuthApi {
     }
 
     async fn register(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: RegisterBody = http::json_body(request, false)?;
+        let body: RegisterBody = r2w_http::json_body(request, false)?;
         let email = Email::parse(&body.email).map_err(|e| Error::Validation(e.to_string()))?;
         let ip = client_ip(request);
         self.limiter.check(rate_limit::REGISTRATIONS_PER_IP, &ip).await?;
@@ -218,7 +218,7 @@ impl AuthApi {
     }
 
     async fn login(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: LoginBody = http::json_body(request, false)?;
+        let body: LoginBody = r2w_http::json_body(request, false)?;
         let email = Email::parse(&body.email).map_err(|_| Error::Unauthorized)?;
         let ip = client_ip(request);
         self.limiter.check(rate_limit::LOGIN_FAILURES_PER_IP, &ip).await?;
@@ -251,7 +251,7 @@ impl AuthApi {
             return Err(Error::Unavailable("the account could not be deleted yet; ask again".into()));
         }
         account::delete_everything(&self.app, &account.id).await?;
-        http::no_content()
+        r2w_http::no_content()
     }
 
     async fn callback(&self, provider: &str, request: &Request) -> Result<Response<Body>, Error> {
@@ -284,14 +284,14 @@ impl AuthApi {
             Ok((code, _)) => location.query_pairs_mut().append_pair("login_code", &code),
             Err((reason, _)) => location.query_pairs_mut().append_pair("error", reason),
         };
-        http::redirect(location.as_str())
+        r2w_http::redirect(location.as_str())
     }
 
     pub(crate) async fn signed_in(
         &self,
         request: &Request,
         status: u16,
-        user: &r2w_shared::model::UserId,
+        user: &r2w_core::model::UserId,
     ) -> Result<Response<Body>, Error> {
         let account = users::load(self.app.table.as_ref(), user).await?.ok_or(Error::Unauthorized)?;
         let tokens = self.sessions.start(user, user_agent(request).as_deref()).await?;
@@ -331,14 +331,14 @@ fn refresh_token(request: &Request) -> Result<Option<String>, Error> {
             .map(|(_, value)| value.to_owned())
             .filter(|value| !value.is_empty()));
     }
-    let body: RefreshBody = http::json_body(request, false)?;
+    let body: RefreshBody = r2w_http::json_body(request, false)?;
     body.refresh_token.map(Some).ok_or_else(|| Error::BadRequest("refresh_token is required".into()))
 }
 
 /// Tokens as JSON; in cookie mode the refresh token goes into the cookie instead of the body.
 fn answer_signed_in(request: &Request, status: u16, mut signed: SignedIn) -> Result<Response<Body>, Error> {
     let cookie = cookie_mode(request).then(|| signed.tokens.refresh_token.take()).flatten();
-    let mut response = http::json(status, &signed)?;
+    let mut response = r2w_http::json(status, &signed)?;
     if let Some(token) = cookie {
         set_session_cookie(&mut response, Some(&token))?;
     }
@@ -365,7 +365,7 @@ pub(crate) fn user_agent(request: &Request) -> Option<String> {
 
 /// The caller's IP for rate limits; requests without one (a direct call) share one bucket.
 pub(crate) fn client_ip(request: &Request) -> String {
-    http::client_ip(request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    r2w_http::client_ip(request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 fn query(request: &Request) -> Vec<(String, String)> {

@@ -1,7 +1,7 @@
 //! Accounts and sessions: e-mail and password (argon2id), JWT access tokens with rotating
 //! refresh tokens, sign-in with Google, LinkedIn and GitHub, e-mail verification, password
 //! reset and change, TOTP two-factor sign-in, rate limits on guessing, and account deletion. Access tokens are verified by every function with
-//! [`r2w_shared::auth_token`]; this crate issues them.
+//! [`r2w_core::auth_token`]; this crate issues them.
 //!
 //! See docs/auth.md for the design and the choices behind it.
 

@@ -9,11 +9,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use r2w_shared::Error;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{Email, UserId};
-use r2w_shared::records::owner_index;
-use r2w_shared::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::Error;
+use r2w_core::clock::Clock;
+use r2w_core::model::{Email, UserId};
+use r2w_core::records::owner_index;
+use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -129,8 +129,8 @@ fn key(token: &str) -> ItemKey {
 
 #[cfg(test)]
 mod tests {
-    use r2w_shared::clock::ManualClock;
-    use r2w_shared::store::SqliteTable;
+    use r2w_core::clock::ManualClock;
+    use r2w_embedded::SqliteTable;
     use time::OffsetDateTime;
 
     use super::*;

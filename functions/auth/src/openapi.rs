@@ -4,7 +4,7 @@
 
 use utoipa::OpenApi;
 
-use r2w_shared::error::Problem;
+use r2w_core::error::Problem;
 
 use crate::accounts::UserView;
 use crate::http::{ExchangeBody, LoginBody, RefreshBody, RegisterBody, SignedIn};

@@ -10,7 +10,7 @@
 //! the password count — and replaced by argon2id at the first successful sign-in.
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
-use r2w_shared::Error;
+use r2w_core::Error;
 use secrecy::{ExposeSecret, SecretString};
 
 pub const MIN_LENGTH: usize = 10;

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use r2w_shared::Error;
-use r2w_shared::clock::Clock;
-use r2w_shared::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::Error;
+use r2w_core::clock::Clock;
+use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -113,8 +113,8 @@ fn key(limit: Limit, subject: &str) -> ItemKey {
 
 #[cfg(test)]
 mod tests {
-    use r2w_shared::clock::ManualClock;
-    use r2w_shared::store::SqliteTable;
+    use r2w_core::clock::ManualClock;
+    use r2w_embedded::SqliteTable;
     use time::OffsetDateTime;
 
     use super::*;

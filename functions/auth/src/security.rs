@@ -20,10 +20,10 @@
 //! else a sign-in of the last ten minutes (an account that only signs in with a provider).
 
 use lambda_http::{Body, Request, Response};
-use r2w_shared::auth_token::Verified;
-use r2w_shared::model::{Email, UserId};
-use r2w_shared::records::users::{self, UserRecord};
-use r2w_shared::{Error, http};
+use r2w_core::Error;
+use r2w_core::auth_token::Verified;
+use r2w_core::model::{Email, UserId};
+use r2w_core::records::users::{self, UserRecord};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -180,7 +180,7 @@ impl AuthApi {
     }
 
     async fn verify_email(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: TokenBody = http::json_body(request, false)?;
+        let body: TokenBody = r2w_http::json_body(request, false)?;
         let redeemed = self
             .one_time
             .redeem(&body.token, &[Kind::VerifyEmail, Kind::ChangeEmail])
@@ -211,7 +211,7 @@ impl AuthApi {
             }
             _ => return Err(invalid_link("/token")),
         }
-        http::no_content()
+        r2w_http::no_content()
     }
 
     async fn resend_verification(&self, request: &Request) -> Result<Response<Body>, Error> {
@@ -226,7 +226,7 @@ impl AuthApi {
     }
 
     async fn change_email(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: ChangeEmailBody = http::json_body(request, false)?;
+        let body: ChangeEmailBody = r2w_http::json_body(request, false)?;
         let (account, verified) = self.account(request).await?;
         let email = Email::parse(&body.email)
             .map_err(|e| Error::InvalidField { pointer: "/email".into(), detail: e.to_string() })?;
@@ -256,7 +256,7 @@ impl AuthApi {
 
     /// The same answer, after the same checks, whether or not the address has an account.
     async fn forgot_password(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: ForgotBody = http::json_body(request, false)?;
+        let body: ForgotBody = r2w_http::json_body(request, false)?;
         let email = Email::parse(&body.email)
             .map_err(|e| Error::InvalidField { pointer: "/email".into(), detail: e.to_string() })?;
         let ip = client_ip(request);
@@ -277,7 +277,7 @@ impl AuthApi {
     /// and an account whose address had never been proven loses the second factor its
     /// registrant may have set (they may not be its owner). Every session ends.
     async fn reset_password(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: ResetBody = http::json_body(request, false)?;
+        let body: ResetBody = r2w_http::json_body(request, false)?;
         let pending =
             self.one_time.peek(&body.token, &[Kind::ResetPassword]).await?.ok_or_else(|| invalid_link("/token"))?;
         let account = users::load(self.app.table.as_ref(), &pending.user_id)
@@ -304,11 +304,11 @@ impl AuthApi {
         self.limiter.clear(rate_limit::LOGIN_FAILURES_PER_EMAIL, account.email.as_str()).await?;
         tracing::info!(user = %account.id, unproven, "password reset; every session ended");
         self.deliver(&account.id, messages::password_changed(lang(&updated), &updated.email)).await;
-        http::no_content()
+        r2w_http::no_content()
     }
 
     async fn change_password(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: ChangePasswordBody = http::json_body(request, false)?;
+        let body: ChangePasswordBody = r2w_http::json_body(request, false)?;
         let (account, verified) = self.account(request).await?;
         self.reauthenticate_with(&account, &verified, body.current_password, "/current_password").await?;
         let updated = self.accounts.set_password(&account.id, body.new_password, |u| u).await?;
@@ -319,15 +319,15 @@ impl AuthApi {
     }
 
     async fn enrol_totp(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: ReauthBody = http::json_body(request, true)?;
+        let body: ReauthBody = r2w_http::json_body(request, true)?;
         let (account, verified) = self.account(request).await?;
         self.reauthenticate(&account, &verified, body.password).await?;
         let enrolment: Enrolment = self.two_factor.enrol(&account.id, &account.email).await?;
-        http::json(200, &enrolment)
+        r2w_http::json(200, &enrolment)
     }
 
     async fn confirm_totp(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: CodeBody = http::json_body(request, false)?;
+        let body: CodeBody = r2w_http::json_body(request, false)?;
         let (account, _) = self.account(request).await?;
         self.limiter.check(rate_limit::SECOND_FACTOR_FAILURES_PER_USER, account.id.as_str()).await?;
         let codes = match self.two_factor.confirm(&account.id, &body.code).await {
@@ -341,11 +341,11 @@ impl AuthApi {
         users::update(self.app.table.as_ref(), &account.id, |u| UserRecord { two_factor: true, updated_at: now, ..u })
             .await?;
         tracing::info!(user = %account.id, "two-factor sign-in on");
-        http::json(200, &RecoveryCodes { recovery_codes: codes })
+        r2w_http::json(200, &RecoveryCodes { recovery_codes: codes })
     }
 
     async fn disable_totp(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: DisableTwoFactorBody = http::json_body(request, false)?;
+        let body: DisableTwoFactorBody = r2w_http::json_body(request, false)?;
         let (account, verified) = self.account(request).await?;
         self.reauthenticate(&account, &verified, body.password).await?;
         if !account.two_factor {
@@ -357,12 +357,12 @@ impl AuthApi {
         users::update(self.app.table.as_ref(), &account.id, |u| UserRecord { two_factor: false, updated_at: now, ..u })
             .await?;
         tracing::info!(user = %account.id, "two-factor sign-in off");
-        http::no_content()
+        r2w_http::no_content()
     }
 
     /// The second step of a sign-in: the challenge from the first, and a code.
     async fn second_factor(&self, request: &Request) -> Result<Response<Body>, Error> {
-        let body: SecondFactorBody = http::json_body(request, false)?;
+        let body: SecondFactorBody = r2w_http::json_body(request, false)?;
         let pending = self.one_time.peek(&body.challenge, &[Kind::SecondFactor]).await?.ok_or(Error::Unauthorized)?;
         self.check_code(&pending.user_id, &body.code).await?;
         self.one_time.redeem(&body.challenge, &[Kind::SecondFactor]).await?.ok_or(Error::Unauthorized)?;
@@ -391,7 +391,7 @@ impl AuthApi {
     /// The answer to a right password (or provider) for an account with two-factor on.
     pub(crate) async fn challenge(&self, user: &UserId) -> Result<Response<Body>, Error> {
         let challenge = self.one_time.issue(user, Purpose::SecondFactor, one_time::SECOND_FACTOR_LIFETIME).await?;
-        http::json(
+        r2w_http::json(
             202,
             &SecondFactorRequired {
                 second_factor: "totp".into(),
@@ -405,7 +405,7 @@ impl AuthApi {
         let (account, verified) = self.account(request).await?;
         let current = verified.session.as_ref().map(|s| s.id.as_str());
         let sessions: Vec<SignedInSession> = self.sessions.list(&account.id, current).await?;
-        http::json(200, &sessions)
+        r2w_http::json(200, &sessions)
     }
 
     async fn revoke_session(&self, request: &Request, id: &str) -> Result<Response<Body>, Error> {
@@ -414,7 +414,7 @@ impl AuthApi {
             return Err(Error::NotFound("session".into()));
         }
         tracing::info!(user = %account.id, "a session was ended by its owner");
-        http::no_content()
+        r2w_http::no_content()
     }
 
     /// The caller's account and what their token says.
@@ -474,5 +474,5 @@ fn wrong_code() -> Error {
 }
 
 fn accepted(message: &str) -> Result<Response<Body>, Error> {
-    http::json(202, &Accepted { message: message.into() })
+    r2w_http::json(202, &Accepted { message: message.into() })
 }

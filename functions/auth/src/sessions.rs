@@ -16,12 +16,12 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use r2w_shared::Error;
-use r2w_shared::auth_token::{AccessTokens, SessionClaims};
-use r2w_shared::clock::{Clock, unix_rfc3339};
-use r2w_shared::model::UserId;
-use r2w_shared::records::{owner_index, owner_pk, user_pk, users};
-use r2w_shared::store::{Expect, Item, ItemKey, Query, Table, TableError, TransactOp};
+use r2w_core::Error;
+use r2w_core::auth_token::{AccessTokens, SessionClaims};
+use r2w_core::clock::{Clock, unix_rfc3339};
+use r2w_core::model::UserId;
+use r2w_core::records::{owner_index, owner_pk, user_pk, users};
+use r2w_core::store::{Expect, Item, ItemKey, Query, Table, TableError, TransactOp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

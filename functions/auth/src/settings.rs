@@ -1,4 +1,4 @@
-//! The auth function's settings, read once at cold start like [`r2w_shared::Config`]:
+//! The auth function's settings, read once at cold start like [`r2w_core::Config`]:
 //! which providers are on, where they live, and where sign-ins may return to.
 //!
 //! | variable | meaning |
@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
-use r2w_shared::config::ConfigError;
+use r2w_core::config::ConfigError;
 use url::{Origin, Url};
 
 #[derive(Debug, Clone, PartialEq)]

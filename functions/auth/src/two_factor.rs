@@ -9,11 +9,11 @@
 
 use std::sync::Arc;
 
-use r2w_shared::Error;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{Email, UserId};
-use r2w_shared::records::user_pk;
-use r2w_shared::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::Error;
+use r2w_core::clock::Clock;
+use r2w_core::model::{Email, UserId};
+use r2w_core::records::user_pk;
+use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use totp_rs::{Builder, Secret, Totp};
@@ -210,8 +210,8 @@ pub fn code_at(secret: &str, unix: u64) -> Result<String, Error> {
 mod tests {
     use std::time::Duration;
 
-    use r2w_shared::clock::ManualClock;
-    use r2w_shared::store::SqliteTable;
+    use r2w_core::clock::ManualClock;
+    use r2w_embedded::SqliteTable;
     use time::OffsetDateTime;
 
     use super::*;

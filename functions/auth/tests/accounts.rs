@@ -5,9 +5,9 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
-use r2w_shared::account;
-use r2w_shared::model::UserId;
-use r2w_shared::store::{BlobKey, PutOptions};
+use r2w_core::account;
+use r2w_core::model::UserId;
+use r2w_core::store::{BlobKey, PutOptions};
 use serde_json::json;
 use support::provider::field;
 use support::{PASSWORD, World, json_of, text};
@@ -284,7 +284,7 @@ async fn a_deleted_account_leaves_nothing_and_its_tokens_stop_working() {
     assert_eq!(world.refresh(field(&session, "refresh_token")).await.status(), 401);
     assert_eq!(world.login("ada@example.com", PASSWORD).await.status(), 401);
     assert!(
-        matches!(world.app.uploads.get(&original).await, Err(r2w_shared::store::BlobError::NotFound(_))),
+        matches!(world.app.uploads.get(&original).await, Err(r2w_core::store::BlobError::NotFound(_))),
         "the original is gone"
     );
     assert_eq!(account::remaining_items(world.app.table.as_ref(), &user).await.expect("items"), vec![], "no item left");

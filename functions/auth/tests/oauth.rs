@@ -1,7 +1,7 @@
 //! Signing in with Google, LinkedIn and GitHub, against local providers that speak the real
 //! protocols — and every way a callback can be wrong.
 
-use r2w_shared::clock::Clock;
+use r2w_core::clock::Clock;
 use serde_json::json;
 use support::provider::{FakeProvider, Misbehaviour, field};
 use support::{FRONTEND, PASSWORD, World, json_of, location, person, text};

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use r2w_build_portfolio::{SiteOptions, Theme, render};
-use r2w_shared::model::{CvData, json_resume};
+use r2w_core::model::{CvData, json_resume};
 
 const PROCESS_RUNS: usize = 15;
 const RENDER_RUNS: usize = 2_000;
@@ -25,7 +25,7 @@ fn main() {
         std::process::exit(if build(Path::new(input), Path::new(out)) { 0 } else { 1 });
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let cv_path = root.join("shared/tests/fixtures/cv/full-every-field.json");
+    let cv_path = root.join("crates/core/tests/fixtures/cv/full-every-field.json");
     let cv = CvData::from_json(&std::fs::read(&cv_path).unwrap_or_default()).unwrap_or_default();
     let work = std::env::temp_dir().join(format!("r2w-render-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&work);

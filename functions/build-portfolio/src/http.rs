@@ -19,14 +19,14 @@
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::{Clock, rfc3339, unix_rfc3339};
-use r2w_shared::domains::{DnsRecord, DomainState, HostName};
-use r2w_shared::model::{PortfolioId, Slug, UserId};
-use r2w_shared::records::cvs;
-use r2w_shared::records::orders::{self, OrderStatus};
-use r2w_shared::records::portfolios::{self, PortfolioRecord};
-use r2w_shared::{App, Error, http};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::{Clock, rfc3339, unix_rfc3339};
+use r2w_core::domains::{DnsRecord, DomainState, HostName};
+use r2w_core::model::{PortfolioId, Slug, UserId};
+use r2w_core::records::cvs;
+use r2w_core::records::orders::{self, OrderStatus};
+use r2w_core::records::portfolios::{self, PortfolioRecord};
+use r2w_core::{App, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::sites::Sites;
@@ -157,7 +157,7 @@ impl PortfolioApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        http::serve(request, |request| self.route(request)).await
+        r2w_http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
@@ -170,14 +170,14 @@ impl PortfolioApi {
                 let records = portfolios::list(self.app.table.as_ref(), &user, MAX_LISTED).await?;
                 let payments = self.payments(&user, None).await?;
                 let items: Vec<PortfolioView> = records.iter().map(|r| self.view(r, &payments)).collect();
-                http::json(200, &serde_json::json!({ "items": items }))
+                r2w_http::json(200, &serde_json::json!({ "items": items }))
             }
             ("GET", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
                 self.answer(&user, &record).await
             }
             ("POST", ["v1", "portfolios", id, "rebuild"]) => {
-                let body: RebuildBody = http::json_body(&request, true)?;
+                let body: RebuildBody = r2w_http::json_body(&request, true)?;
                 let record = self.owned(&user, id).await?;
                 let theme = match body.theme {
                     Some(name) => Theme::parse(&name).map_err(|e| Error::Validation(e.to_string()))?,
@@ -189,19 +189,19 @@ impl PortfolioApi {
                 self.answer(&user, &self.sites.build_preview(&record.id, &cv, theme).await?).await
             }
             ("PATCH", ["v1", "portfolios", id]) => {
-                let body: PatchBody = http::json_body(&request, false)?;
+                let body: PatchBody = r2w_http::json_body(&request, false)?;
                 let slug = Slug::parse(body.slug).map_err(|e| Error::Validation(e.to_string()))?;
                 let record = self.owned(&user, id).await?;
                 self.answer(&user, &self.sites.choose_slug(&user, &record.id, slug).await?).await
             }
             ("POST", ["v1", "portfolios", id, "photo", "upload"]) => {
-                let body: PhotoUploadBody = http::json_body(&request, false)?;
+                let body: PhotoUploadBody = r2w_http::json_body(&request, false)?;
                 let record = self.owned(&user, id).await?;
                 let signed = self.sites.photo_upload(&user, &record.id, &body.content_type, body.size).await?;
                 let expires_at = unix_rfc3339(signed.expires_at);
                 let ticket =
                     PhotoTicket { url: signed.url, method: signed.method, headers: signed.headers, expires_at };
-                http::json(201, &ticket)
+                r2w_http::json(201, &ticket)
             }
             ("PUT", ["v1", "portfolios", id, "photo"]) => {
                 let record = self.owned(&user, id).await?;
@@ -212,7 +212,7 @@ impl PortfolioApi {
                 self.answer(&user, &self.sites.remove_photo(&user, &record.id).await?).await
             }
             ("PUT", ["v1", "portfolios", id, "domain"]) => {
-                let body: DomainBody = http::json_body(&request, false)?;
+                let body: DomainBody = r2w_http::json_body(&request, false)?;
                 let host = HostName::parse(&body.domain).map_err(Error::Validation)?;
                 let record = self.owned(&user, id).await?;
                 self.answer(&user, &self.sites.add_domain(&user, &record.id, host).await?).await
@@ -228,11 +228,11 @@ impl PortfolioApi {
             ("DELETE", ["v1", "portfolios", id]) => {
                 let record = self.owned(&user, id).await?;
                 self.sites.delete(&user, &record.id).await?;
-                http::no_content()
+                r2w_http::no_content()
             }
             ("GET", ["v1", "addresses", slug]) => {
-                let portfolio = http::query_param(&request, "portfolio");
-                http::json(200, &self.address(&user, slug, portfolio.as_deref()).await?)
+                let portfolio = r2w_http::query_param(&request, "portfolio");
+                r2w_http::json(200, &self.address(&user, slug, portfolio.as_deref()).await?)
             }
             (
                 _,
@@ -251,7 +251,7 @@ impl PortfolioApi {
     /// `record` as its owner sees it, with how its latest payment ended.
     async fn answer(&self, user: &UserId, record: &PortfolioRecord) -> Result<Response<Body>, Error> {
         let payments = self.payments(user, Some(&record.id)).await?;
-        http::json(200, &self.view(record, &payments))
+        r2w_http::json(200, &self.view(record, &payments))
     }
 
     /// The user's portfolio `id`; anything else (a malformed id, someone else's) is not found.

@@ -1,7 +1,7 @@
 //! The words a site prints itself (section titles, "Present", month names), in the CV's own
 //! language where we have them, English otherwise. A Hebrew CV gets Hebrew headings.
 
-use r2w_shared::model::PartialDate;
+use r2w_core::model::PartialDate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

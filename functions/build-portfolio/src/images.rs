@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use qrcode::QrCode;
 use qrcode::render::svg;
-use r2w_shared::markup::escape;
+use r2w_core::markup::escape;
 use resvg::tiny_skia::{FillRule, IntSize, Mask, PathBuilder, Pixmap, PixmapPaint, Transform};
 use resvg::usvg::{self, fontdb};
 

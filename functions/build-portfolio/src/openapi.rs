@@ -2,7 +2,7 @@
 //! below stands for one route of `PortfolioApi::route`; only its attribute is read.
 #![allow(dead_code)]
 
-use r2w_shared::error::Problem;
+use r2w_core::error::Problem;
 use utoipa::OpenApi;
 
 use crate::http::{

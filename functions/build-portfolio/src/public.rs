@@ -8,7 +8,7 @@
 //! a web address, an entry with nothing to show). Strings are the page's: control characters
 //! and direction overrides gone, blank values empty.
 
-use r2w_shared::model::{CvData, CvDataError, Metadata};
+use r2w_core::model::{CvData, CvDataError, Metadata};
 use serde_json::Value;
 
 use crate::view::{clean, web_href};
@@ -137,7 +137,7 @@ fn cleaned(cv: &CvData) -> Result<CvData, PublicViewError> {
 
 #[cfg(test)]
 mod tests {
-    use r2w_shared::model::*;
+    use r2w_core::model::*;
 
     use super::*;
 

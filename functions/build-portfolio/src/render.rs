@@ -4,7 +4,7 @@
 use askama::Template;
 use base64::Engine;
 use base64::prelude::BASE64_STANDARD;
-use r2w_shared::model::{CvData, TextDirection, json_resume};
+use r2w_core::model::{CvData, TextDirection, json_resume};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha384};
 use url::Url;
@@ -446,7 +446,7 @@ fn robots(canonical: Option<&Url>) -> String {
 }
 
 fn sitemap(url: &Url) -> String {
-    let loc = r2w_shared::markup::escape(url.as_str());
+    let loc = r2w_core::markup::escape(url.as_str());
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>{loc}</loc></url>\n</urlset>\n"
     )

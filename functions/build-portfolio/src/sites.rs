@@ -18,14 +18,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use r2w_shared::clock::Clock;
-use r2w_shared::domains::{DomainCheck, DomainState, HostName, take_off};
-use r2w_shared::model::{PortfolioId, Slug, UserId};
-use r2w_shared::records::cvs::{self, CvRecord};
-use r2w_shared::records::orders;
-use r2w_shared::records::portfolios::{self, CustomDomain, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
-use r2w_shared::store::{BlobError, BlobKey, PresignPut, PresignedRequest, PutOptions};
-use r2w_shared::{App, Error};
+use r2w_core::clock::Clock;
+use r2w_core::domains::{DomainCheck, DomainState, HostName, take_off};
+use r2w_core::model::{PortfolioId, Slug, UserId};
+use r2w_core::records::cvs::{self, CvRecord};
+use r2w_core::records::orders;
+use r2w_core::records::portfolios::{self, CustomDomain, PortfolioRecord, PreviewSite, PublishedSite, SlugClaim};
+use r2w_core::store::{BlobError, BlobKey, PresignPut, PresignedRequest, PutOptions};
+use r2w_core::{App, Error};
 use url::Url;
 
 use crate::photo;

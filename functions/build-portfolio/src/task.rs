@@ -5,13 +5,13 @@
 //! `BuildPortfolio.Validation` (an unknown theme). The portfolio id is the CV id, so a retried
 //! step rebuilds the same portfolio rather than making a second one.
 
-use r2w_shared::metrics::{self, Unit};
+use r2w_core::metrics::{self, Unit};
 use std::sync::Arc;
 
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvId, Job, JobId, PortfolioId, Step, UserId};
-use r2w_shared::records::{cvs, jobs, portfolios};
-use r2w_shared::{App, Error};
+use r2w_core::clock::Clock;
+use r2w_core::model::{CvId, Job, JobId, PortfolioId, Step, UserId};
+use r2w_core::records::{cvs, jobs, portfolios};
+use r2w_core::{App, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::sites::Sites;

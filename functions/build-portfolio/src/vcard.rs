@@ -1,6 +1,6 @@
 //! `contact.vcf`: the person's card in vCard 4.0 (RFC 6350), so a visitor can save it.
 
-use r2w_shared::model::CvData;
+use r2w_core::model::CvData;
 
 use crate::view::{clean, mailto_href, tel_href, web_href};
 

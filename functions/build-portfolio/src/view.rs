@@ -2,7 +2,7 @@
 //! reading order with the empty ones left out. Templates only lay this out; every decision
 //! about what is shown, and whether a URL may become a link, is made here.
 
-use r2w_shared::model::{CvData, DateRange, PartialDate};
+use r2w_core::model::{CvData, DateRange, PartialDate};
 
 use crate::i18n::{Lang, SectionId, Word};
 
@@ -547,12 +547,12 @@ mod tests {
     fn empty_sections_are_left_out_and_ranges_read_naturally() {
         let mut cv = CvData::default();
         cv.hero.full_name = Some("Dana".into());
-        cv.experience.push(r2w_shared::model::Experience {
+        cv.experience.push(r2w_core::model::Experience {
             title: Some("Engineer".into()),
             dates: DateRange::new(Some(PartialDate::month(2020, 1).expect("date")), None, true).expect("range"),
             ..Default::default()
         });
-        cv.projects.push(r2w_shared::model::Project::default());
+        cv.projects.push(r2w_core::model::Project::default());
         let profile = Profile::of(&cv, Lang::Es);
         assert_eq!(profile.main.len(), 1, "only experience has content");
         assert!(profile.aside.is_empty());

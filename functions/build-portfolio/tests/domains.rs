@@ -6,10 +6,12 @@
 use std::sync::Arc;
 
 use aws_sdk_cloudfront::config::{BehaviorVersion, Credentials, Region};
-use r2w_shared::domains::{CloudFrontDomains, CloudFrontTenancy, HostName};
-use r2w_shared::model::{PortfolioId, UserId};
-use r2w_shared::records::portfolios;
-use r2w_shared::{App, Config};
+use r2w_aws::CloudFrontDomains;
+use r2w_core::config::CloudFrontTenancy;
+use r2w_core::domains::HostName;
+use r2w_core::model::{PortfolioId, UserId};
+use r2w_core::records::portfolios;
+use r2w_core::{App, Config};
 use r2w_tests::cloudfront::CloudFrontStandIn;
 use serde_json::{Value, json};
 use support::{Client, World, json_of};
@@ -187,8 +189,8 @@ async fn unpublishing_or_deleting_the_account_takes_the_domain_off() {
     sites.add_domain(&ada, &portfolio, host.clone()).await.expect("added again");
     cloudfront.validate("ada.example");
     sites.check_domain(&ada, &portfolio).await.expect("checked");
-    r2w_shared::account::delete_everything(&app, &ada).await.expect("account deleted");
+    r2w_core::account::delete_everything(&app, &ada).await.expect("account deleted");
     assert!(cloudfront.tenants().is_empty(), "the account's domain is no longer served");
     assert_eq!(portfolios::domain_holder(app.table.as_ref(), &host).await.expect("read"), None);
-    assert!(r2w_shared::account::remaining_items(app.table.as_ref(), &ada).await.expect("items").is_empty());
+    assert!(r2w_core::account::remaining_items(app.table.as_ref(), &ada).await.expect("items").is_empty());
 }

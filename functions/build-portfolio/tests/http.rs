@@ -2,8 +2,8 @@
 
 use lambda_http::Body;
 use lambda_http::http::Request as HttpRequest;
-use r2w_shared::model::UserId;
-use r2w_shared::store::BlobKey;
+use r2w_core::model::UserId;
+use r2w_core::store::BlobKey;
 use serde_json::{Value, json};
 use support::{Client, World, json_of, view};
 
@@ -96,7 +96,7 @@ async fn a_preview_expires_after_a_day_and_a_rebuild_makes_a_fresh_one() {
 /// the browser's PUT would).
 fn ticket_key(ticket: &Value) -> BlobKey {
     let url = url::Url::parse(ticket["url"].as_str().expect("url")).expect("a URL");
-    let path = url.path().strip_prefix(r2w_shared::store::BLOB_ENDPOINT_PREFIX).expect("the blob endpoint");
+    let path = url.path().strip_prefix(r2w_core::store::BLOB_ENDPOINT_PREFIX).expect("the blob endpoint");
     let key = path.strip_prefix("uploads/").expect("the uploads store");
     BlobKey::parse(percent_decode(key)).expect("key")
 }
@@ -136,7 +136,7 @@ async fn a_photo_is_uploaded_re_encoded_shown_and_removed() {
     assert_eq!(ticket["method"], "PUT");
     let key = ticket_key(&ticket);
     assert!(key.as_str().starts_with(&format!("uploads/{user}/photos/")), "kept with the person's uploads: {key}");
-    let options = r2w_shared::store::PutOptions::new("image/png");
+    let options = r2w_core::store::PutOptions::new("image/png");
     world.app.uploads.put(&key, bytes::Bytes::from(png), options).await.expect("the browser's PUT");
 
     let taken = client.call(Some(&user), "PUT", &format!("{path}/photo"), None).await;
@@ -163,7 +163,7 @@ async fn a_photo_is_uploaded_re_encoded_shown_and_removed() {
     // Not a picture: refused, the upload removed, the photo already there kept.
     let ticket = client.call(Some(&user), "POST", &format!("{path}/photo/upload"), Some(ask("image/png", 8))).await;
     let key = ticket_key(&json_of(&ticket));
-    let options = r2w_shared::store::PutOptions::new("image/png");
+    let options = r2w_core::store::PutOptions::new("image/png");
     world.app.uploads.put(&key, bytes::Bytes::from_static(b"not a png"), options).await.expect("put");
     let bad = client.call(Some(&user), "PUT", &format!("{path}/photo"), None).await;
     assert_eq!(bad.status(), 422);
@@ -278,7 +278,7 @@ async fn an_address_is_checked_as_it_is_typed_with_the_reason_it_is_refused() {
 
 #[tokio::test]
 async fn a_portfolio_says_whom_it_is_about_and_how_its_last_payment_ended() {
-    use r2w_shared::records::orders::{self, OrderRecord, OrderStatus};
+    use r2w_core::records::orders::{self, OrderRecord, OrderStatus};
 
     let world = World::new().await;
     let user = UserId::random();

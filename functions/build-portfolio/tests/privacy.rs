@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use r2w_build_portfolio::{Site, SiteOptions, Theme, render};
-use r2w_shared::clock::Clock;
-use r2w_shared::model::*;
-use r2w_shared::records::cvs;
+use r2w_core::clock::Clock;
+use r2w_core::model::*;
+use r2w_core::records::cvs;
 use scraper::{Html, Node};
 use serde_json::Value;
 use support::World;
@@ -144,7 +144,7 @@ async fn neither_the_preview_nor_the_published_site_serves_anything_private() {
     }
     for key in &served {
         let blob =
-            world.app.sites.get(&r2w_shared::store::BlobKey::parse(key.as_str()).expect("key")).await.expect("get");
+            world.app.sites.get(&r2w_core::store::BlobKey::parse(key.as_str()).expect("key")).await.expect("get");
         assert_no_marker(key, &blob.body);
     }
     let page = world.page(&format!("sites/{slug}/index.html")).await;
@@ -181,7 +181,7 @@ fn published(theme: Theme) -> SiteOptions {
 }
 
 fn fixtures() -> Vec<(String, CvData)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tests/fixtures/cv");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/tests/fixtures/cv");
     let mut found: Vec<(String, CvData)> = std::fs::read_dir(&dir)
         .expect("fixtures")
         .map(|e| e.expect("entry").path())

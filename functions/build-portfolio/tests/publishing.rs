@@ -3,11 +3,11 @@
 
 use r2w_build_portfolio::Theme;
 use r2w_build_portfolio::task::TaskInput;
-use r2w_shared::Error;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvId, JobStatus, PortfolioId, Slug, Step, StepStatus, UserId};
-use r2w_shared::records::{jobs, portfolios};
-use r2w_shared::store::BlobKey;
+use r2w_core::Error;
+use r2w_core::clock::Clock;
+use r2w_core::model::{CvId, JobStatus, PortfolioId, Slug, Step, StepStatus, UserId};
+use r2w_core::records::{jobs, portfolios};
+use r2w_core::store::BlobKey;
 use support::World;
 
 mod support;

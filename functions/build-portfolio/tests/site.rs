@@ -2,12 +2,12 @@
 
 use r2w_build_portfolio::render::CONTENT_SECURITY_POLICY;
 use r2w_build_portfolio::{Site, SiteOptions, Theme, render};
-use r2w_shared::model::CvData;
+use r2w_core::model::CvData;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
 fn fixture(name: &str) -> CvData {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tests/fixtures/cv").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/tests/fixtures/cv").join(name);
     CvData::from_json(&std::fs::read(&path).expect("fixture")).expect("cv")
 }
 

@@ -12,8 +12,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use r2w_shared::clock::Clock;
-use r2w_shared::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::clock::Clock;
+use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +151,8 @@ fn secs(duration: Duration) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use r2w_shared::clock::ManualClock;
-    use r2w_shared::store::SqliteTable;
+    use r2w_core::clock::ManualClock;
+    use r2w_embedded::SqliteTable;
     use time::OffsetDateTime;
 
     use super::*;

@@ -11,11 +11,11 @@
 
 use std::sync::Arc;
 
-use r2w_shared::model::{CvData, UserId};
-pub use r2w_shared::records::extractions::sha256_hex;
-use r2w_shared::records::extractions::{IMPORTED_PREFIX as IMPORTED, partition};
-use r2w_shared::records::owner_index;
-use r2w_shared::store::{Expect, Item, ItemKey, Query, Table, TableError};
+use r2w_core::model::{CvData, UserId};
+pub use r2w_core::records::extractions::sha256_hex;
+use r2w_core::records::extractions::{IMPORTED_PREFIX as IMPORTED, partition};
+use r2w_core::records::owner_index;
+use r2w_core::store::{Expect, Item, ItemKey, Query, Table, TableError};
 
 /// Cached CVs are personal data: they go after 30 days.
 const TTL_SECS: i64 = 30 * 24 * 3600;

@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use r2w_shared::model::{CvData, DateRange, json_resume};
-use r2w_shared::secrets::SecretString;
+use r2w_core::model::{CvData, DateRange, json_resume};
+use r2w_core::secrets::SecretString;
 
 use crate::heuristic;
 use crate::llm::{Claude, Source, Usage};
@@ -143,7 +143,7 @@ pub fn score_cv(truth: &CvData, found: &CvData) -> Score {
         let (t, f) = (truth.experience.get(i), found.experience.get(i));
         score.one("experience.title", t.and_then(|e| n(&e.title)), f.and_then(|e| n(&e.title)));
         score.one("experience.company", t.and_then(|e| n(&e.company)), f.and_then(|e| n(&e.company)));
-        let start = |e: Option<&r2w_shared::model::Experience>| e.and_then(|e| e.dates.start.map(|d| d.to_string()));
+        let start = |e: Option<&r2w_core::model::Experience>| e.and_then(|e| e.dates.start.map(|d| d.to_string()));
         score.one("experience.start", start(t), start(f));
         score.one("experience.end", t.and_then(|e| end_of(&e.dates)), f.and_then(|e| end_of(&e.dates)));
     }

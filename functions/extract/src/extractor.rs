@@ -7,12 +7,12 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use r2w_shared::App;
-use r2w_shared::clock::{Clock, SystemClock};
-use r2w_shared::config::AnthropicSettings;
-use r2w_shared::model::{CvData, UserId};
-use r2w_shared::secrets::{SecretString, Secrets, SecretsError};
-use r2w_shared::store::{SqliteTable, Table};
+use r2w_core::App;
+use r2w_core::clock::{Clock, SystemClock};
+use r2w_core::config::AnthropicSettings;
+use r2w_core::model::{CvData, UserId};
+use r2w_core::secrets::{SecretString, Secrets, SecretsError};
+use r2w_core::store::Table;
 
 use crate::breaker::{Breaker, BreakerPolicy, Permit};
 use crate::cache::{CacheKey, ExtractionCache};
@@ -67,12 +67,16 @@ impl Extractor {
         Ok(Self::new(claude, Arc::clone(&app.secrets), Arc::clone(&app.table), clock, BreakerPolicy::default()))
     }
 
-    /// An extractor that stores nothing: a breaker of its own in memory, no cache. For reading
-    /// files on the command line (`r2w extract` with Claude), which must leave no files behind.
-    pub fn standalone(settings: &AnthropicSettings, secrets: Arc<dyn Secrets>) -> Result<Self, ExtractError> {
+    /// An extractor whose breaker and cache live in `scratch`, a table the caller throws away
+    /// (an in-memory one): for reading files on the command line (`r2w extract` with Claude),
+    /// which must leave no files behind.
+    pub fn standalone(
+        settings: &AnthropicSettings,
+        secrets: Arc<dyn Secrets>,
+        scratch: Arc<dyn Table>,
+    ) -> Result<Self, ExtractError> {
         let claude = Claude::new(ClaudeConfig::new(settings))?;
-        let table = SqliteTable::in_memory().map_err(|e| ExtractError::Internal(e.to_string()))?;
-        Ok(Self::new(claude, secrets, Arc::new(table), Arc::new(SystemClock), BreakerPolicy::default()))
+        Ok(Self::new(claude, secrets, scratch, Arc::new(SystemClock), BreakerPolicy::default()))
     }
 
     pub fn new(

@@ -9,9 +9,9 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use r2w_shared::config::AnthropicSettings;
-use r2w_shared::model::{CvData, ExtractionMethod, cv_json_schema};
-use r2w_shared::secrets::{ExposeSecret, SecretString};
+use r2w_core::config::AnthropicSettings;
+use r2w_core::model::{CvData, ExtractionMethod, cv_json_schema};
+use r2w_core::secrets::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -266,7 +266,7 @@ fn checked_cv(answer: &MessagesResponse, source: Source<'_>, model: &str) -> Res
         .ok_or_else(|| LlmError::InvalidOutput("no record_cv tool call in the answer".into()))?;
     let mut input = input.clone();
     if let Some(object) = input.as_object_mut() {
-        object.entry("schemaVersion").or_insert(json!(r2w_shared::model::CV_SCHEMA_VERSION));
+        object.entry("schemaVersion").or_insert(json!(r2w_core::model::CV_SCHEMA_VERSION));
     }
     let validator =
         CV_VALIDATOR.as_ref().ok_or_else(|| LlmError::InvalidOutput("the CV schema does not compile".into()))?;

@@ -9,16 +9,17 @@
 //! Retries are safe: the CV id is the job id, the CV is written once, and a job whose
 //! extraction already succeeded answers with what it stored.
 
-use r2w_shared::metrics::{self, Unit};
+use r2w_core::metrics::{self, Unit};
+use r2w_http::LambdaError;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvId, ExtractionMethod, JobId, Step, StepStatus, UserId};
-use r2w_shared::records::cvs::{self, CvRecord};
-use r2w_shared::records::jobs;
-use r2w_shared::store::BlobKey;
-use r2w_shared::{App, Error};
+use r2w_core::clock::Clock;
+use r2w_core::model::{CvId, ExtractionMethod, JobId, Step, StepStatus, UserId};
+use r2w_core::records::cvs::{self, CvRecord};
+use r2w_core::records::jobs;
+use r2w_core::store::BlobKey;
+use r2w_core::{App, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::extractor::{ExtractError, Extractor, Mode};
@@ -57,7 +58,7 @@ impl TaskError {
                 error_type: format!("{STEP_NAME}.{}", e.name()),
                 error_message: e.to_string(),
             },
-            Self::Other(e) => e.task_error(STEP_NAME),
+            Self::Other(e) => e.task_diagnostic(STEP_NAME),
         }
     }
 
@@ -158,7 +159,7 @@ impl ExtractTask {
     async fn update_job(
         &self,
         input: &TaskInput,
-        mut change: impl FnMut(&mut r2w_shared::model::Job, time::OffsetDateTime),
+        mut change: impl FnMut(&mut r2w_core::model::Job, time::OffsetDateTime),
     ) -> Result<(), TaskError> {
         let now = self.clock.now();
         jobs::update(self.app.table.as_ref(), &input.user_id, &input.job_id, now, |job| change(job, now))

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use r2w_core::config::AnthropicSettings;
+use r2w_core::model::{ExtractionMethod, cv_json_schema};
+use r2w_core::secrets::SecretString;
 use r2w_extract::llm::{ANTHROPIC_VERSION, Claude, ClaudeConfig, LlmError, Source, TOOL_NAME, Usage};
-use r2w_shared::config::AnthropicSettings;
-use r2w_shared::model::{ExtractionMethod, cv_json_schema};
-use r2w_shared::secrets::SecretString;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

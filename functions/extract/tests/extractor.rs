@@ -6,18 +6,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use r2w_core::clock::{Clock, ManualClock};
+use r2w_core::config::AnthropicSettings;
+use r2w_core::model::{ExtractionMethod, Job, JobId, JobStatus, Step, StepStatus, UserId};
+use r2w_core::records::{cvs, jobs};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::{BlobKey, PutOptions};
+use r2w_core::{App, Config};
 use r2w_extract::breaker::BreakerPolicy;
 use r2w_extract::extractor::{ExtractError, Extractor, Mode};
 use r2w_extract::llm::{Claude, ClaudeConfig, TOOL_NAME};
 use r2w_extract::task::{ExtractTask, TaskInput};
 use r2w_extract::text::TextError;
-use r2w_shared::clock::{Clock, ManualClock};
-use r2w_shared::config::AnthropicSettings;
-use r2w_shared::model::{ExtractionMethod, Job, JobId, JobStatus, Step, StepStatus, UserId};
-use r2w_shared::records::{cvs, jobs};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::{BlobKey, PutOptions};
-use r2w_shared::{App, Config};
 use serde_json::json;
 use support::{fixture, pdf_with_pages};
 use time::OffsetDateTime;
@@ -43,7 +43,7 @@ impl World {
     async fn new(key: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let vars = key.map(|k| ("ANTHROPIC_API_KEY".to_owned(), k.to_owned()));
-        let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars(vars))
+        let app = r2w_embedded::app(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars(vars))
             .await
             .expect("embedded app");
         let clock = Arc::new(ManualClock::at(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)));

@@ -13,8 +13,8 @@ pub mod openapi;
 use std::time::{Duration, Instant};
 
 use lambda_http::{Body, Request, Response};
-use r2w_shared::store::ItemKey;
-use r2w_shared::{App, Error, http};
+use r2w_core::store::ItemKey;
+use r2w_core::{App, Error};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -49,7 +49,7 @@ impl StatusApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        http::serve(request, |request| self.route(request)).await
+        r2w_http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
@@ -57,7 +57,7 @@ impl StatusApi {
         match (request.method().as_str(), path) {
             ("GET", "/v1/health") => {
                 let health = self.health().await;
-                http::json(if health.status == "ok" { 200 } else { 503 }, &health)
+                r2w_http::json(if health.status == "ok" { 200 } else { 503 }, &health)
             }
             ("GET", "/v1/openapi.json") => Response::builder()
                 .status(200)
@@ -102,14 +102,14 @@ async fn check(name: &'static str, probe: impl Future<Output = Result<(), String
 mod tests {
     use std::sync::Arc;
 
-    use r2w_shared::Config;
-    use r2w_shared::faults::{Faults, FaultyTable};
-    use r2w_shared::secrets::EnvSecrets;
+    use r2w_core::Config;
+    use r2w_core::secrets::EnvSecrets;
+    use r2w_faults::{Faults, FaultyTable};
 
     use super::*;
 
     async fn app(dir: &std::path::Path) -> App {
-        App::embedded(Config::embedded(dir), dir, EnvSecrets::from_vars([])).await.expect("app")
+        r2w_embedded::app(Config::embedded(dir), dir, EnvSecrets::from_vars([])).await.expect("app")
     }
 
     fn get(path: &str) -> Request {

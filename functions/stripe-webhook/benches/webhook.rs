@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use hmac::{Hmac, KeyInit, Mac};
 use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request};
-use r2w_payments::WebhookApi;
-use r2w_payments::signature;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::{App, Config};
+use r2w_core::Config;
+use r2w_core::clock::SystemClock;
+use r2w_core::secrets::EnvSecrets;
+use r2w_stripe_webhook::WebhookApi;
+use r2w_stripe_webhook::signature;
 use secrecy::SecretString;
 use sha2::Sha256;
 
@@ -54,7 +54,8 @@ fn request(body: &str, header: &str) -> Request {
 
 async fn run() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
+    let app =
+        r2w_embedded::app(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([])).await.expect("app");
     let secrets = vec![SecretString::from(SECRET.to_owned())];
     let api = WebhookApi::new(app, secrets.clone(), Arc::new(SystemClock));
     let now = || time::OffsetDateTime::now_utc().unix_timestamp();

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use r2w_build_portfolio::sites::Sites;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::OrderId;
-use r2w_shared::records::orders::{self, OrderRecord, Revocation};
-use r2w_shared::store::{Expect, Item, ItemKey, TableError};
-use r2w_shared::{App, Error};
+use r2w_core::clock::Clock;
+use r2w_core::model::OrderId;
+use r2w_core::records::orders::{self, OrderRecord, Revocation};
+use r2w_core::store::{Expect, Item, ItemKey, TableError};
+use r2w_core::{App, Error};
 use serde::Deserialize;
 use time::OffsetDateTime;
 

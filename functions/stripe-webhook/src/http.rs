@@ -7,17 +7,17 @@
 //! | `GET /v1/payments/sessions/{id}` | for the return page: the session's and the order's status, and the portfolio's address once public |
 //! | `POST /v1/payments/webhook` | Stripe's events, signature-verified (binary `stripe-webhook`) |
 
-use r2w_shared::metrics::{self, Unit};
+use r2w_core::metrics::{self, Unit};
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
 use r2w_build_portfolio::sites::Sites;
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvId, OrderId, PortfolioId, UserId};
-use r2w_shared::records::orders::{self, OrderRecord, OrderStatus};
-use r2w_shared::records::{cvs, portfolios};
-use r2w_shared::{App, Error, http};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::Clock;
+use r2w_core::model::{CvId, OrderId, PortfolioId, UserId};
+use r2w_core::records::orders::{self, OrderRecord, OrderStatus};
+use r2w_core::records::{cvs, portfolios};
+use r2w_core::{App, Error};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +100,7 @@ impl PaymentsApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        http::serve(request, |request| self.route(request)).await
+        r2w_http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
@@ -109,9 +109,11 @@ impl PaymentsApi {
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         match (request.method().as_str(), segments.as_slice()) {
             ("GET", ["v1", "payments", "plans"]) => {
-                http::json(200, &serde_json::json!({ "items": self.plans().await? }))
+                r2w_http::json(200, &serde_json::json!({ "items": self.plans().await? }))
             }
-            ("POST", ["v1", "payments", "checkout"]) => self.checkout(&user, http::json_body(&request, false)?).await,
+            ("POST", ["v1", "payments", "checkout"]) => {
+                self.checkout(&user, r2w_http::json_body(&request, false)?).await
+            }
             ("GET", ["v1", "payments", "sessions", id]) => self.session(&user, id).await,
             (method, ["v1", "payments", "checkout" | "plans"] | ["v1", "payments", "sessions", _]) => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
@@ -181,7 +183,7 @@ impl PaymentsApi {
         })
         .await?;
         tracing::info!(order = %order.id, plan = plan.name, "checkout started");
-        http::json(201, &CheckoutStarted { client_secret, session_id: session.id, order_id: order.id })
+        r2w_http::json(201, &CheckoutStarted { client_secret, session_id: session.id, order_id: order.id })
     }
 
     async fn session(&self, user: &UserId, session_id: &str) -> Result<Response<Body>, Error> {
@@ -194,7 +196,7 @@ impl PaymentsApi {
             None => None,
         };
         let published = portfolio.as_ref().and_then(|p| p.published.as_ref());
-        http::json(
+        r2w_http::json(
             200,
             &SessionView {
                 session_id: session.id,
@@ -237,7 +239,7 @@ impl WebhookApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        http::serve(request, |request| self.route(request)).await
+        r2w_http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
@@ -268,6 +270,6 @@ impl WebhookApi {
             Outcome::Ignored => "ignored",
         };
         metrics::emit("WebhookOutcome", 1.0, Unit::Count, &[("Outcome", name)]);
-        http::json(200, &Received { received: true, duplicate: outcome == Outcome::Duplicate })
+        r2w_http::json(200, &Received { received: true, duplicate: outcome == Outcome::Duplicate })
     }
 }

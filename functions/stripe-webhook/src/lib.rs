@@ -23,9 +23,9 @@ pub const STRIPE_WEBHOOK_SECRET: &str = "stripe-webhook-secret";
 /// machine without Stripe): 503, instead of a function that fails to start. The detail, which
 /// secret to set, is for the operator's log, not the caller.
 pub fn not_configured(secret: &str) -> lambda_http::Response<lambda_http::Body> {
-    let variable = r2w_shared::secrets::env_var_name(secret);
+    let variable = r2w_core::secrets::env_var_name(secret);
     let message = format!("payments are not configured here: the secret {secret} (locally {variable}) has no value");
-    r2w_shared::Error::Unavailable(message).to_response(None)
+    r2w_http::LambdaError::to_response(&r2w_core::Error::Unavailable(message), None)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! attribute is read.
 #![allow(dead_code)]
 
-use r2w_shared::error::Problem;
+use r2w_core::error::Problem;
 use utoipa::OpenApi;
 
 use crate::http::{CheckoutStarted, NewCheckoutBody, PlanView, Received, SessionView};

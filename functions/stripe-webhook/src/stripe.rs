@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use r2w_shared::Error;
-use r2w_shared::model::{OrderId, PortfolioId, UserId};
+use r2w_core::Error;
+use r2w_core::model::{OrderId, PortfolioId, UserId};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request};
-use r2w_payments::stripe::StripeApi;
-use r2w_payments::{PaymentSettings, PaymentsApi};
-use r2w_shared::clock::SystemClock;
-use r2w_shared::model::OrderId;
-use r2w_shared::records::orders::{self, OrderStatus};
+use r2w_core::clock::SystemClock;
+use r2w_core::model::OrderId;
+use r2w_core::records::orders::{self, OrderStatus};
+use r2w_stripe_webhook::stripe::StripeApi;
+use r2w_stripe_webhook::{PaymentSettings, PaymentsApi};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use support::World;

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request};
-use r2w_payments::WebhookApi;
-use r2w_shared::clock::{Clock, SystemClock};
-use r2w_shared::model::{OrderId, PortfolioId, UserId};
-use r2w_shared::records::orders::{self, OrderRecord, OrderStatus};
-use r2w_shared::store::BlobKey;
+use r2w_core::clock::{Clock, SystemClock};
+use r2w_core::model::{OrderId, PortfolioId, UserId};
+use r2w_core::records::orders::{self, OrderRecord, OrderStatus};
+use r2w_core::store::BlobKey;
+use r2w_stripe_webhook::WebhookApi;
 use r2w_tests::{now, stripe_signature};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -158,7 +158,7 @@ async fn a_secret_being_rolled_still_verifies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_same_event_delivered_a_hundred_times_publishes_once() {
-    r2w_shared::metrics::capture();
+    r2w_core::metrics::capture();
     let world = World::new().await;
     let person = world.person("dana@example.com").await;
     let portfolio = world.portfolio(&person.user, "Dana Levi").await;
@@ -185,14 +185,14 @@ async fn the_same_event_delivered_a_hundred_times_publishes_once() {
     }
     assert_eq!(acted, 1, "exactly one delivery acted");
     // And so the webhook's metric says (other tests in this process may add their own).
-    let outcomes: Vec<String> = r2w_shared::metrics::captured()
+    let outcomes: Vec<String> = r2w_core::metrics::captured()
         .iter()
         .filter(|m| m.get("WebhookOutcome").is_some())
         .filter_map(|m| m["Outcome"].as_str().map(String::from))
         .collect();
     assert!(outcomes.iter().filter(|o| *o == "applied").count() >= 1, "{outcomes:?}");
     assert!(outcomes.iter().filter(|o| *o == "duplicate").count() >= 99, "{outcomes:?}");
-    let record = r2w_shared::records::portfolios::load(world.app.table.as_ref(), &person.user, &portfolio)
+    let record = r2w_core::records::portfolios::load(world.app.table.as_ref(), &person.user, &portfolio)
         .await
         .expect("load")
         .expect("portfolio");
@@ -315,9 +315,9 @@ async fn a_deleted_account_leaves_its_orders_to_accounting_without_the_person() 
     let order = order(&world, &person.user, &portfolio).await;
     send(&api(&world), &session_event("evt_paid", "checkout.session.completed", &order, "paid", "pi_1")).await;
 
-    r2w_shared::account::delete_everything(&world.app, &person.user).await.expect("deleted");
+    r2w_core::account::delete_everything(&world.app, &person.user).await.expect("deleted");
     assert_eq!(
-        r2w_shared::account::remaining_items(world.app.table.as_ref(), &person.user).await.expect("items"),
+        r2w_core::account::remaining_items(world.app.table.as_ref(), &person.user).await.expect("items"),
         vec![]
     );
     let kept = orders::load(world.app.table.as_ref(), &order).await.expect("load").expect("kept for accounting");

@@ -13,15 +13,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lambda_http::{Body, Request, Response};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::{Clock, unix_rfc3339};
-use r2w_shared::files::{self, FileKind};
-use r2w_shared::model::{Job, JobId, JobStatus, UploadId, UserId};
-use r2w_shared::pipeline::Pipeline;
-use r2w_shared::records::uploads::{self, UploadRecord};
-use r2w_shared::records::{jobs, portfolios, user_pk};
-use r2w_shared::store::{BlobKey, Cursor, PresignPut, Query};
-use r2w_shared::{App, Error, http};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::{Clock, unix_rfc3339};
+use r2w_core::files::{self, FileKind};
+use r2w_core::model::{Job, JobId, JobStatus, UploadId, UserId};
+use r2w_core::pipeline::Pipeline;
+use r2w_core::records::uploads::{self, UploadRecord};
+use r2w_core::records::{jobs, portfolios, user_pk};
+use r2w_core::store::{BlobKey, Cursor, PresignPut, Query};
+use r2w_core::{App, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::cvs::CvApi;
@@ -77,7 +77,7 @@ impl UploadApi {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        http::serve(request, |request| self.route(request)).await
+        r2w_http::serve(request, |request| self.route(request)).await
     }
 
     async fn route(&self, request: Request) -> Result<Response<Body>, Error> {
@@ -85,18 +85,18 @@ impl UploadApi {
         let path = request.uri().path().trim_end_matches('/').to_owned();
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         match (request.method().as_str(), segments.as_slice()) {
-            ("POST", ["v1", "uploads"]) => self.create(&user, http::json_body(&request, false)?).await,
+            ("POST", ["v1", "uploads"]) => self.create(&user, r2w_http::json_body(&request, false)?).await,
             ("GET", ["v1", "uploads", id, "original"]) => self.original(&user, id).await,
             ("GET", ["v1", "jobs", id]) => {
                 let job = self.owned_job(&user, id).await?;
-                http::json(200, &self.view(job).await?)
+                r2w_http::json(200, &self.view(job).await?)
             }
             ("POST", ["v1", "cvs", "import"]) => self.cvs.import(&user, &request).await,
             ("GET", ["v1", "cvs", id]) => self.cvs.get(&user, id, &request).await,
             ("PUT", ["v1", "cvs", id]) => self.cvs.put(&user, id, &request).await,
             ("DELETE", ["v1", "cvs", id]) => self.cvs.delete(&user, id).await,
             ("GET", ["v1", "jobs"]) => {
-                let cursor = http::query_param(&request, "cursor").map(Cursor::from_token);
+                let cursor = r2w_http::query_param(&request, "cursor").map(Cursor::from_token);
                 self.list(&user, cursor).await
             }
             (
@@ -160,7 +160,7 @@ impl UploadApi {
             expires_at: unix_rfc3339(signed.expires_at),
         };
         tracing::info!(user = %user, upload = %ticket.upload_id, job = %ticket.job_id, "upload ticket issued");
-        http::json(201, &ticket)
+        r2w_http::json(201, &ticket)
     }
 
     async fn original(&self, user: &UserId, id: &str) -> Result<Response<Body>, Error> {
@@ -174,7 +174,7 @@ impl UploadApi {
             .await
             .map_err(|_| Error::NotFound("the original (it was never uploaded)".into()))?;
         let signed = self.app.uploads.presign_get(&key, PRESIGNED_URL_LIFETIME).await?;
-        http::json(
+        r2w_http::json(
             200,
             &serde_json::json!({
                 "url": signed.url,
@@ -193,7 +193,7 @@ impl UploadApi {
         for item in &page.items {
             items.push(self.view(item.data_as()?).await?);
         }
-        http::json(200, &JobPage { items, next_cursor: page.next.map(|c| c.to_string()) })
+        r2w_http::json(200, &JobPage { items, next_cursor: page.next.map(|c| c.to_string()) })
     }
 
     async fn owned_job(&self, user: &UserId, id: &str) -> Result<Job, Error> {

@@ -12,19 +12,19 @@
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvData, CvDataError, CvId, Job, JobId, UserId, json_resume};
-use r2w_shared::pipeline::{Pipeline, PipelineInput, PipelineRun};
-use r2w_shared::records::cvs::{self, CvRecord};
-use r2w_shared::records::jobs;
-use r2w_shared::{App, Error, http};
+use r2w_core::clock::Clock;
+use r2w_core::model::{CvData, CvDataError, CvId, Job, JobId, UserId, json_resume};
+use r2w_core::pipeline::{Pipeline, PipelineInput, PipelineRun};
+use r2w_core::records::cvs::{self, CvRecord};
+use r2w_core::records::jobs;
+use r2w_core::{App, Error};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CvView {
     pub id: CvId,
     pub version: u64,
-    #[schema(schema_with = r2w_shared::openapi::cv_data_ref)]
+    #[schema(schema_with = r2w_core::openapi::cv_data_ref)]
     pub cv: CvData,
     pub updated_at: String,
     /// What this CV holds that its site never shows.
@@ -61,9 +61,9 @@ impl CvApi {
 
     pub async fn get(&self, user: &UserId, id: &str, request: &Request) -> Result<Response<Body>, Error> {
         let record = self.owned(user, id).await?;
-        match http::query_param(request, "format").as_deref() {
-            None | Some("r2w") => http::json(200, &view(&record, None)),
-            Some("json-resume") => http::json(200, &json_resume::export(&record.cv)),
+        match r2w_http::query_param(request, "format").as_deref() {
+            None | Some("r2w") => r2w_http::json(200, &view(&record, None)),
+            Some("json-resume") => r2w_http::json(200, &json_resume::export(&record.cv)),
             Some(other) => Err(Error::BadRequest(format!("format must be r2w or json-resume, not {other:?}"))),
         }
     }
@@ -78,7 +78,7 @@ impl CvApi {
             .await?
             .ok_or_else(|| Error::NotFound("CV".into()))?;
         let job = self.rebuild(&saved).await?;
-        http::json(200, &view(&saved, Some(job)))
+        r2w_http::json(200, &view(&saved, Some(job)))
     }
 
     /// Deletes the CV and everything made from it (its upload, its site); someone else's id, or
@@ -86,8 +86,8 @@ impl CvApi {
     pub async fn delete(&self, user: &UserId, id: &str) -> Result<Response<Body>, Error> {
         let not_found = || Error::NotFound("CV".into());
         let id = CvId::parse(id).map_err(|_| not_found())?;
-        r2w_shared::account::delete_cv(&self.app, user, &id).await?.ok_or_else(not_found)?;
-        http::no_content()
+        r2w_core::account::delete_cv(&self.app, user, &id).await?.ok_or_else(not_found)?;
+        r2w_http::no_content()
     }
 
     pub async fn import(&self, user: &UserId, request: &Request) -> Result<Response<Body>, Error> {
@@ -106,7 +106,7 @@ impl CvApi {
         };
         let record = cvs::create(self.app.table.as_ref(), record).await?;
         let job = self.rebuild(&record).await?;
-        http::json(201, &view(&record, Some(job)))
+        r2w_http::json(201, &view(&record, Some(job)))
     }
 
     /// A build-only run for this version of the CV, tracked by a new job.
@@ -148,7 +148,7 @@ fn view(record: &CvRecord, job_id: Option<JobId>) -> CvView {
         id: record.id.clone(),
         version: record.version,
         cv: record.cv.clone(),
-        updated_at: r2w_shared::clock::rfc3339(record.updated_at),
+        updated_at: r2w_core::clock::rfc3339(record.updated_at),
         not_on_site: NotOnSite {
             unclassified_text: record.cv.unclassified_text.clone(),
             warnings: record.cv.metadata.warnings.clone(),

@@ -1,10 +1,10 @@
 //! A job as its owner watches it: one status word, the step timeline, why it failed, and links
 //! to what it made.
 
-use r2w_shared::clock::rfc3339;
-use r2w_shared::model::{Job, JobStatus, Step, StepStatus};
-use r2w_shared::records::portfolios::PortfolioRecord;
-use r2w_shared::records::uploads;
+use r2w_core::clock::rfc3339;
+use r2w_core::model::{Job, JobStatus, Step, StepStatus};
+use r2w_core::records::portfolios::PortfolioRecord;
+use r2w_core::records::uploads;
 use serde::{Deserialize, Serialize};
 use url::Url;
 

@@ -2,7 +2,7 @@
 //! stands for one route of `UploadApi::route`; only its attribute is read.
 #![allow(dead_code)]
 
-use r2w_shared::error::Problem;
+use r2w_core::error::Problem;
 use utoipa::OpenApi;
 
 use crate::api::{JobPage, NewUpload, UploadTicket};
@@ -24,7 +24,7 @@ impl utoipa::PartialSchema for CvAnswer {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::AnyOfBuilder::new()
             .item(utoipa::openapi::Ref::from_schema_name("CvView"))
-            .item(r2w_shared::openapi::any_object())
+            .item(r2w_core::openapi::any_object())
             .description(Some("The CV, or with format=json-resume its JSON Resume export."))
             .into()
     }
@@ -48,7 +48,7 @@ pub struct CvDataBody;
 
 impl utoipa::PartialSchema for CvDataBody {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        r2w_shared::openapi::cv_data_ref()
+        r2w_core::openapi::cv_data_ref()
     }
 }
 

@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use aws_lambda_events::s3::S3Event;
-use r2w_shared::clock::Clock;
-use r2w_shared::files;
-use r2w_shared::model::{JobStatus, Step, UserId};
-use r2w_shared::pipeline::{Pipeline, PipelineInput, PipelineRun};
-use r2w_shared::records::{jobs, uploads};
-use r2w_shared::store::BlobKey;
-use r2w_shared::{App, Error};
+use r2w_core::clock::Clock;
+use r2w_core::files;
+use r2w_core::model::{JobStatus, Step, UserId};
+use r2w_core::pipeline::{Pipeline, PipelineInput, PipelineRun};
+use r2w_core::records::{jobs, uploads};
+use r2w_core::store::BlobKey;
+use r2w_core::{App, Error};
 
 /// What became of one object's event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl UploadTrigger {
             tracing::warn!(key, "an original nobody asked to upload; ignored");
             return Ok(Received::Ignored);
         };
-        let span = r2w_shared::telemetry::job_span(upload.job_id.as_str());
+        let span = r2w_core::telemetry::job_span(upload.job_id.as_str());
         tracing::Instrument::instrument(self.received_for(key, user, upload), span).await
     }
 
@@ -120,7 +120,7 @@ impl UploadTrigger {
     async fn update(
         &self,
         upload: &uploads::UploadRecord,
-        mut change: impl FnMut(&mut r2w_shared::model::Job, time::OffsetDateTime),
+        mut change: impl FnMut(&mut r2w_core::model::Job, time::OffsetDateTime),
     ) -> Result<(), Error> {
         let now = self.clock.now();
         jobs::update(self.app.table.as_ref(), &upload.user_id, &upload.job_id, now, |job| change(job, now))

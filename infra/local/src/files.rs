@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
-use r2w_shared::clock::Clock;
-use r2w_shared::records::portfolios::{self, PREVIEWS, preview_expiry};
-use r2w_shared::store::{BLOB_ENDPOINT_PREFIX, Blob, BlobError, BlobKey, PutOptions, ReceivedRequest};
-use r2w_shared::{App, Error};
+use r2w_core::clock::Clock;
+use r2w_core::records::portfolios::{self, PREVIEWS, preview_expiry};
+use r2w_core::store::{BLOB_ENDPOINT_PREFIX, Blob, BlobError, BlobKey, PutOptions, ReceivedRequest};
+use r2w_core::{App, Error};
+use r2w_http::LambdaError;
 
 use crate::web::WebApp;
 
@@ -163,8 +164,8 @@ impl LocalFiles {
     }
 
     /// The published site `host` is the custom domain of, if any.
-    async fn custom_domain_site(&self, host: &str) -> Option<r2w_shared::model::Slug> {
-        let host = r2w_shared::domains::HostName::parse(host).ok()?;
+    async fn custom_domain_site(&self, host: &str) -> Option<r2w_core::model::Slug> {
+        let host = r2w_core::domains::HostName::parse(host).ok()?;
         let table = self.app.table.as_ref();
         let claim = portfolios::domain_holder(table, &host).await.ok()??;
         let record = portfolios::load(table, &claim.user_id, &claim.portfolio_id).await.ok()??;
@@ -236,7 +237,7 @@ pub enum SitePath {
 pub fn site_path(host: &str, relative: &str, domain: Option<&str>, now: i64) -> SitePath {
     let file = index_file;
     if let Some(label) = site_host_label(host, domain) {
-        return match r2w_shared::model::Slug::parse(label) {
+        return match r2w_core::model::Slug::parse(label) {
             Ok(slug) => SitePath::Object(format!("sites/{slug}/{}", file(relative))),
             Err(_) => SitePath::NotFound,
         };
@@ -253,7 +254,7 @@ pub fn site_path(host: &str, relative: &str, domain: Option<&str>, now: i64) -> 
     if domain.is_some() {
         return SitePath::NotFound;
     }
-    if r2w_shared::model::Slug::parse(relative).is_ok() {
+    if r2w_core::model::Slug::parse(relative).is_ok() {
         return SitePath::Redirect(format!("{relative}/"));
     }
     SitePath::Object(format!("sites/{}", file(relative)))

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use lambda_http::{Body, Request, Response};
 use r2w_auth::mail::MailboxFolder;
-use r2w_shared::markup::escape;
-use r2w_shared::{Error, http};
+use r2w_core::Error;
+use r2w_core::markup::escape;
 
 pub const PREFIX: &str = "/_mailbox";
 
 pub fn handle(dir: &Path, request: &Request) -> Result<Response<Body>, Error> {
-    if !http::client_ip(request).is_some_and(|ip| ip.is_loopback()) {
+    if !r2w_http::client_ip(request).is_some_and(|ip| ip.is_loopback()) {
         return Err(Error::NotFound("page".into()));
     }
     let name = request.uri().path().trim_start_matches(PREFIX).trim_matches('/');
@@ -117,9 +117,9 @@ fn page(content_type: &str, body: String) -> Result<Response<Body>, Error> {
 }
 
 /// Where the mailbox is, when mail goes to it on this backend.
-pub fn dir_for(settings: &r2w_auth::AuthSettings, config: &r2w_shared::Config) -> Option<PathBuf> {
+pub fn dir_for(settings: &r2w_auth::AuthSettings, config: &r2w_core::Config) -> Option<PathBuf> {
     match (&settings.mail, &config.backend) {
-        (r2w_auth::settings::MailSettings::Mailbox { .. }, r2w_shared::config::Backend::Embedded { data_dir }) => {
+        (r2w_auth::settings::MailSettings::Mailbox { .. }, r2w_core::config::Backend::Embedded { data_dir }) => {
             Some(MailboxFolder::dir_in(data_dir))
         }
         _ => None,
@@ -129,7 +129,7 @@ pub fn dir_for(settings: &r2w_auth::AuthSettings, config: &r2w_shared::Config) -
 #[cfg(test)]
 mod tests {
     use r2w_auth::mail::{Mail, Mailer};
-    use r2w_shared::model::{Email, UserId};
+    use r2w_core::model::{Email, UserId};
 
     use super::*;
 

@@ -10,14 +10,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod demo;
 use r2w_build_portfolio::{SiteOptions, Theme};
+use r2w_core::clock::SystemClock;
+use r2w_core::model::{CvData, cv_json_schema, json_resume};
+use r2w_core::secrets::{EnvSecrets, Secrets};
+use r2w_core::{Config, telemetry};
+use r2w_embedded::SqliteTable;
 use r2w_extract::eval;
 use r2w_extract::extractor::{ANTHROPIC_KEY_SECRET, Extractor, Mode, offline};
 use r2w_extract::llm::{Claude, ClaudeConfig};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
-use r2w_shared::clock::SystemClock;
-use r2w_shared::model::{CvData, cv_json_schema, json_resume};
-use r2w_shared::secrets::{EnvSecrets, Secrets};
-use r2w_shared::{App, Config, telemetry};
 
 #[derive(Parser)]
 #[command(name = "r2w", version, about = "Resume2Website on one machine")]
@@ -258,7 +259,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 themes: r2w_local::web::WebApp::themes(),
                 oauth_providers: oauth_providers.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
                 stripe_publishable_key: Some(stripe_publishable_key).filter(|k| !k.is_empty()),
-                stripe_js_url: r2w_shared::config::STRIPE_JS_URL.to_owned(),
+                stripe_js_url: r2w_core::config::STRIPE_JS_URL.to_owned(),
             };
             pretty(&settings)
         }
@@ -274,7 +275,8 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 ExtractorChoice::Heuristic => offline(&original),
                 ExtractorChoice::Auto if !has_key => offline(&original),
                 _ => {
-                    let extractor = Extractor::standalone(&config.anthropic, secrets)
+                    let scratch = SqliteTable::in_memory().map_err(|e| CliError::Invalid(e.to_string()))?;
+                    let extractor = Extractor::standalone(&config.anthropic, secrets, Arc::new(scratch))
                         .map_err(|e| CliError::Invalid(e.to_string()))?;
                     extractor.extract(None, bytes::Bytes::from(original), choice.into()).await
                 }
@@ -329,7 +331,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
         Command::ImportLegacy { db, uploads, dry_run, include_anonymous } => {
             let config = Config::from_env().map_err(|e| CliError::Invalid(e.to_string()))?;
             telemetry::init(config.log_format);
-            let app = App::from_config(config).await.map_err(|e| CliError::Invalid(e.to_string()))?;
+            let app = r2w_wiring::app(config).await.map_err(|e| CliError::Invalid(e.to_string()))?;
             let database = LegacyDatabase::open(&db).map_err(|e| CliError::Invalid(e.to_string()))?;
             let options = ImportOptions { dry_run, include_anonymous };
             let report = Importer::new(app, Arc::new(SystemClock), options)
@@ -400,8 +402,8 @@ async fn start_server(
     telemetry::init(config.log_format);
     let base = config.public_url.clone();
     let settings = r2w_auth::AuthSettings::from_vars(vars.clone(), &config.public_url).map_err(|e| invalid(&e))?;
-    let payments = r2w_payments::PaymentSettings::from_vars(vars, &config.public_url).map_err(|e| invalid(&e))?;
-    let app = App::from_config(config).await.map_err(|e| invalid(&e))?;
+    let payments = r2w_stripe_webhook::PaymentSettings::from_vars(vars, &config.public_url).map_err(|e| invalid(&e))?;
+    let app = r2w_wiring::app(config).await.map_err(|e| invalid(&e))?;
     let server = r2w_local::server::Server::new(app, settings, payments, Arc::new(SystemClock))
         .await
         .map_err(|e| invalid(&e))?;

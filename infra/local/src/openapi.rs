@@ -26,9 +26,9 @@ pub fn document() -> Value {
     api.merge(r2w_auth::openapi::AuthDoc::openapi());
     api.merge(r2w_upload::openapi::UploadDoc::openapi());
     api.merge(r2w_build_portfolio::openapi::PortfolioDoc::openapi());
-    api.merge(r2w_payments::openapi::PaymentsDoc::openapi());
+    api.merge(r2w_stripe_webhook::openapi::PaymentsDoc::openapi());
     api.merge(r2w_status::openapi::StatusDoc::openapi());
-    r2w_shared::openapi::finish(api)
+    r2w_core::openapi::finish(api)
 }
 
 /// The document as checked in: pretty, with a final newline.

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use r2w_build_portfolio::task::{BuildTask, TaskInput as BuildInput};
+use r2w_core::clock::Clock;
+use r2w_core::model::{CvId, JobId, UserId};
+use r2w_core::pipeline::PipelineInput;
+use r2w_core::{App, Error};
+use r2w_embedded::runner::{Runner, Tasks};
 use r2w_extract::task::{ExtractTask, TaskInput as ExtractInput};
-use r2w_shared::clock::Clock;
-use r2w_shared::model::{CvId, JobId, UserId};
-use r2w_shared::pipeline::PipelineInput;
-use r2w_shared::pipeline::runner::{Runner, Tasks};
-use r2w_shared::{App, Error};
 
 pub type LocalPipeline = Runner<InProcessTasks>;
 

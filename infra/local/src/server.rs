@@ -22,21 +22,22 @@ use r2w_auth::mail::{Mailer, mailer_for};
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
 use r2w_build_portfolio::sites::Sites;
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::Clock;
+use r2w_core::files::MAX_UPLOAD_BYTES;
+use r2w_core::pipeline::Pipeline;
+use r2w_core::secrets::SecretsError;
+use r2w_core::store::BLOB_ENDPOINT_PREFIX;
+use r2w_core::{App, Error};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
-use r2w_payments::signature::signing_secrets;
-use r2w_payments::stripe::StripeApi;
-use r2w_payments::{
+use r2w_faults::{Faults, FaultyPipeline};
+use r2w_http::LambdaError;
+use r2w_stripe_webhook::signature::signing_secrets;
+use r2w_stripe_webhook::stripe::StripeApi;
+use r2w_stripe_webhook::{
     PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured,
 };
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::Clock;
-use r2w_shared::faults::FaultyPipeline;
-use r2w_shared::files::MAX_UPLOAD_BYTES;
-use r2w_shared::pipeline::Pipeline;
-use r2w_shared::secrets::SecretsError;
-use r2w_shared::store::BLOB_ENDPOINT_PREFIX;
-use r2w_shared::{App, Error};
 use r2w_upload::{UploadApi, UploadTrigger};
 use tokio::net::TcpListener;
 
@@ -81,6 +82,20 @@ impl Server {
         Self::with_mailer(app, settings, payment_settings, clock, mailer).await
     }
 
+    /// As [`Self::new`], with the table, the stores and the pipeline failing as `faults` says:
+    /// for resilience tests, never configured.
+    pub async fn under_faults(
+        app: App,
+        faults: Arc<Faults>,
+        settings: AuthSettings,
+        payment_settings: PaymentSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Self>, Error> {
+        let app = r2w_faults::with_faults(&app, &faults);
+        let mailer = mailer_for(&settings.mail, &app).await?;
+        Self::assemble(app, settings, payment_settings, clock, mailer, Some(faults)).await
+    }
+
     /// As [`Self::new`], sending mail with `mailer` rather than the one the settings name (the
     /// tests' SES client points at the emulator).
     pub async fn with_mailer(
@@ -90,13 +105,24 @@ impl Server {
         clock: Arc<dyn Clock>,
         mailer: Arc<dyn Mailer>,
     ) -> Result<Arc<Self>, Error> {
+        Self::assemble(app, settings, payment_settings, clock, mailer, None).await
+    }
+
+    async fn assemble(
+        app: App,
+        settings: AuthSettings,
+        payment_settings: PaymentSettings,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn Mailer>,
+        faults: Option<Arc<Faults>>,
+    ) -> Result<Arc<Self>, Error> {
         let tokens = Arc::new(AccessTokens::for_app(&app).await?);
         let extractor =
             Extractor::for_app(&app, Arc::clone(&clock)).map_err(|e| Error::Internal(format!("extractor: {e}")))?;
         let extract = ExtractTask::new(app.clone(), extractor, Arc::clone(&clock));
         let mut pipeline: Arc<dyn Pipeline> = Arc::new(local_pipeline(&app, extract, Arc::clone(&clock))?);
-        if let Some(faults) = &app.faults {
-            pipeline = Arc::new(FaultyPipeline::new(pipeline, Arc::clone(faults)));
+        if let Some(faults) = faults {
+            pipeline = Arc::new(FaultyPipeline::new(pipeline, faults));
         }
         let trigger = Arc::new(UploadTrigger::new(app.clone(), Arc::clone(&pipeline), Arc::clone(&clock)));
         let payments = match app.secrets.get(STRIPE_SECRET_KEY).await {

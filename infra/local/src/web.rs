@@ -60,7 +60,7 @@ impl WebApp {
 
     /// The app in `config.web_dir` (default: this checkout's web/dist) for the deployment
     /// `config` describes, with `oauth_providers` on its sign-in page.
-    pub fn for_config<'a>(config: &r2w_shared::Config, oauth_providers: impl IntoIterator<Item = &'a str>) -> Self {
+    pub fn for_config<'a>(config: &r2w_core::Config, oauth_providers: impl IntoIterator<Item = &'a str>) -> Self {
         let settings = AppSettings {
             sites_url: config.sites_url.to_string(),
             sites_domain: config.sites_domain.clone(),
@@ -213,10 +213,10 @@ mod tests {
 
     #[test]
     fn the_policy_allows_stripe_only_where_checkout_needs_it_and_only_when_payments_are_on() {
-        let off = WebApp::new(PathBuf::new(), &settings(None, r2w_shared::config::STRIPE_JS_URL), &[]);
+        let off = WebApp::new(PathBuf::new(), &settings(None, r2w_core::config::STRIPE_JS_URL), &[]);
         assert!(!off.policy().contains("stripe"), "{}", off.policy());
 
-        let on = WebApp::new(PathBuf::new(), &settings(Some("pk_test_x"), r2w_shared::config::STRIPE_JS_URL), &[]);
+        let on = WebApp::new(PathBuf::new(), &settings(Some("pk_test_x"), r2w_core::config::STRIPE_JS_URL), &[]);
         let policy = on.policy();
         assert_eq!(directive(policy, "script-src"), "script-src 'self' https://js.stripe.com https://*.js.stripe.com");
         assert!(directive(policy, "frame-src").contains("https://checkout.stripe.com"), "{policy}");

@@ -3,14 +3,14 @@
 use std::path::Path;
 use std::process::Command;
 
-use r2w_shared::model::CvData;
+use r2w_core::model::CvData;
 
 fn r2w() -> Command {
     Command::new(env!("CARGO_BIN_EXE_r2w"))
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tests/fixtures/cv").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/tests/fixtures/cv").join(name)
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn prints_the_checked_in_schema() {
     assert!(out.status.success());
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema JSON");
     let checked_in: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/schema/cv-data.schema.json"))
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/schema/cv-data.schema.json"))
             .expect("file"),
     )
     .expect("json");
@@ -89,7 +89,7 @@ fn extracts_a_pdf_offline_in_either_format() {
         r2w_isolated(dir.path()).arg("extract").arg(extract_fixture("pdf/12-he-classic.pdf")).output().expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let cv = CvData::from_json(&out.stdout).expect("CV data on stdout");
-    assert_eq!(cv.metadata.extraction_method, Some(r2w_shared::model::ExtractionMethod::Heuristic));
+    assert_eq!(cv.metadata.extraction_method, Some(r2w_core::model::ExtractionMethod::Heuristic));
     assert_eq!(cv.metadata.source_language.as_ref().map(|l| l.as_str()), Some("he"));
     assert!(!cv.experience.is_empty());
 
@@ -151,7 +151,7 @@ fn the_api_key_and_endpoint_come_from_dot_env() {
             .expect("run");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let cv = CvData::from_json(&out.stdout).expect("CV data");
-        assert_eq!(cv.metadata.extraction_method, Some(r2w_shared::model::ExtractionMethod::Llm));
+        assert_eq!(cv.metadata.extraction_method, Some(r2w_core::model::ExtractionMethod::Llm));
         assert_eq!(cv.metadata.extraction_model.as_deref(), Some("claude-test"));
     }
     // Twice: the command line reads a file for nobody's account, so nothing of it is cached.

@@ -12,17 +12,17 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use r2w_auth::AuthSettings;
 use r2w_auth::mail::MailboxFolder;
+use r2w_core::clock::{Clock, SystemClock};
+use r2w_core::model::{CvId, Email, JobId, JobStatus, UploadId, UserId};
+use r2w_core::records::users::ImportedPassword;
+use r2w_core::records::{cvs, jobs, uploads, users};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::BlobKey;
+use r2w_core::{App, Config};
 use r2w_local::legacy::cv::{KEPT_HEADER, convert};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase, Report};
 use r2w_local::server::Server;
-use r2w_payments::PaymentSettings;
-use r2w_shared::clock::{Clock, SystemClock};
-use r2w_shared::model::{CvId, Email, JobId, JobStatus, UploadId, UserId};
-use r2w_shared::records::users::ImportedPassword;
-use r2w_shared::records::{cvs, jobs, uploads, users};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::BlobKey;
-use r2w_shared::{App, Config};
+use r2w_stripe_webhook::PaymentSettings;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -93,7 +93,7 @@ impl Target {
         let config = Config::from_vars(vars.clone()).expect("config");
         let auth = AuthSettings::from_vars(vars.clone(), &config.public_url).expect("auth");
         let payments = PaymentSettings::from_vars(vars.clone(), &config.public_url).expect("payments");
-        let app = App::embedded(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
+        let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
         let server = Server::new(app.clone(), auth, payments, Arc::new(SystemClock)).await.expect("server");
         Self { app, server, dir }
     }
@@ -426,7 +426,7 @@ async fn a_known_file_uploaded_again_costs_no_claude_call() {
         ("ANTHROPIC_API_KEY".into(), "sk-ant-test-local".into()),
     ];
     let config = Config::from_vars(vars.clone()).expect("config");
-    let app = App::embedded(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
+    let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let database = LegacyDatabase::open(&legacy.db()).expect("db");
     let report = Importer::new(app.clone(), Arc::clone(&clock), ImportOptions::default())

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use r2w_build_portfolio::render::CONTENT_SECURITY_POLICY;
+use r2w_core::config::AnthropicSettings;
 use r2w_extract::llm::ClaudeConfig;
 use r2w_local::files::{SitePath, site_path};
 use r2w_local::routes::ROUTES;
-use r2w_shared::config::AnthropicSettings;
 use serde_norway::Value;
 
 fn root() -> PathBuf {
@@ -233,10 +233,10 @@ fn every_setting_is_one_the_code_reads_and_every_secret_it_reads_exists() {
     let prefix = text(&template, &["Globals", "Function", "Environment", "Variables", "R2W_SECRETS_PREFIX"]);
     assert_eq!(prefix, "r2w/${Stage}/");
     let read = [
-        r2w_shared::auth_token::JWT_SIGNING_SECRET,
+        r2w_core::auth_token::JWT_SIGNING_SECRET,
         r2w_extract::extractor::ANTHROPIC_KEY_SECRET,
-        r2w_payments::STRIPE_SECRET_KEY,
-        r2w_payments::STRIPE_WEBHOOK_SECRET,
+        r2w_stripe_webhook::STRIPE_SECRET_KEY,
+        r2w_stripe_webhook::STRIPE_WEBHOOK_SECRET,
         "oauth-google-client-secret",
         "oauth-linkedin-client-secret",
         "oauth-github-client-secret",
@@ -244,7 +244,7 @@ fn every_setting_is_one_the_code_reads_and_every_secret_it_reads_exists() {
     assert_eq!(secrets.keys().map(String::as_str).collect::<BTreeSet<_>>(), read.into_iter().collect());
 
     // The access-token key is made at deploy, in the only form the code accepts: 64 hex digits.
-    let generated = at(secrets[r2w_shared::auth_token::JWT_SIGNING_SECRET], &["Properties", "GenerateSecretString"]);
+    let generated = at(secrets[r2w_core::auth_token::JWT_SIGNING_SECRET], &["Properties", "GenerateSecretString"]);
     assert_eq!(at(generated, &["PasswordLength"]).as_u64(), Some(64));
     assert_eq!(at(generated, &["ExcludeUppercase"]).as_bool(), Some(true));
     assert_eq!(at(generated, &["ExcludePunctuation"]).as_bool(), Some(true));
@@ -263,7 +263,7 @@ fn state_is_kept_safely() {
     assert_eq!(at(table, &["TimeToLiveSpecification", "Enabled"]).as_bool(), Some(true));
     assert_eq!(at(table, &["SSESpecification", "SSEEnabled"]).as_bool(), Some(true));
     let indexes = list(at(table, &["GlobalSecondaryIndexes"]));
-    assert_eq!(indexes.iter().map(|i| text(i, &["IndexName"])).collect::<Vec<_>>(), [r2w_shared::store::dynamo::GSI1]);
+    assert_eq!(indexes.iter().map(|i| text(i, &["IndexName"])).collect::<Vec<_>>(), [r2w_aws::GSI1]);
     for kept in ["Table", "UploadsBucket"] {
         assert_eq!(text(resource(&template, kept), &["DeletionPolicy"]), "Retain", "{kept} outlives the stack");
     }
@@ -518,7 +518,7 @@ fn the_cdn_maps_requests_like_the_local_server() {
         .map(|w| w.trim().trim_matches('"').to_owned())
         .filter(|w| !w.is_empty())
         .collect();
-    assert_eq!(reserved, r2w_shared::model::RESERVED_SLUGS, "the CDN knows the reserved slugs");
+    assert_eq!(reserved, r2w_core::model::RESERVED_SLUGS, "the CDN knows the reserved slugs");
 }
 
 #[test]
@@ -711,7 +711,7 @@ fn the_web_app_and_the_api_share_one_distribution() {
         oauth_providers: vec![],
         // The cloud allows what embedded Checkout needs from Stripe's own addresses.
         stripe_publishable_key: Some("pk_test_any".into()),
-        stripe_js_url: r2w_shared::config::STRIPE_JS_URL.into(),
+        stripe_js_url: r2w_core::config::STRIPE_JS_URL.into(),
     };
     let local = r2w_local::web::WebApp::new(std::path::PathBuf::new(), &settings, &[uploads.to_owned()]);
     let local_policy = local.policy().replace("https://sites.invalid", "https://${SitesCdn.DomainName}");

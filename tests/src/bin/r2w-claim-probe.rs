@@ -4,7 +4,8 @@
 
 use std::process::ExitCode;
 
-use r2w_shared::store::{Expect, Item, ItemKey, SqliteTable, Table, TransactOp};
+use r2w_core::store::{Expect, Item, ItemKey, Table, TransactOp};
+use r2w_embedded::SqliteTable;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use lettre::message::Mailbox;
-use r2w_shared::model::UserId;
+use r2w_core::model::UserId;
 use time::OffsetDateTime;
 
 use super::{Mail, MailError, Mailer, mime};
@@ -102,7 +102,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use r2w_shared::model::Email;
+    use r2w_core::model::Email;
 
     #[tokio::test]
     async fn a_message_lands_as_a_file_named_by_its_account() {

@@ -3,8 +3,8 @@
 //! says. Links carry their single-use token in the fragment (`#token=`), which browsers never
 //! send to a server, so it stays out of access logs and `Referer` headers.
 
-use r2w_shared::markup::escape;
-use r2w_shared::model::Email;
+use r2w_core::markup::escape;
+use r2w_core::model::Email;
 use url::Url;
 
 use super::Mail;

@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
-use r2w_shared::App;
-use r2w_shared::config::Backend;
-use r2w_shared::model::{Email, UserId};
+use r2w_core::App;
+use r2w_core::config::Backend;
+use r2w_core::model::{Email, UserId};
 
 pub use mailbox::MailboxFolder;
 pub use ses::SesMailer;
@@ -60,8 +60,8 @@ pub trait Mailer: Send + Sync {
 }
 
 /// The sender the settings name, with `from` as the sender address.
-pub async fn mailer_for(settings: &MailSettings, app: &App) -> Result<Arc<dyn Mailer>, r2w_shared::Error> {
-    let internal = |e: String| r2w_shared::Error::Internal(e);
+pub async fn mailer_for(settings: &MailSettings, app: &App) -> Result<Arc<dyn Mailer>, r2w_core::Error> {
+    let internal = |e: String| r2w_core::Error::Internal(e);
     Ok(match settings {
         MailSettings::Mailbox { from } => {
             let Backend::Embedded { data_dir } = &app.config.backend else {

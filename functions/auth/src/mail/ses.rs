@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use lettre::message::Mailbox;
-use r2w_shared::model::UserId;
+use r2w_core::model::UserId;
 
 use super::{Mail, MailError, Mailer, mime};
 

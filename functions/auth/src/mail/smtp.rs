@@ -6,9 +6,9 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use r2w_shared::model::UserId;
-use r2w_shared::secrets::SecretsError;
-use r2w_shared::{App, Error};
+use r2w_core::model::UserId;
+use r2w_core::secrets::SecretsError;
+use r2w_core::{App, Error};
 use secrecy::ExposeSecret;
 
 use super::{Mail, MailError, Mailer, mime};

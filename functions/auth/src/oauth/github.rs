@@ -1,9 +1,9 @@
 //! GitHub (OAuth 2, no OpenID Connect): the person is whoever GitHub's REST API says the access
 //! token belongs to, with their primary verified e-mail address.
 
-use r2w_shared::Error;
-use r2w_shared::model::Email;
-use r2w_shared::records::users::Identity;
+use r2w_core::Error;
+use r2w_core::model::Email;
+use r2w_core::records::users::Identity;
 use serde::Deserialize;
 use url::Url;
 

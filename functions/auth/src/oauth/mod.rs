@@ -18,11 +18,11 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use r2w_shared::Error;
-use r2w_shared::clock::Clock;
-use r2w_shared::model::UserId;
-use r2w_shared::secrets::Secrets;
-use r2w_shared::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::Error;
+use r2w_core::clock::Clock;
+use r2w_core::model::UserId;
+use r2w_core::secrets::Secrets;
+use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

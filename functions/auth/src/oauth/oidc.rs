@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use r2w_shared::Error;
-use r2w_shared::model::Email;
-use r2w_shared::records::users::Identity;
+use r2w_core::Error;
+use r2w_core::model::Email;
+use r2w_core::records::users::Identity;
 use serde::Deserialize;
 use tokio::sync::RwLock;
 use url::Url;

@@ -12,10 +12,10 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use provider::{FakeProvider, Kind, Person};
 use r2w_auth::{AuthApi, AuthSettings};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::ManualClock;
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::{App, Config};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::ManualClock;
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::{App, Config};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -77,7 +77,7 @@ impl World {
             &config.public_url,
         )
         .expect("settings");
-        let app = App::embedded(config, dir.path(), secrets).await.expect("embedded app");
+        let app = r2w_embedded::app(config, dir.path(), secrets).await.expect("embedded app");
         let tokens = Arc::new(AccessTokens::for_app(&app).await.expect("tokens"));
         let clock = Arc::new(ManualClock::at(OffsetDateTime::now_utc()));
         let api = AuthApi::new(app.clone(), Arc::clone(&tokens), settings, clock.clone()).await.expect("api");

@@ -9,16 +9,16 @@ use lambda_http::{Body, Request, Response};
 use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
 use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::{Clock, ManualClock};
-use r2w_shared::model::Email;
-use r2w_shared::model::{CvData, CvId, Job, JobId, Step, UserId};
-use r2w_shared::records::cvs::{self, CvRecord};
-use r2w_shared::records::jobs;
-use r2w_shared::records::users::{self, UserRecord};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::store::BlobKey;
-use r2w_shared::{App, Config};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::{Clock, ManualClock};
+use r2w_core::model::Email;
+use r2w_core::model::{CvData, CvId, Job, JobId, Step, UserId};
+use r2w_core::records::cvs::{self, CvRecord};
+use r2w_core::records::jobs;
+use r2w_core::records::users::{self, UserRecord};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::store::BlobKey;
+use r2w_core::{App, Config};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -31,7 +31,7 @@ pub struct World {
 impl World {
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([]))
+        let app = r2w_embedded::app(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([]))
             .await
             .expect("embedded app");
         let clock = Arc::new(ManualClock::at(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)));
@@ -88,7 +88,7 @@ impl World {
 pub struct Client {
     pub api: PortfolioApi,
     tokens: Arc<AccessTokens>,
-    app: r2w_shared::App,
+    app: r2w_core::App,
 }
 
 impl Client {
@@ -107,7 +107,7 @@ impl Client {
             let email = Email::parse(format!("{user}@example.com")).expect("email");
             let account = UserRecord::new(user.clone(), email, "Test User", time::OffsetDateTime::now_utc());
             users::create(self.app.table.as_ref(), &account).await.expect("the account exists");
-            let token = self.tokens.issue(user, 0, r2w_shared::store::unix_now()).expect("token");
+            let token = self.tokens.issue(user, 0, r2w_core::store::unix_now()).expect("token");
             builder = builder.header("authorization", format!("Bearer {token}"));
         }
         let body = body.map_or(Body::Empty, |b| Body::Text(b.to_string()));

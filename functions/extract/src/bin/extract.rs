@@ -3,17 +3,17 @@
 use std::sync::Arc;
 
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
+use r2w_core::clock::SystemClock;
+use r2w_core::{Config, telemetry};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::{ExtractTask, TaskInput};
-use r2w_shared::clock::SystemClock;
-use r2w_shared::{App, Config, telemetry};
 use tracing::Instrument;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
-    let app = App::from_config(config).await?;
+    let app = r2w_wiring::app(config).await?;
     let clock = Arc::new(SystemClock);
     let extractor = Extractor::for_app(&app, clock.clone())?;
     let task = ExtractTask::new(app, extractor, clock);

@@ -1,7 +1,7 @@
 //! Date ranges as CVs write them: "Jan 2020 – Present", "2019-2021", "03/2018 - 06/2020",
 //! "März 2015 – heute", "sept. 2019 - actualidad", "ינואר 2021 – היום", "since 2019".
 
-use r2w_shared::model::{DateRange, PartialDate};
+use r2w_core::model::{DateRange, PartialDate};
 
 /// Month names and abbreviations in English, Spanish, German, French and Hebrew.
 const MONTHS: &[(&str, u8)] = &[

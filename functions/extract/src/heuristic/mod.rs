@@ -10,7 +10,7 @@ mod contacts;
 mod dates;
 mod headings;
 
-use r2w_shared::model::{
+use r2w_core::model::{
     Achievement, Certification, Course, CvData, Education, Experience, ExtractionMethod, Hobby, Language, LanguageTag,
     Location, ProfileLink, Project, Publication, SkillCategory, Volunteer,
 };
@@ -303,7 +303,7 @@ fn looks_like_title(text: &str) -> bool {
 struct Entry {
     header: Vec<String>,
     beside_dates: Vec<String>,
-    dates: r2w_shared::model::DateRange,
+    dates: r2w_core::model::DateRange,
     bullets: Vec<String>,
     other: Vec<String>,
 }
@@ -1367,7 +1367,7 @@ fn names_the_item(section: Section, text: &str) -> bool {
 /// A project's first line, taken apart: "2019 ledgerlite, An open-source ledger library." is
 /// its date (when the entry has none), its name and what it is; "ledgerlite
 /// https://github.com/a/ledgerlite" is its name and address.
-fn project_line(line: &str, dates: &mut r2w_shared::model::DateRange) -> (String, Option<String>, Option<String>) {
+fn project_line(line: &str, dates: &mut r2w_core::model::DateRange) -> (String, Option<String>, Option<String>) {
     let mut line = line.trim();
     if dates.start.is_none()
         && dates.end.is_none()
@@ -1452,7 +1452,7 @@ fn publication_and_venue(text: &str) -> (String, Option<String>) {
 /// "Issued by CNCF", "Awarded by Acme", "Emitido por ...", "Verliehen von ...", "Délivré par ...".
 /// "Awarded December 2020 by Bluebird Payments", "Issued 2021": a line that only dates an item
 /// (and may say who gave it), in the words of five languages. `None` for anything else.
-fn award_detail(line: &str) -> Option<(Option<r2w_shared::model::PartialDate>, Option<String>)> {
+fn award_detail(line: &str) -> Option<(Option<r2w_core::model::PartialDate>, Option<String>)> {
     const VERBS: &[&str] =
         &["awarded", "issued", "received", "granted", "otorgado", "emitido", "verliehen", "décerné", "délivré"];
     let lower = line.trim().to_lowercase();
@@ -1533,7 +1533,7 @@ mod tests {
 
     #[test]
     fn a_project_line_gives_its_date_name_address_and_what_it_is() {
-        let mut dates = r2w_shared::model::DateRange::default();
+        let mut dates = r2w_core::model::DateRange::default();
         let (name, url, said) =
             project_line("2019 ledgerlite, An open-source double-entry ledger library for Go.", &mut dates);
         assert_eq!(
@@ -1541,7 +1541,7 @@ mod tests {
             ("ledgerlite", None, Some("An open-source double-entry ledger library for Go."))
         );
         assert_eq!(dates.start.map(|d| d.to_string()).as_deref(), Some("2019"));
-        let mut dates = r2w_shared::model::DateRange::default();
+        let mut dates = r2w_core::model::DateRange::default();
         let (name, url, said) = project_line("ledgerlite https://github.com/praman/ledgerlite", &mut dates);
         assert_eq!(
             (name.as_str(), url.as_deref(), said),

@@ -9,7 +9,7 @@ pub mod layout;
 mod pdf;
 mod txt;
 
-use r2w_shared::files::{self, FileKind, FileRejection};
+use r2w_core::files::{self, FileKind, FileRejection};
 use unicode_normalization::UnicodeNormalization;
 
 /// The upload limit: 10 MB. Anything larger is refused before parsing.

@@ -4,19 +4,19 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use lambda_http::{Request, service_fn};
-use r2w_payments::stripe::StripeApi;
-use r2w_payments::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, not_configured};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::secrets::SecretsError;
-use r2w_shared::{App, Config, telemetry};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::SystemClock;
+use r2w_core::secrets::SecretsError;
+use r2w_core::{Config, telemetry};
+use r2w_stripe_webhook::stripe::StripeApi;
+use r2w_stripe_webhook::{PaymentSettings, PaymentsApi, STRIPE_SECRET_KEY, not_configured};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
     let settings = PaymentSettings::from_vars(std::env::vars(), &config.public_url)?;
-    let app = App::from_config(config).await?;
+    let app = r2w_wiring::app(config).await?;
     let secret_key = match app.secrets.get(STRIPE_SECRET_KEY).await {
         Ok(key) => key,
         Err(SecretsError::NotFound(_)) => {

@@ -4,17 +4,17 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use lambda_http::{Request, service_fn};
-use r2w_payments::signature::signing_secrets;
-use r2w_payments::{STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured};
-use r2w_shared::clock::SystemClock;
-use r2w_shared::secrets::SecretsError;
-use r2w_shared::{App, Config, telemetry};
+use r2w_core::clock::SystemClock;
+use r2w_core::secrets::SecretsError;
+use r2w_core::{Config, telemetry};
+use r2w_stripe_webhook::signature::signing_secrets;
+use r2w_stripe_webhook::{STRIPE_WEBHOOK_SECRET, WebhookApi, not_configured};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
-    let app = App::from_config(config).await?;
+    let app = r2w_wiring::app(config).await?;
     let secrets = match app.secrets.get(STRIPE_WEBHOOK_SECRET).await {
         Ok(value) => signing_secrets(&value),
         Err(SecretsError::NotFound(_)) => Vec::new(),

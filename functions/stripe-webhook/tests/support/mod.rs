@@ -5,14 +5,14 @@
 use std::sync::Arc;
 
 use r2w_build_portfolio::task::{BuildTask, TaskInput};
-use r2w_shared::auth_token::AccessTokens;
-use r2w_shared::clock::{Clock, SystemClock};
-use r2w_shared::model::{CvData, CvId, Email, Job, JobId, PortfolioId, Step, UserId};
-use r2w_shared::records::cvs::{self, CvRecord};
-use r2w_shared::records::users::{self, UserRecord};
-use r2w_shared::records::{jobs, portfolios};
-use r2w_shared::secrets::EnvSecrets;
-use r2w_shared::{App, Config};
+use r2w_core::auth_token::AccessTokens;
+use r2w_core::clock::{Clock, SystemClock};
+use r2w_core::model::{CvData, CvId, Email, Job, JobId, PortfolioId, Step, UserId};
+use r2w_core::records::cvs::{self, CvRecord};
+use r2w_core::records::users::{self, UserRecord};
+use r2w_core::records::{jobs, portfolios};
+use r2w_core::secrets::EnvSecrets;
+use r2w_core::{App, Config};
 
 pub struct World {
     pub app: App,
@@ -28,7 +28,7 @@ pub struct Person {
 impl World {
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = App::embedded(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([]))
+        let app = r2w_embedded::app(Config::embedded(dir.path()), dir.path(), EnvSecrets::from_vars([]))
             .await
             .expect("embedded app");
         let tokens = Arc::new(AccessTokens::for_app(&app).await.expect("tokens"));

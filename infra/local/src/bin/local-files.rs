@@ -9,11 +9,11 @@ use async_trait::async_trait;
 use aws_lambda_events::s3::{S3Event, S3EventRecord};
 use lambda_http::{Request, service_fn};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use r2w_core::clock::SystemClock;
+use r2w_core::{Config, Error, telemetry};
+use r2w_embedded::invoke::LambdaEmulator;
 use r2w_local::files::{LocalFiles, ObjectCreated};
 use r2w_local::web::WebApp;
-use r2w_shared::clock::SystemClock;
-use r2w_shared::pipeline::invoke::LambdaEmulator;
-use r2w_shared::{App, Config, Error, telemetry};
 
 const KEY_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
 
@@ -51,7 +51,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let emulator = LambdaEmulator::new(url::Url::parse(&endpoint)?)?;
     let auth = r2w_auth::AuthSettings::from_vars(std::env::vars(), &config.public_url)?;
     let web = WebApp::for_config(&config, auth.providers.iter().map(|p| p.name));
-    let app = App::from_config(config).await?;
+    let app = r2w_wiring::app(config).await?;
     let files = LocalFiles::new(app, Arc::new(EmulatedS3Events { emulator }), Arc::new(SystemClock), web);
     let files = &files;
     lambda_http::run(service_fn(

@@ -12,11 +12,11 @@
 //! code has never seen) is written to `unclassifiedText` as `path: value`, after the old
 //! unclassified text. `tests/legacy_import.rs` checks that for every fixture.
 
-use r2w_extract::heuristic::field_date;
-use r2w_shared::model::{
+use r2w_core::model::{
     Achievement, Certification, Course, CvData, DateRange, Education, Experience, Hobby, Language, Location,
     Membership, PartialDate, Patent, ProfileLink, Project, Publication, SkillCategory, Talk, Volunteer,
 };
+use r2w_extract::heuristic::field_date;
 use serde_json::{Map, Value};
 
 /// Where the values with no place of their own start in `unclassifiedText`.

@@ -1,0 +1,50 @@
+//! The cloud adapters behind the core's ports — DynamoDB (table), S3 (blobs), Secrets Manager,
+//! CloudFront SaaS Manager (custom domains), Step Functions (pipeline) — and the wiring of a
+//! Lambda function's [`App`] from them.
+
+mod cloudfront;
+mod dynamo;
+mod s3;
+mod secrets_manager;
+mod step_functions;
+
+use std::sync::Arc;
+
+pub use cloudfront::CloudFrontDomains;
+pub use dynamo::{DynamoTable, GSI1};
+use r2w_core::config::AwsSettings;
+use r2w_core::domains::{CustomDomains, NoCustomDomains};
+use r2w_core::{App, Config};
+pub use s3::S3Blobs;
+pub use secrets_manager::SecretsManagerSecrets;
+pub use step_functions::StepFunctionsPipeline;
+
+/// The cloud wiring. The SDK reads region, credentials and `AWS_ENDPOINT_URL` itself.
+pub async fn app(config: Config, settings: &AwsSettings) -> App {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let s3 = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_force_path_style).build();
+    let s3 = aws_sdk_s3::Client::from_conf(s3);
+    let domains: Arc<dyn CustomDomains> = match &settings.custom_domains {
+        Some(tenancy) => Arc::new(CloudFrontDomains::new(aws_sdk_cloudfront::Client::new(&sdk), tenancy.clone())),
+        None => Arc::new(NoCustomDomains),
+    };
+    App {
+        domains,
+        table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table_name)),
+        uploads: Arc::new(S3Blobs::new(s3.clone(), &settings.uploads_bucket)),
+        sites: Arc::new(S3Blobs::new(s3, &settings.sites_bucket)),
+        secrets: Arc::new(SecretsManagerSecrets::new(
+            aws_sdk_secretsmanager::Client::new(&sdk),
+            &config.secrets_prefix,
+            config.secrets_cache_ttl,
+        )),
+        url_signer: None,
+        config: Arc::new(config),
+    }
+}
+
+/// Step Functions executions of the state machine `state_machine_arn`.
+pub async fn step_functions(state_machine_arn: &str) -> StepFunctionsPipeline {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    StepFunctionsPipeline::new(aws_sdk_sfn::Client::new(&sdk), state_machine_arn)
+}

@@ -1,0 +1,235 @@
+//! One error type for every function, converted once at the edge: into an RFC 9457
+//! `application/problem+json` response for HTTP, or into a stable error name Step Functions
+//! can `Retry`/`Catch` on for tasks.
+
+use serde::Serialize;
+
+use crate::config::ConfigError;
+use crate::secrets::SecretsError;
+use crate::store::{BlobError, TableError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed but not acceptable (a schema violation, an invalid value).
+    #[error("{0}")]
+    Validation(String),
+    /// A value in the request body that is not acceptable, and where it is.
+    #[error("{pointer}: {detail}")]
+    InvalidField { pointer: String, detail: String },
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    /// Also the answer for someone else's resources: their existence is not revealed.
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency failed in a way worth retrying.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or misconfiguration; the detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// `urn:r2w:problem:{name}`, stable for each kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub request_id: Option<String>,
+    /// The field of the request body the problem is about, as a JSON Pointer (RFC 6901), so a
+    /// form can show the message beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub pointer: Option<String>,
+}
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+impl Error {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::PayloadTooLarge(_) => 413,
+            Self::UnsupportedMediaType(_) => 415,
+            Self::Validation(_) | Self::InvalidField { .. } => 422,
+            Self::RateLimited { .. } => 429,
+            Self::Internal(_) => 500,
+            Self::Unavailable(_) => 503,
+        }
+    }
+
+    /// A stable slug: the end of the problem type URI, and the base of task error names.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad-request",
+            Self::Validation(_) | Self::InvalidField { .. } => "validation",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::Conflict(_) => "conflict",
+            Self::PayloadTooLarge(_) => "payload-too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::RateLimited { .. } => "rate-limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "Bad request",
+            Self::Validation(_) | Self::InvalidField { .. } => "Invalid data",
+            Self::Unauthorized => "Authentication required",
+            Self::Forbidden => "Forbidden",
+            Self::NotFound(_) => "Not found",
+            Self::Conflict(_) => "Conflict",
+            Self::PayloadTooLarge(_) => "Payload too large",
+            Self::UnsupportedMediaType(_) => "Unsupported media type",
+            Self::RateLimited { .. } => "Too many requests",
+            Self::Unavailable(_) => "Service unavailable",
+            Self::Internal(_) => "Internal error",
+        }
+    }
+
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unavailable(_) | Self::RateLimited { .. })
+    }
+
+    pub fn problem(&self, request_id: Option<&str>) -> Problem {
+        let detail = match self {
+            Self::Internal(_) => "Something went wrong on our side. Quote the request id if you contact us.".to_owned(),
+            Self::Unavailable(_) => "A service we depend on is not answering. Please try again shortly.".to_owned(),
+            Self::InvalidField { detail, .. } => detail.clone(),
+            other => other.to_string(),
+        };
+        let pointer = match self {
+            Self::InvalidField { pointer, .. } => Some(pointer.clone()),
+            _ => None,
+        };
+        Problem {
+            pointer,
+            kind: format!("urn:r2w:problem:{}", self.slug()),
+            title: self.title(),
+            status: self.status(),
+            detail,
+            request_id: request_id.map(str::to_owned),
+        }
+    }
+
+    /// The error a Step Functions task reports: `{step}.Transient` for what a Retry should
+    /// catch, `{step}.{Kind}` otherwise (e.g. `Extract.NotFound`).
+    pub fn task_error(&self, step: &str) -> TaskFailure {
+        let kind = if self.is_transient() {
+            "Transient".to_owned()
+        } else {
+            self.slug().split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
+        };
+        let message = match self {
+            Self::Internal(_) => "internal error".to_owned(),
+            other => other.to_string(),
+        };
+        TaskFailure { error_type: format!("{step}.{kind}"), error_message: message }
+    }
+}
+
+/// How a Step Functions task reports a failure: the name the state machine's Retry and Catch
+/// rules match, and a message safe to record on the job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFailure {
+    pub error_type: String,
+    pub error_message: String,
+}
+
+impl From<TableError> for Error {
+    fn from(e: TableError) -> Self {
+        match e {
+            TableError::ConditionFailed { .. } => Self::Conflict("the resource was changed or already exists".into()),
+            TableError::InvalidCursor => Self::BadRequest("invalid pagination cursor".into()),
+            TableError::Unavailable(m) => Self::Unavailable(m),
+            TableError::InvalidItem(m) | TableError::Backend(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<BlobError> for Error {
+    fn from(e: BlobError) -> Self {
+        match e {
+            BlobError::NotFound(_) => Self::NotFound("object".into()),
+            BlobError::InvalidKey(m) => Self::BadRequest(m),
+            BlobError::Unavailable(m) => Self::Unavailable(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<SecretsError> for Error {
+    fn from(e: SecretsError) -> Self {
+        match e {
+            SecretsError::Unavailable(m) => Self::Unavailable(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::domains::DomainError> for Error {
+    fn from(e: crate::domains::DomainError) -> Self {
+        use crate::domains::DomainError;
+        match e {
+            DomainError::Taken(_) => Self::Conflict(e.to_string()),
+            DomainError::Refused(m) => Self::Validation(m),
+            DomainError::NotOffered => Self::NotFound("custom domains".into()),
+            DomainError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_errors_have_stable_names() {
+        assert_eq!(Error::Unavailable("x".into()).task_error("Extract").error_type, "Extract.Transient");
+        assert_eq!(Error::NotFound("cv".into()).task_error("Build").error_type, "Build.NotFound");
+        assert_eq!(
+            Error::UnsupportedMediaType("x".into()).task_error("Extract").error_type,
+            "Extract.UnsupportedMediaType"
+        );
+        assert_eq!(Error::Internal("secret detail".into()).task_error("Extract").error_message, "internal error");
+    }
+
+    #[test]
+    fn store_errors_map_to_the_right_status() {
+        assert_eq!(Error::from(TableError::ConditionFailed { op: None }).status(), 409);
+        assert_eq!(Error::from(TableError::Unavailable("throttled".into())).status(), 503);
+        assert_eq!(Error::from(BlobError::NotFound("k".into())).status(), 404);
+        assert_eq!(Error::from(BlobError::InvalidKey("..".into())).status(), 400);
+    }
+}
