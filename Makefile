@@ -66,7 +66,7 @@ architecture: ## Regenerate the crate graph in docs/architecture.md after changi
 bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftotext)
 	cargo bench -p r2w-embedded --bench table
 	cargo bench -p r2w-extract --bench extraction
-	cargo bench -p r2w-build-portfolio --bench render
+	cargo bench -p r2w-sites --bench render
 	cargo bench -p r2w-auth --bench auth
 	cargo bench -p r2w-stripe-webhook --bench webhook
 	cargo build --profile bench -p r2w-local --bin r2w

@@ -38,7 +38,7 @@ seed text_docx "$FIXTURES"/docx/*
 seed text_txt "$FIXTURES"/txt/*
 seed heuristic "$FIXTURES"/txt/* functions/extract/corpus/pandoc-txt/*.txt
 seed json_resume fuzz/seeds/json_resume/*
-seed cv_data "$FIXTURES"/truth/*.json functions/build-portfolio/tests/fixtures/*.json
+seed cv_data "$FIXTURES"/truth/*.json crates/sites/tests/fixtures/*.json
 for target in stripe_signature access_token presigned_url; do seed "$target"; done
 
 cd fuzz

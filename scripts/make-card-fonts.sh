@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Makes the fonts a site's social card and favicon are drawn with
-# (functions/build-portfolio/fonts/), from Debian's packages, cut down to the characters names
+# (crates/sites/fonts/), from Debian's packages, cut down to the characters names
 # are written in. Not part of CI: the fonts are checked in. Needs fonts-dejavu-core,
 # fonts-droid-fallback, fonts-nanum and fonttools (pip).
 set -euo pipefail
-out="$(cd "$(dirname "$0")/.." && pwd)/functions/build-portfolio/fonts"
+out="$(cd "$(dirname "$0")/.." && pwd)/crates/sites/fonts"
 # Latin, Greek, Cyrillic and Hebrew, general punctuation, the euro sign and arrows.
 python3 -m fontTools.subset /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
   --unicodes="U+0020-024F,U+0300-036F,U+0370-03FF,U+0400-04FF,U+0590-05FF,U+2000-206F,U+20AC,U+2190-21FF" \

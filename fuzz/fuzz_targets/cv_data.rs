@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use r2w_build_portfolio::render::{SiteOptions, render};
-use r2w_build_portfolio::themes::Theme;
+use r2w_sites::render::{SiteOptions, render};
+use r2w_sites::themes::Theme;
 use r2w_core::model::CvData;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -23,7 +23,7 @@ const cvs = {
   long: join(root, "crates/core/tests/fixtures/cv/full-every-field.json"),
   minimal: join(root, "crates/core/tests/fixtures/cv/minimal-name-only.json"),
   hebrew: join(root, "crates/core/tests/fixtures/cv/rtl-hebrew.json"),
-  hostile: join(root, "functions/build-portfolio/tests/fixtures/hostile.json"),
+  hostile: join(root, "crates/sites/tests/fixtures/hostile.json"),
 };
 const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json",
   ".vcf": "text/vcard", ".txt": "text/plain", ".xml": "application/xml" };

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use bytes::Bytes;
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
-use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput as BuildInput};
 use r2w_core::Config;
 use r2w_core::account;
@@ -18,6 +17,7 @@ use r2w_core::secrets::EnvSecrets;
 use r2w_core::store::{BlobKey, PutOptions};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::{ExtractTask, TaskInput as ExtractInput};
+use r2w_sites::sites::Sites;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,10 +27,8 @@ use r2w_core::records::cvs;
 use r2w_core::records::orders::{self, OrderStatus};
 use r2w_core::records::portfolios::{self, PortfolioRecord};
 use r2w_core::{App, Error};
+use r2w_sites::{Sites, Theme};
 use serde::{Deserialize, Serialize};
-
-use crate::sites::Sites;
-use crate::themes::Theme;
 
 const MAX_LISTED: u32 = 100;
 

@@ -6,6 +6,7 @@
 //! step rebuilds the same portfolio rather than making a second one.
 
 use r2w_core::metrics::{self, Unit};
+use r2w_sites::{Sites, Theme};
 use std::sync::Arc;
 
 use r2w_core::clock::Clock;
@@ -13,9 +14,6 @@ use r2w_core::model::{CvId, Job, JobId, PortfolioId, Step, UserId};
 use r2w_core::records::{cvs, jobs, portfolios};
 use r2w_core::{App, Error};
 use serde::{Deserialize, Serialize};
-
-use crate::sites::Sites;
-use crate::themes::Theme;
 
 pub const STEP_NAME: &str = Step::BuildPortfolio.state_name();
 

@@ -51,7 +51,7 @@ async fn on_cloudfront(world: &World) -> (App, CloudFrontStandIn) {
 
 async fn published(world: &World, app: &App, user: &UserId, name: &str) -> PortfolioId {
     let built = world.task().run(world.extracted(user, name).await).await.expect("built");
-    let sites = r2w_build_portfolio::sites::Sites::new(app.clone(), world.clock.clone());
+    let sites = r2w_sites::sites::Sites::new(app.clone(), world.clock.clone());
     sites.publish(user, &built.portfolio_id, None).await.expect("published");
     built.portfolio_id
 }
@@ -162,7 +162,7 @@ async fn a_domain_needs_a_published_site_and_can_fail_validation() {
     assert_eq!(unpublished.status(), 409);
     assert!(cloudfront.tenants().is_empty());
 
-    let sites = r2w_build_portfolio::sites::Sites::new(app.clone(), world.clock.clone());
+    let sites = r2w_sites::sites::Sites::new(app.clone(), world.clock.clone());
     sites.publish(&ada, &built.portfolio_id, None).await.expect("published");
     assert_eq!(client.call(Some(&ada), "PUT", &path, Some(json!({ "domain": "ada.example" }))).await.status(), 200);
     cloudfront.time_out("ada.example");
@@ -175,7 +175,7 @@ async fn a_domain_needs_a_published_site_and_can_fail_validation() {
 async fn unpublishing_or_deleting_the_account_takes_the_domain_off() {
     let world = World::new().await;
     let (app, cloudfront) = on_cloudfront(&world).await;
-    let sites = r2w_build_portfolio::sites::Sites::new(app.clone(), world.clock.clone());
+    let sites = r2w_sites::sites::Sites::new(app.clone(), world.clock.clone());
     let ada = UserId::random();
     let portfolio = published(&world, &app, &ada, "Ada Lovelace").await;
     let host = HostName::parse("ada.example").expect("host");

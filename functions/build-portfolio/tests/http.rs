@@ -151,10 +151,7 @@ async fn a_photo_is_uploaded_re_encoded_shown_and_removed() {
     let shown = world.app.sites.get(&BlobKey::parse(format!("{folder}photo.jpg")).expect("key")).await.expect("photo");
     assert_eq!(shown.meta.content_type.as_deref(), Some("image/jpeg"));
     let decoded = image::load_from_memory_with_format(&shown.body, ImageFormat::Jpeg).expect("a JPEG");
-    assert_eq!(
-        (decoded.width(), decoded.height()),
-        (r2w_build_portfolio::photo::PHOTO_SIDE, r2w_build_portfolio::photo::PHOTO_SIDE)
-    );
+    assert_eq!((decoded.width(), decoded.height()), (r2w_sites::photo::PHOTO_SIDE, r2w_sites::photo::PHOTO_SIDE));
     for (theme, url) in &taken.theme_previews {
         let key = url::Url::parse(url).expect("url").path().trim_start_matches('/').replace("index.html", "photo.jpg");
         assert!(world.app.sites.get(&BlobKey::parse(key).expect("key")).await.is_ok(), "{theme} shows it too");

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use r2w_build_portfolio::{Site, SiteOptions, Theme, render};
 use r2w_core::clock::Clock;
 use r2w_core::model::*;
 use r2w_core::records::cvs;
+use r2w_sites::{Site, SiteOptions, Theme, render};
 use scraper::{Html, Node};
 use serde_json::Value;
 use support::World;
@@ -189,7 +189,7 @@ fn fixtures() -> Vec<(String, CvData)> {
         .map(|p| (p.display().to_string(), CvData::from_json(&std::fs::read(&p).expect("read")).expect("cv")))
         .collect();
     found.push(("marked".into(), marked_cv()));
-    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile.json");
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/sites/tests/fixtures/hostile.json");
     found.push(("hostile".into(), CvData::from_json(&std::fs::read(hostile).expect("read")).expect("cv")));
     found
 }
@@ -258,7 +258,7 @@ fn every_string_the_resume_json_serves_is_on_the_page() {
     }
 }
 
-fn file<'a>(site: &'a Site, path: &str) -> &'a r2w_build_portfolio::SiteFile {
+fn file<'a>(site: &'a Site, path: &str) -> &'a r2w_sites::SiteFile {
     site.file(path).unwrap_or_else(|| panic!("{path}"))
 }
 

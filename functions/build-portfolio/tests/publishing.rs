@@ -1,13 +1,13 @@
 //! The BuildPortfolio step and publishing, on the embedded default: what lands in the sites
 //! store, what the records say, and what a visitor could see at each moment.
 
-use r2w_build_portfolio::Theme;
 use r2w_build_portfolio::task::TaskInput;
 use r2w_core::Error;
 use r2w_core::clock::Clock;
 use r2w_core::model::{CvId, JobStatus, PortfolioId, Slug, Step, StepStatus, UserId};
 use r2w_core::records::{jobs, portfolios};
 use r2w_core::store::BlobKey;
+use r2w_sites::Theme;
 use support::World;
 
 mod support;

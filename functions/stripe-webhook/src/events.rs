@@ -7,12 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use r2w_build_portfolio::sites::Sites;
 use r2w_core::clock::Clock;
 use r2w_core::model::OrderId;
 use r2w_core::records::orders::{self, OrderRecord, Revocation};
 use r2w_core::store::{Expect, Item, ItemKey, TableError};
 use r2w_core::{App, Error};
+use r2w_sites::sites::Sites;
 use serde::Deserialize;
 use time::OffsetDateTime;
 

@@ -11,13 +11,13 @@ use r2w_core::metrics::{self, Unit};
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use r2w_build_portfolio::sites::Sites;
 use r2w_core::auth_token::AccessTokens;
 use r2w_core::clock::Clock;
 use r2w_core::model::{CvId, OrderId, PortfolioId, UserId};
 use r2w_core::records::orders::{self, OrderRecord, OrderStatus};
 use r2w_core::records::{cvs, portfolios};
 use r2w_core::{App, Error};
+use r2w_sites::sites::Sites;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod demo;
-use r2w_build_portfolio::{SiteOptions, Theme};
 use r2w_core::clock::SystemClock;
 use r2w_core::model::{CvData, cv_json_schema, json_resume};
 use r2w_core::secrets::{EnvSecrets, Secrets};
@@ -19,6 +18,7 @@ use r2w_extract::eval;
 use r2w_extract::extractor::{ANTHROPIC_KEY_SECRET, Extractor, Mode, offline};
 use r2w_extract::llm::{Claude, ClaudeConfig};
 use r2w_local::legacy::{ImportOptions, Importer, LegacyDatabase};
+use r2w_sites::{SiteOptions, Theme};
 
 #[derive(Parser)]
 #[command(name = "r2w", version, about = "Resume2Website on one machine")]
@@ -235,7 +235,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
                 }
                 url
             });
-            let site = r2w_build_portfolio::render(&cv, &SiteOptions { canonical_url, ..SiteOptions::preview(theme) })
+            let site = r2w_sites::render(&cv, &SiteOptions { canonical_url, ..SiteOptions::preview(theme) })
                 .map_err(|e| CliError::Invalid(e.to_string()))?;
             for file in &site.files {
                 let path = out.join(&file.path);

@@ -21,7 +21,6 @@ use lambda_http::{Body, RequestExt};
 use r2w_auth::mail::{Mailer, mailer_for};
 use r2w_auth::{AuthApi, AuthSettings};
 use r2w_build_portfolio::http::PortfolioApi;
-use r2w_build_portfolio::sites::Sites;
 use r2w_core::auth_token::AccessTokens;
 use r2w_core::clock::Clock;
 use r2w_core::files::MAX_UPLOAD_BYTES;
@@ -33,6 +32,7 @@ use r2w_extract::extractor::Extractor;
 use r2w_extract::task::ExtractTask;
 use r2w_faults::{Faults, FaultyPipeline};
 use r2w_http::LambdaError;
+use r2w_sites::sites::Sites;
 use r2w_stripe_webhook::signature::signing_secrets;
 use r2w_stripe_webhook::stripe::StripeApi;
 use r2w_stripe_webhook::{

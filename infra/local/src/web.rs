@@ -81,10 +81,7 @@ impl WebApp {
 
     /// The themes a site can have, for `config.json`.
     pub fn themes() -> Vec<ThemeChoice> {
-        r2w_build_portfolio::Theme::ALL
-            .iter()
-            .map(|t| ThemeChoice { name: t.name(), description: t.description() })
-            .collect()
+        r2w_sites::Theme::ALL.iter().map(|t| ThemeChoice { name: t.name(), description: t.description() }).collect()
     }
 
     /// GET or HEAD of an app path: `/config.json`, `/assets/…`, or a screen (`/`, `/cvs/…`).

@@ -8,11 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use r2w_build_portfolio::render::CONTENT_SECURITY_POLICY;
 use r2w_core::config::AnthropicSettings;
 use r2w_extract::llm::ClaudeConfig;
 use r2w_local::files::{SitePath, site_path};
 use r2w_local::routes::ROUTES;
+use r2w_sites::render::CONTENT_SECURITY_POLICY;
 use serde_norway::Value;
 
 fn root() -> PathBuf {

@@ -7,7 +7,6 @@ use std::time::Duration;
 use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request, Response};
 use r2w_build_portfolio::http::{PortfolioApi, PortfolioView};
-use r2w_build_portfolio::sites::Sites;
 use r2w_build_portfolio::task::{BuildTask, TaskInput};
 use r2w_core::auth_token::AccessTokens;
 use r2w_core::clock::{Clock, ManualClock};
@@ -19,6 +18,7 @@ use r2w_core::records::users::{self, UserRecord};
 use r2w_core::secrets::EnvSecrets;
 use r2w_core::store::BlobKey;
 use r2w_core::{App, Config};
+use r2w_sites::sites::Sites;
 use serde_json::Value;
 use time::OffsetDateTime;
 

@@ -15,8 +15,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::StreamExt;
-use r2w_build_portfolio::sites::Sites;
-use r2w_build_portfolio::themes::Theme;
 use r2w_core::clock::Clock;
 use r2w_core::files::{self, FileKind};
 use r2w_core::model::{CvData, CvId, Email, Job, JobId, JobStatus, PortfolioId, Step, UploadId, UserId};
@@ -28,6 +26,8 @@ use r2w_core::records::users::{self, ImportedAccount, ImportedPassword, UserReco
 use r2w_core::store::{BlobError, BlobKey, PutOptions, TableError};
 use r2w_core::{App, Error};
 use r2w_extract::cache::{ExtractionCache, sha256_hex};
+use r2w_sites::sites::Sites;
+use r2w_sites::themes::Theme;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;

@@ -6,14 +6,14 @@
 //!   Resume ecosystem's renderer). Median of several runs; the ratio is theirs / ours.
 //! - In process: rendering the long fixture CV (about two printed pages), p50 and p95.
 //!
-//! `cargo bench -p r2w-build-portfolio --bench render` (needs `npm ci` for the reference).
+//! `cargo bench -p r2w-sites --bench render` (needs `npm ci` for the reference).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use r2w_build_portfolio::{SiteOptions, Theme, render};
 use r2w_core::model::{CvData, json_resume};
+use r2w_sites::{SiteOptions, Theme, render};
 
 const PROCESS_RUNS: usize = 15;
 const RENDER_RUNS: usize = 2_000;

@@ -1,8 +1,8 @@
 //! The pictures a site carries: a social card that shows the name in Latin, Hebrew and CJK
 //! script, a favicon, and a QR code that a decoder reads back as the site's address.
 
-use r2w_build_portfolio::Theme;
-use r2w_build_portfolio::images::{CARD_HEIGHT, CARD_WIDTH, Card, card_png, favicon_png, qr_svg, rasterise};
+use r2w_sites::Theme;
+use r2w_sites::images::{CARD_HEIGHT, CARD_WIDTH, Card, card_png, favicon_png, qr_svg, rasterise};
 use resvg::tiny_skia::Pixmap;
 
 fn decode(png: &[u8]) -> Pixmap {

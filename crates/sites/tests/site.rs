@@ -1,8 +1,8 @@
 //! Sites rendered from the checked-in CVs, read back as a browser would parse them.
 
-use r2w_build_portfolio::render::CONTENT_SECURITY_POLICY;
-use r2w_build_portfolio::{Site, SiteOptions, Theme, render};
 use r2w_core::model::CvData;
+use r2w_sites::render::CONTENT_SECURITY_POLICY;
+use r2w_sites::{Site, SiteOptions, Theme, render};
 use scraper::{Html, Selector};
 use serde_json::Value;
 

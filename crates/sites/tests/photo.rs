@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{ImageFormat, RgbImage, RgbaImage};
-use r2w_build_portfolio::photo::{PHOTO_SIDE, PhotoError, process};
+use r2w_sites::photo::{PHOTO_SIDE, PhotoError, process};
 
 /// A 640x400 JPEG as a camera writes one: an EXIF block after the start marker, holding a GPS
 /// position (51° 30' 26" N) and the camera's serial number.
