@@ -2,7 +2,10 @@
 //! reading order with the empty ones left out. Templates only lay this out; every decision
 //! about what is shown, and whether a URL may become a link, is made here.
 
-use r2w_core::model::{CvData, DateRange, PartialDate};
+use r2w_core::model::{
+    Achievement, Certification, Contact, Course, CvData, DateRange, Education, Experience, Language, Membership,
+    PartialDate, Patent, Project, Publication, Talk, Volunteer,
+};
 
 use crate::i18n::{Lang, SectionId, Word};
 
@@ -164,325 +167,305 @@ fn join_clean(parts: &[&Option<String>], separator: &str) -> Option<String> {
 
 impl Profile {
     pub fn of(cv: &CvData, lang: Lang) -> Self {
-        let contact = &cv.contact;
-        let mut contacts = Vec::new();
-        if let Some(email) = clean_opt(&contact.email) {
-            contacts.push(Link { href: mailto_href(&email), label: email, kind: "email" });
-        }
-        if let Some(phone) = clean_opt(&contact.phone) {
-            // A number never wraps across lines: non-breaking spaces and hyphens.
-            let label = phone.replace(' ', "\u{a0}").replace('-', "\u{2011}");
-            contacts.push(Link { href: tel_href(&phone), label, kind: "phone" });
-        }
-        // An address that cannot safely be a link is left off the page (it stays in the data).
-        if let Some(href) = contact.website.as_deref().and_then(web_href) {
-            contacts.push(Link { label: display_url(&href), href: Some(href), kind: "website" });
-        }
-        for profile in &contact.links {
-            let href = link_of(&profile.url);
-            if profile.url.as_deref().and_then(clean).is_some() && href.is_none() {
-                continue;
-            }
-            let label = clean_opt(&profile.network)
-                .map(|network| match clean_opt(&profile.username) {
-                    Some(user) => format!("{network}: {user}"),
-                    None => network,
-                })
-                .or_else(|| clean_opt(&profile.username))
-                .or_else(|| href.as_deref().map(display_url));
-            if let Some(label) = label {
-                contacts.push(Link { label, href, kind: "profile" });
-            }
-        }
-        let location = contact
-            .location
-            .as_ref()
-            .and_then(|l| join_clean(&[&l.city, &l.region, &l.country_code], ", ").or_else(|| clean_opt(&l.address)));
-
-        let mut main = Vec::new();
-        let mut aside = Vec::new();
-        let push = |list: &mut Vec<Section>, mut section: Section| {
-            // An entry with only an organisation (a course provider, say) is headed by it.
-            for entry in &mut section.entries {
-                if entry.title.is_none() {
-                    entry.title = entry.org.take();
-                }
-            }
-            if !section.is_empty() {
-                list.push(section);
-            }
-        };
-
-        let mut about = Section::new(SectionId::Summary, lang);
-        about.paragraphs = cv.summary.text.iter().flat_map(|t| paragraphs(t)).collect();
-        if !cv.summary.specialisations.is_empty() {
-            about.groups.push(Group { name: None, items: clean_all(&cv.summary.specialisations) });
-            about.groups.retain(|g| !g.items.is_empty());
-        }
-        push(&mut main, about);
-
-        let mut experience = Section::new(SectionId::Experience, lang);
-        experience.entries = cv
-            .experience
-            .iter()
-            .map(|job| Entry {
-                title: clean_opt(&job.title),
-                href: link_of(&job.url),
-                org: clean_opt(&job.company),
-                dates: dates(&job.dates, lang),
-                meta: [&job.location, &job.company_description].iter().filter_map(|m| clean_opt(m)).collect(),
-                text: clean_opt(&job.summary),
-                bullets: clean_all(&job.responsibilities),
-                tags: clean_all(&job.technologies),
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, experience);
-
-        let mut projects = Section::new(SectionId::Projects, lang);
-        projects.entries = cv
-            .projects
-            .iter()
-            .map(|p| Entry {
-                title: clean_opt(&p.name),
-                href: link_of(&p.url),
-                org: join_clean(&[&p.entity, &p.kind], " · "),
-                dates: dates(&p.dates, lang),
-                meta: clean_all(&p.roles),
-                text: clean_opt(&p.description),
-                bullets: clean_all(&p.highlights),
-                tags: clean_all(&p.technologies),
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, projects);
-
-        let mut education = Section::new(SectionId::Education, lang);
-        education.entries = cv
-            .education
-            .iter()
-            .map(|e| Entry {
-                title: join_clean(&[&e.degree, &e.field], ", "),
-                href: link_of(&e.url),
-                org: clean_opt(&e.institution),
-                dates: dates(&e.dates, lang),
-                meta: [&e.location, &e.grade].iter().filter_map(|m| clean_opt(m)).collect(),
-                text: None,
-                bullets: clean_all(&e.honours),
-                tags: clean_all(&e.courses),
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, education);
-
-        let mut certifications = Section::new(SectionId::Certifications, lang);
-        certifications.entries = cv
-            .certifications
-            .iter()
-            .map(|c| Entry {
-                title: clean_opt(&c.name),
-                href: link_of(&c.url),
-                org: clean_opt(&c.issuer),
-                dates: single_date(&c.date, lang),
-                meta: clean_opt(&c.credential_id)
-                    .map(|id| format!("{}: {id}", lang.word(Word::Credential)))
-                    .into_iter()
-                    .collect(),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, certifications);
-
-        let mut awards = Section::new(SectionId::Achievements, lang);
-        awards.entries = cv
-            .achievements
-            .iter()
-            .map(|a| Entry {
-                title: clean_opt(&a.title),
-                org: clean_opt(&a.awarder),
-                dates: single_date(&a.date, lang),
-                text: clean_opt(&a.summary),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, awards);
-
-        let mut publications = Section::new(SectionId::Publications, lang);
-        publications.entries = cv
-            .publications
-            .iter()
-            .map(|p| Entry {
-                title: clean_opt(&p.title),
-                href: link_of(&p.url).or_else(|| p.doi.as_deref().and_then(doi_href)),
-                org: join_clean(&[&p.venue, &p.kind], " · "),
-                dates: single_date(&p.date, lang),
-                meta: [clean_all(&p.authors).join(", ")]
-                    .into_iter()
-                    .filter(|a| !a.is_empty())
-                    .chain(clean_opt(&p.doi).map(|doi| format!("DOI {doi}")))
-                    .collect(),
-                text: clean_opt(&p.summary),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, publications);
-
-        let mut talks = Section::new(SectionId::Speaking, lang);
-        talks.entries = cv
-            .speaking
-            .iter()
-            .map(|t| Entry {
-                title: clean_opt(&t.title),
-                href: link_of(&t.url),
-                org: clean_opt(&t.event),
-                dates: single_date(&t.date, lang),
-                meta: clean_opt(&t.location).into_iter().collect(),
-                text: clean_opt(&t.summary),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, talks);
-
-        let mut patents = Section::new(SectionId::Patents, lang);
-        patents.entries = cv
-            .patents
-            .iter()
-            .map(|p| Entry {
-                title: clean_opt(&p.title),
-                href: link_of(&p.url),
-                org: join_clean(&[&p.number, &p.status], " · "),
-                dates: single_date(&p.grant_date.or(p.filing_date), lang),
-                meta: [clean_all(&p.inventors).join(", ")].into_iter().filter(|a| !a.is_empty()).collect(),
-                text: clean_opt(&p.summary),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, patents);
-
-        let mut volunteer = Section::new(SectionId::Volunteer, lang);
-        volunteer.entries = cv
-            .volunteer
-            .iter()
-            .map(|v| Entry {
-                title: clean_opt(&v.role),
-                href: link_of(&v.url),
-                org: clean_opt(&v.organization),
-                dates: dates(&v.dates, lang),
-                meta: clean_opt(&v.location).into_iter().collect(),
-                text: clean_opt(&v.summary),
-                bullets: clean_all(&v.highlights),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, volunteer);
-
-        let mut courses = Section::new(SectionId::Courses, lang);
-        courses.entries = cv
-            .courses
-            .iter()
-            .map(|c| Entry {
-                title: clean_opt(&c.name),
-                href: link_of(&c.url),
-                org: clean_opt(&c.provider),
-                dates: single_date(&c.date, lang),
-                text: clean_opt(&c.summary),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut main, courses);
-
-        let mut testimonials = Section::new(SectionId::Testimonials, lang);
-        testimonials.quotes = cv
-            .testimonials
-            .iter()
-            .filter_map(|t| {
-                let text = clean_opt(&t.quote)?;
-                let role = join_clean(&[&t.role, &t.company], ", ");
-                let by = match (clean_opt(&t.name), role) {
-                    (Some(name), Some(role)) => Some(format!("{name}, {role}")),
-                    (name, role) => name.or(role),
-                };
-                Some(Quote { text, by })
-            })
-            .collect();
-        push(&mut main, testimonials);
-
-        let mut skills = Section::new(SectionId::Skills, lang);
-        skills.groups = cv
-            .skills
-            .categories
-            .iter()
-            .map(|c| Group {
-                name: match (clean_opt(&c.name), clean_opt(&c.level)) {
-                    (Some(name), Some(level)) => Some(format!("{name} ({level})")),
-                    (name, level) => name.or(level),
-                },
-                items: clean_all(&c.keywords),
-            })
-            .chain(std::iter::once(Group { name: None, items: clean_all(&cv.skills.ungrouped) }))
-            .filter(|g| !g.items.is_empty())
-            .collect();
-        push(&mut aside, skills);
-
-        let mut languages = Section::new(SectionId::Languages, lang);
-        languages.entries = cv
-            .languages
-            .iter()
-            .map(|l| Entry { title: clean_opt(&l.language), org: clean_opt(&l.proficiency), ..Entry::default() })
-            .filter(has_content)
-            .collect();
-        push(&mut aside, languages);
-
-        let mut memberships = Section::new(SectionId::Memberships, lang);
-        memberships.entries = cv
-            .memberships
-            .iter()
-            .map(|m| Entry {
-                title: clean_opt(&m.organization),
-                href: link_of(&m.url),
-                org: clean_opt(&m.role),
-                dates: dates(&m.dates, lang),
-                ..Entry::default()
-            })
-            .filter(has_content)
-            .collect();
-        push(&mut aside, memberships);
-
-        let mut hobbies = Section::new(SectionId::Hobbies, lang);
-        hobbies.groups = cv
-            .hobbies
-            .iter()
-            .filter_map(|h| {
-                let name = clean_opt(&h.name);
-                let items = clean_all(&h.keywords);
-                match (name, items.is_empty()) {
-                    (Some(name), true) => Some(Group { name: None, items: vec![name] }),
-                    (name, false) => Some(Group { name, items }),
-                    (None, true) => None,
-                }
-            })
-            .collect();
-        push(&mut aside, hobbies);
-
+        let main = [
+            about(cv, lang),
+            entries(SectionId::Experience, lang, &cv.experience, job),
+            entries(SectionId::Projects, lang, &cv.projects, project),
+            entries(SectionId::Education, lang, &cv.education, education),
+            entries(SectionId::Certifications, lang, &cv.certifications, certification),
+            entries(SectionId::Achievements, lang, &cv.achievements, award),
+            entries(SectionId::Publications, lang, &cv.publications, publication),
+            entries(SectionId::Speaking, lang, &cv.speaking, talk),
+            entries(SectionId::Patents, lang, &cv.patents, patent),
+            entries(SectionId::Volunteer, lang, &cv.volunteer, volunteering),
+            entries(SectionId::Courses, lang, &cv.courses, course),
+            testimonials(cv, lang),
+        ];
+        let aside = [
+            skills(cv, lang),
+            entries(SectionId::Languages, lang, &cv.languages, language),
+            entries(SectionId::Memberships, lang, &cv.memberships, membership),
+            hobbies(cv, lang),
+        ];
+        let location =
+            cv.contact.location.as_ref().and_then(|l| {
+                join_clean(&[&l.city, &l.region, &l.country_code], ", ").or_else(|| clean_opt(&l.address))
+            });
         Self {
             name: clean_opt(&cv.hero.full_name),
             headline: clean_opt(&cv.hero.professional_title),
             tagline: clean_opt(&cv.hero.tagline),
             photo: link_of(&cv.hero.photo_url),
             location,
-            availability: clean_opt(&contact.availability),
-            contacts,
-            main,
-            aside,
+            availability: clean_opt(&cv.contact.availability),
+            contacts: contacts(&cv.contact),
+            main: shown(main),
+            aside: shown(aside),
         }
     }
+}
+
+/// The sections with something to show. An entry with only an organisation (a course
+/// provider, say) is headed by it.
+fn shown(sections: impl IntoIterator<Item = Section>) -> Vec<Section> {
+    sections
+        .into_iter()
+        .map(|mut section| {
+            for entry in &mut section.entries {
+                if entry.title.is_none() {
+                    entry.title = entry.org.take();
+                }
+            }
+            section
+        })
+        .filter(|section| !section.is_empty())
+        .collect()
+}
+
+/// A section of entries, one per item that has something to show.
+fn entries<T>(id: SectionId, lang: Lang, items: &[T], entry: impl Fn(&T, Lang) -> Entry) -> Section {
+    let mut section = Section::new(id, lang);
+    section.entries = items.iter().map(|item| entry(item, lang)).filter(has_content).collect();
+    section
+}
+
+fn contacts(contact: &Contact) -> Vec<Link> {
+    let mut contacts = Vec::new();
+    if let Some(email) = clean_opt(&contact.email) {
+        contacts.push(Link { href: mailto_href(&email), label: email, kind: "email" });
+    }
+    if let Some(phone) = clean_opt(&contact.phone) {
+        // A number never wraps across lines: non-breaking spaces and hyphens.
+        let label = phone.replace(' ', "\u{a0}").replace('-', "\u{2011}");
+        contacts.push(Link { href: tel_href(&phone), label, kind: "phone" });
+    }
+    // An address that cannot safely be a link is left off the page (it stays in the data).
+    if let Some(href) = contact.website.as_deref().and_then(web_href) {
+        contacts.push(Link { label: display_url(&href), href: Some(href), kind: "website" });
+    }
+    for profile in &contact.links {
+        let href = link_of(&profile.url);
+        if profile.url.as_deref().and_then(clean).is_some() && href.is_none() {
+            continue;
+        }
+        let label = clean_opt(&profile.network)
+            .map(|network| match clean_opt(&profile.username) {
+                Some(user) => format!("{network}: {user}"),
+                None => network,
+            })
+            .or_else(|| clean_opt(&profile.username))
+            .or_else(|| href.as_deref().map(display_url));
+        if let Some(label) = label {
+            contacts.push(Link { label, href, kind: "profile" });
+        }
+    }
+    contacts
+}
+
+fn about(cv: &CvData, lang: Lang) -> Section {
+    let mut about = Section::new(SectionId::Summary, lang);
+    about.paragraphs = cv.summary.text.iter().flat_map(|t| paragraphs(t)).collect();
+    if !cv.summary.specialisations.is_empty() {
+        about.groups.push(Group { name: None, items: clean_all(&cv.summary.specialisations) });
+        about.groups.retain(|g| !g.items.is_empty());
+    }
+    about
+}
+
+fn job(job: &Experience, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&job.title),
+        href: link_of(&job.url),
+        org: clean_opt(&job.company),
+        dates: dates(&job.dates, lang),
+        meta: [&job.location, &job.company_description].iter().filter_map(|m| clean_opt(m)).collect(),
+        text: clean_opt(&job.summary),
+        bullets: clean_all(&job.responsibilities),
+        tags: clean_all(&job.technologies),
+    }
+}
+
+fn project(p: &Project, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&p.name),
+        href: link_of(&p.url),
+        org: join_clean(&[&p.entity, &p.kind], " · "),
+        dates: dates(&p.dates, lang),
+        meta: clean_all(&p.roles),
+        text: clean_opt(&p.description),
+        bullets: clean_all(&p.highlights),
+        tags: clean_all(&p.technologies),
+    }
+}
+
+fn education(e: &Education, lang: Lang) -> Entry {
+    Entry {
+        title: join_clean(&[&e.degree, &e.field], ", "),
+        href: link_of(&e.url),
+        org: clean_opt(&e.institution),
+        dates: dates(&e.dates, lang),
+        meta: [&e.location, &e.grade].iter().filter_map(|m| clean_opt(m)).collect(),
+        text: None,
+        bullets: clean_all(&e.honours),
+        tags: clean_all(&e.courses),
+    }
+}
+
+fn certification(c: &Certification, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&c.name),
+        href: link_of(&c.url),
+        org: clean_opt(&c.issuer),
+        dates: single_date(&c.date, lang),
+        meta: clean_opt(&c.credential_id)
+            .map(|id| format!("{}: {id}", lang.word(Word::Credential)))
+            .into_iter()
+            .collect(),
+        ..Entry::default()
+    }
+}
+
+fn award(a: &Achievement, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&a.title),
+        org: clean_opt(&a.awarder),
+        dates: single_date(&a.date, lang),
+        text: clean_opt(&a.summary),
+        ..Entry::default()
+    }
+}
+
+fn publication(p: &Publication, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&p.title),
+        href: link_of(&p.url).or_else(|| p.doi.as_deref().and_then(doi_href)),
+        org: join_clean(&[&p.venue, &p.kind], " · "),
+        dates: single_date(&p.date, lang),
+        meta: [clean_all(&p.authors).join(", ")]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .chain(clean_opt(&p.doi).map(|doi| format!("DOI {doi}")))
+            .collect(),
+        text: clean_opt(&p.summary),
+        ..Entry::default()
+    }
+}
+
+fn talk(t: &Talk, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&t.title),
+        href: link_of(&t.url),
+        org: clean_opt(&t.event),
+        dates: single_date(&t.date, lang),
+        meta: clean_opt(&t.location).into_iter().collect(),
+        text: clean_opt(&t.summary),
+        ..Entry::default()
+    }
+}
+
+fn patent(p: &Patent, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&p.title),
+        href: link_of(&p.url),
+        org: join_clean(&[&p.number, &p.status], " · "),
+        dates: single_date(&p.grant_date.or(p.filing_date), lang),
+        meta: [clean_all(&p.inventors).join(", ")].into_iter().filter(|a| !a.is_empty()).collect(),
+        text: clean_opt(&p.summary),
+        ..Entry::default()
+    }
+}
+
+fn volunteering(v: &Volunteer, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&v.role),
+        href: link_of(&v.url),
+        org: clean_opt(&v.organization),
+        dates: dates(&v.dates, lang),
+        meta: clean_opt(&v.location).into_iter().collect(),
+        text: clean_opt(&v.summary),
+        bullets: clean_all(&v.highlights),
+        ..Entry::default()
+    }
+}
+
+fn course(c: &Course, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&c.name),
+        href: link_of(&c.url),
+        org: clean_opt(&c.provider),
+        dates: single_date(&c.date, lang),
+        text: clean_opt(&c.summary),
+        ..Entry::default()
+    }
+}
+
+fn language(l: &Language, _: Lang) -> Entry {
+    Entry { title: clean_opt(&l.language), org: clean_opt(&l.proficiency), ..Entry::default() }
+}
+
+fn membership(m: &Membership, lang: Lang) -> Entry {
+    Entry {
+        title: clean_opt(&m.organization),
+        href: link_of(&m.url),
+        org: clean_opt(&m.role),
+        dates: dates(&m.dates, lang),
+        ..Entry::default()
+    }
+}
+
+fn testimonials(cv: &CvData, lang: Lang) -> Section {
+    let mut testimonials = Section::new(SectionId::Testimonials, lang);
+    testimonials.quotes = cv
+        .testimonials
+        .iter()
+        .filter_map(|t| {
+            let text = clean_opt(&t.quote)?;
+            let role = join_clean(&[&t.role, &t.company], ", ");
+            let by = match (clean_opt(&t.name), role) {
+                (Some(name), Some(role)) => Some(format!("{name}, {role}")),
+                (name, role) => name.or(role),
+            };
+            Some(Quote { text, by })
+        })
+        .collect();
+    testimonials
+}
+
+fn skills(cv: &CvData, lang: Lang) -> Section {
+    let mut skills = Section::new(SectionId::Skills, lang);
+    skills.groups = cv
+        .skills
+        .categories
+        .iter()
+        .map(|c| Group {
+            name: match (clean_opt(&c.name), clean_opt(&c.level)) {
+                (Some(name), Some(level)) => Some(format!("{name} ({level})")),
+                (name, level) => name.or(level),
+            },
+            items: clean_all(&c.keywords),
+        })
+        .chain(std::iter::once(Group { name: None, items: clean_all(&cv.skills.ungrouped) }))
+        .filter(|g| !g.items.is_empty())
+        .collect();
+    skills
+}
+
+fn hobbies(cv: &CvData, lang: Lang) -> Section {
+    let mut hobbies = Section::new(SectionId::Hobbies, lang);
+    hobbies.groups = cv
+        .hobbies
+        .iter()
+        .filter_map(|h| {
+            let name = clean_opt(&h.name);
+            let items = clean_all(&h.keywords);
+            match (name, items.is_empty()) {
+                (Some(name), true) => Some(Group { name: None, items: vec![name] }),
+                (name, false) => Some(Group { name, items }),
+                (None, true) => None,
+            }
+        })
+        .collect();
+    hobbies
 }
 
 fn has_content(entry: &Entry) -> bool {

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use r2w_core::Error;
 use r2w_core::clock::Clock;
-use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::records::versioned::{self, Attempt};
+use r2w_core::store::{Expect, Item, ItemKey, Table};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -39,8 +40,6 @@ pub const VERIFICATION_MAILS_PER_USER: Limit = Limit { name: "verify-user", max:
 /// 480 tries a day give a guesser about one chance in 700 a day, and each failure is logged.
 pub const SECOND_FACTOR_FAILURES_PER_USER: Limit = Limit { name: "2fa-user", max: 5, window: FIFTEEN_MINUTES };
 
-const MAX_WRITE_ATTEMPTS: usize = 8;
-
 #[derive(Serialize, Deserialize)]
 struct Counter {
     count: u32,
@@ -69,29 +68,24 @@ impl RateLimiter {
     /// Counts one event for `subject`.
     pub async fn hit(&self, limit: Limit, subject: &str) -> Result<(), Error> {
         let key = key(limit, subject);
-        for _ in 0..MAX_WRITE_ATTEMPTS {
+        versioned::update(self.table.as_ref(), &key, "a rate-limit counter".into(), |read| {
             let now = self.clock.unix_now();
-            let (write, expect) = match self.table.get(&key).await? {
+            let next = match &read {
                 Some(item) if !item.is_expired(now) => {
                     let count = item.data_as::<Counter>()?.count.saturating_add(1);
-                    let mut next = Item::with_data(key.clone(), &Counter { count })?.at_version(item.version + 1);
+                    let mut next = Item::with_data(key.clone(), &Counter { count })?;
                     next.expires_at = item.expires_at;
-                    (next, Expect::Version(item.version))
+                    next
                 }
-                stale => {
-                    // A window that has ended (even if the table has not purged it) starts over.
-                    let expect = stale.map_or(Expect::Absent, |item| Expect::Version(item.version));
+                // A window that has ended (even if the table has not purged it) starts over.
+                _ => {
                     let expires_at = now + limit.window.as_secs() as i64;
-                    (Item::with_data(key.clone(), &Counter { count: 1 })?.expiring_at(expires_at), expect)
+                    Item::with_data(key.clone(), &Counter { count: 1 })?.expiring_at(expires_at)
                 }
             };
-            match self.table.put(write, expect).await {
-                Ok(()) => return Ok(()),
-                Err(TableError::ConditionFailed { .. }) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(Error::Unavailable("a rate-limit counter kept changing".into()))
+            Ok::<_, Error>(Attempt::replace(read.as_ref(), next, ()))
+        })
+        .await
     }
 
     /// The counter at `key` unless its window has ended by our clock.

@@ -13,6 +13,7 @@ use r2w_core::Error;
 use r2w_core::clock::Clock;
 use r2w_core::model::{Email, UserId};
 use r2w_core::records::user_pk;
+use r2w_core::records::versioned::{self, Attempt};
 use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -21,7 +22,6 @@ use totp_rs::{Builder, Secret, Totp};
 pub const ISSUER: &str = "Resume2Website";
 pub const RECOVERY_CODES: usize = 10;
 const SECRET_BYTES: usize = 20;
-const MAX_WRITE_ATTEMPTS: usize = 8;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,33 +118,31 @@ impl TwoFactor {
         if code.is_empty() || code.len() > 64 {
             return Ok(None);
         }
-        for _ in 0..MAX_WRITE_ATTEMPTS {
-            let Some(item) = self.table.get(&key(user)).await? else { return Ok(None) };
-            let mut record: TotpRecord = item.data_as()?;
+        let now = self.now();
+        versioned::update(self.table.as_ref(), &key(user), "the two-factor record".into(), |read| {
+            let Some(read) = read else { return Ok(Attempt::Done(None)) };
+            let mut record: TotpRecord = read.data_as()?;
             if !record.enabled {
-                return Ok(None);
+                return Ok(Attempt::Done(None));
             }
-            let proof = match totp(&record.secret, "")?.check(code, self.now()) {
-                Some(step) if record.last_step.is_some_and(|last| step <= last) => return Ok(None),
+            let proof = match totp(&record.secret, "")?.check(code, now) {
+                Some(step) if record.last_step.is_some_and(|last| step <= last) => return Ok(Attempt::Done(None)),
                 Some(step) => {
                     record.last_step = Some(step);
                     Proof::Code
                 }
                 None => {
                     let wanted = digest(&normalize_recovery(code));
-                    let Some(at) = record.recovery_codes.iter().position(|c| *c == wanted) else { return Ok(None) };
+                    let Some(at) = record.recovery_codes.iter().position(|c| *c == wanted) else {
+                        return Ok(Attempt::Done(None));
+                    };
                     record.recovery_codes.remove(at);
                     Proof::RecoveryCode { left: record.recovery_codes.len() }
                 }
             };
-            let write = Item::with_data(key(user), &record)?.at_version(item.version + 1);
-            match self.table.put(write, Expect::Version(item.version)).await {
-                Ok(()) => return Ok(Some(proof)),
-                Err(TableError::ConditionFailed { .. }) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(Error::Unavailable("the two-factor record kept changing".into()))
+            Ok(Attempt::replace(Some(&read), Item::with_data(key(user), &record)?, Some(proof)))
+        })
+        .await
     }
 
     /// Turns two-factor off (the caller has checked who asks).

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use r2w_core::clock::Clock;
-use r2w_core::store::{Expect, Item, ItemKey, Table, TableError};
+use r2w_core::records::versioned::{self, Attempt};
+use r2w_core::store::{Item, ItemKey, Table, TableError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +61,6 @@ pub struct Breaker {
     policy: BreakerPolicy,
     key: ItemKey,
 }
-
-/// Conflicting writers (other instances) retry this many times.
-const MAX_ATTEMPTS: usize = 8;
 
 impl Breaker {
     /// A breaker named `name` (one per dependency, e.g. "anthropic").
@@ -125,23 +123,16 @@ impl Breaker {
     /// Reads the state, lets `decide` return a result and maybe a new state, and writes that
     /// state only if nobody else wrote in between (retrying otherwise).
     async fn change<T>(&self, mut decide: impl FnMut(&State, i64) -> (T, Option<State>)) -> Result<T, TableError> {
-        for _ in 0..MAX_ATTEMPTS {
-            let stored = self.table.get(&self.key).await?;
-            let (state, version) = match &stored {
-                Some(item) => (item.data_as::<State>()?, Some(item.version)),
-                None => (State::default(), None),
-            };
-            let (result, next) = decide(&state, self.clock.unix_now());
-            let Some(next) = next else { return Ok(result) };
-            let expect = version.map_or(Expect::Absent, Expect::Version);
-            let item = Item::with_data(self.key.clone(), &next)?.at_version(version.unwrap_or(0) + 1);
-            match self.table.put(item, expect).await {
-                Ok(()) => return Ok(result),
-                Err(TableError::ConditionFailed { .. }) => continue,
-                Err(e) => return Err(e),
+        versioned::update(self.table.as_ref(), &self.key, "circuit breaker state".into(), |read| {
+            let state = read.as_ref().map(Item::data_as::<State>).transpose()?.unwrap_or_default();
+            match decide(&state, self.clock.unix_now()) {
+                (result, None) => Ok(Attempt::Done(result)),
+                (result, Some(next)) => {
+                    Ok(Attempt::replace(read.as_ref(), Item::with_data(self.key.clone(), &next)?, result))
+                }
             }
-        }
-        Err(TableError::Unavailable("circuit breaker state kept changing".into()))
+        })
+        .await
     }
 }
 

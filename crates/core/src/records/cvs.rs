@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::user_pk;
+use super::versioned::{self, Attempt};
 use crate::model::{CvData, CvId, JobId, UserId};
 use crate::store::{Expect, Item, ItemKey, Table, TableError, TransactOp};
 
@@ -61,18 +62,14 @@ pub async fn save_version(
     data: CvData,
     now: OffsetDateTime,
 ) -> Result<Option<CvRecord>, TableError> {
-    for _ in 0..super::MAX_WRITE_ATTEMPTS {
-        let Some(item) = table.get(&key(user, cv)).await? else { return Ok(None) };
-        let current: CvRecord = item.data_as()?;
+    versioned::update(table, &key(user, cv), format!("CV {cv}"), |read| {
+        let Some(read) = read else { return Ok(Attempt::Done(None)) };
+        let current: CvRecord = read.data_as()?;
         let next = CvRecord { version: current.version + 1, cv: data.clone(), updated_at: now, ..current };
-        let head = Item::with_data(key(user, cv), &next)?.at_version(item.version + 1);
+        let head = Item::with_data(key(user, cv), &next)?.at_version(read.version + 1);
         let version = Item::with_data(version_key(user, cv, next.version), &next)?;
-        let ops = vec![TransactOp::Put(head, Expect::Version(item.version)), TransactOp::Put(version, Expect::Absent)];
-        match table.transact(ops).await {
-            Ok(()) => return Ok(Some(next)),
-            Err(TableError::ConditionFailed { .. }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("CV {cv} kept changing under concurrent writes")))
+        let ops = vec![TransactOp::Put(head, Expect::Version(read.version)), TransactOp::Put(version, Expect::Absent)];
+        Ok(Attempt::Write { ops, answer: Some(next) })
+    })
+    .await
 }

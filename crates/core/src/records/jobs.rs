@@ -2,7 +2,8 @@
 
 use time::OffsetDateTime;
 
-use super::{MAX_WRITE_ATTEMPTS, user_pk};
+use super::user_pk;
+use super::versioned::{self, Attempt};
 use crate::model::{Job, JobId, UserId};
 use crate::store::{Expect, Item, ItemKey, Table, TableError};
 
@@ -29,17 +30,13 @@ pub async fn update(
     mut change: impl FnMut(&mut Job),
 ) -> Result<Option<Job>, TableError> {
     let key = key(user, job);
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let Some(item) = table.get(&key).await? else { return Ok(None) };
-        let mut job: Job = item.data_as()?;
+    versioned::update(table, &key, format!("job {job}"), |read| {
+        let Some(read) = read else { return Ok(Attempt::Done(None)) };
+        let mut job: Job = read.data_as()?;
         change(&mut job);
         job.updated_at = now;
-        let next = Item::with_data(key.clone(), &job)?.at_version(item.version + 1);
-        match table.put(next, Expect::Version(item.version)).await {
-            Ok(()) => return Ok(Some(job)),
-            Err(TableError::ConditionFailed { .. }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("job {job} kept changing under concurrent writes")))
+        let item = Item::with_data(key.clone(), &job)?;
+        Ok(Attempt::replace(Some(&read), item, Some(job)))
+    })
+    .await
 }

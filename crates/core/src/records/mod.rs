@@ -29,6 +29,7 @@ pub mod orders;
 pub mod portfolios;
 pub mod uploads;
 pub mod users;
+pub mod versioned;
 
 use crate::model::UserId;
 use crate::store::IndexKey;
@@ -46,6 +47,3 @@ pub fn owner_pk(user: &UserId) -> String {
 pub fn owner_index(user: &UserId, sk: &str) -> IndexKey {
     IndexKey::new(owner_pk(user), sk)
 }
-
-/// Conflicting writers retry a read-modify-write this many times before giving up.
-const MAX_WRITE_ATTEMPTS: usize = 8;

@@ -15,7 +15,8 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{MAX_WRITE_ATTEMPTS, owner_index, owner_pk};
+use super::versioned::{self, Attempt};
+use super::{owner_index, owner_pk};
 use crate::model::{OrderId, PortfolioId, UserId};
 use crate::store::{Expect, Item, ItemKey, Query, Table, TableError};
 
@@ -147,23 +148,18 @@ pub async fn update(
     now: OffsetDateTime,
     mut change: impl FnMut(&mut OrderRecord),
 ) -> Result<Option<OrderRecord>, TableError> {
-    let key = key(order);
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let Some(stored) = table.get(&key).await? else { return Ok(None) };
-        let mut record: OrderRecord = stored.data_as()?;
+    versioned::update(table, &key(order), format!("order {order}"), |read| {
+        let Some(read) = read else { return Ok(Attempt::Done(None)) };
+        let mut record: OrderRecord = read.data_as()?;
         let before = record.clone();
         change(&mut record);
         if record == before {
-            return Ok(Some(record));
+            return Ok(Attempt::Done(Some(record)));
         }
         record.updated_at = now;
-        match table.put(item(&record)?.at_version(stored.version + 1), Expect::Version(stored.version)).await {
-            Ok(()) => return Ok(Some(record)),
-            Err(TableError::ConditionFailed { .. }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("order {order} kept changing under concurrent writes")))
+        Ok(Attempt::replace(Some(&read), item(&record)?, Some(record)))
+    })
+    .await
 }
 
 /// `user`'s orders: all of them, or those of one portfolio.
@@ -222,22 +218,15 @@ pub async fn update_payment(
     mut change: impl FnMut(&mut PaymentPointer),
 ) -> Result<PaymentPointer, TableError> {
     let key = payment_key(payment);
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let stored = table.get(&key).await?;
-        let (mut pointer, expect, version) = match &stored {
-            Some(item) => (item.data_as::<PaymentPointer>()?, Expect::Version(item.version), item.version + 1),
-            None => (PaymentPointer { order_id: None, revoked: None }, Expect::Absent, 1),
-        };
-        let before = pointer.clone();
+    versioned::update(table, &key, format!("payment {payment}"), |read| {
+        let stored = read.as_ref().map(Item::data_as::<PaymentPointer>).transpose()?;
+        let mut pointer = stored.clone().unwrap_or(PaymentPointer { order_id: None, revoked: None });
         change(&mut pointer);
-        if stored.is_some() && pointer == before {
-            return Ok(pointer);
+        if stored.as_ref() == Some(&pointer) {
+            return Ok(Attempt::Done(pointer));
         }
-        match table.put(Item::with_data(key.clone(), &pointer)?.at_version(version), expect).await {
-            Ok(()) => return Ok(pointer),
-            Err(TableError::ConditionFailed { .. }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("payment {payment} kept changing under concurrent writes")))
+        let item = Item::with_data(key.clone(), &pointer)?;
+        Ok(Attempt::replace(read.as_ref(), item, pointer))
+    })
+    .await
 }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{MAX_WRITE_ATTEMPTS, user_pk};
+use super::user_pk;
+use super::versioned::{self, Attempt};
 use crate::domains::{DnsRecord, DomainState, HostName};
 use crate::model::{CvId, PortfolioId, Slug, UserId};
 use crate::store::{Expect, Item, ItemKey, Query, Table, TableError};
@@ -168,20 +169,13 @@ pub async fn upsert(
     mut change: impl FnMut(Option<PortfolioRecord>) -> PortfolioRecord,
 ) -> Result<PortfolioRecord, TableError> {
     let key = key(user, portfolio);
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let stored = table.get(&key).await?;
-        let (current, expect, version) = match &stored {
-            Some(item) => (Some(item.data_as::<PortfolioRecord>()?), Expect::Version(item.version), item.version + 1),
-            None => (None, Expect::Absent, 1),
-        };
+    versioned::update(table, &key, format!("portfolio {portfolio}"), |read| {
+        let current = read.as_ref().map(Item::data_as::<PortfolioRecord>).transpose()?;
         let next = change(current);
-        match table.put(Item::with_data(key.clone(), &next)?.at_version(version), expect).await {
-            Ok(()) => return Ok(next),
-            Err(TableError::ConditionFailed { .. }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("portfolio {portfolio} kept changing under concurrent writes")))
+        let item = Item::with_data(key.clone(), &next)?;
+        Ok(Attempt::replace(read.as_ref(), item, next))
+    })
+    .await
 }
 
 pub async fn delete(table: &dyn Table, user: &UserId, portfolio: &PortfolioId) -> Result<(), TableError> {

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{MAX_WRITE_ATTEMPTS, owner_index, user_pk};
+use super::versioned::{self, Attempt};
+use super::{owner_index, user_pk};
 use crate::model::{Email, UserId};
 use crate::store::{Expect, Item, ItemKey, Table, TableError, TransactOp};
 
@@ -165,17 +166,13 @@ pub async fn update(
     user: &UserId,
     change: impl Fn(UserRecord) -> UserRecord,
 ) -> Result<Option<UserRecord>, TableError> {
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let Some(item) = table.get(&key(user)).await? else { return Ok(None) };
-        let next = change(item.data_as()?);
-        let write = Item::with_data(key(user), &next)?.at_version(item.version + 1);
-        match table.put(write, Expect::Version(item.version)).await {
-            Ok(()) => return Ok(Some(next)),
-            Err(TableError::ConditionFailed { .. }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
+    versioned::update(table, &key(user), format!("user {user}"), |read| {
+        let Some(read) = read else { return Ok(Attempt::Done(None)) };
+        let next = change(read.data_as()?);
+        let item = Item::with_data(key(user), &next)?;
+        Ok(Attempt::replace(Some(&read), item, Some(next)))
+    })
+    .await
 }
 
 /// Moves the account to `email`: its claim on the old address goes and the new one is taken in
@@ -187,25 +184,21 @@ pub async fn change_email(
     email: &Email,
     change: impl Fn(UserRecord) -> UserRecord,
 ) -> Result<Option<UserRecord>, TableError> {
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let Some(item) = table.get(&key(user)).await? else { return Ok(None) };
-        let current: UserRecord = item.data_as()?;
+    let moved = versioned::update(table, &key(user), format!("user {user}"), |read| {
+        let Some(read) = read else { return Ok(Attempt::Done(None)) };
+        let current: UserRecord = read.data_as()?;
         let old = current.email.clone();
         let next = UserRecord { email: email.clone(), ..change(current) };
-        let profile = Item::with_data(key(user), &next)?.at_version(item.version + 1);
-        let mut ops = vec![TransactOp::Put(profile, Expect::Version(item.version))];
+        let profile = Item::with_data(key(user), &next)?.at_version(read.version + 1);
+        let mut ops = vec![TransactOp::Put(profile, Expect::Version(read.version))];
         if old != *email {
             ops.push(TransactOp::Delete(email_key(&old), Expect::Anything));
             ops.push(TransactOp::Put(email_item(&next)?, Expect::Absent));
         }
-        match table.transact(ops).await {
-            Ok(()) => return Ok(Some(next)),
-            Err(TableError::ConditionFailed { op: Some(0) }) => continue,
-            Err(TableError::ConditionFailed { .. }) => return Ok(None),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
+        Ok(Attempt::Write { ops, answer: Some(next) })
+    })
+    .await;
+    taken_is_none(moved)
 }
 
 /// Adds a provider identity to an existing account, applying `change` to the profile in the
@@ -216,21 +209,25 @@ pub async fn link_identity(
     identity: &Identity,
     change: impl Fn(UserRecord) -> UserRecord,
 ) -> Result<Option<UserRecord>, TableError> {
-    for _ in 0..MAX_WRITE_ATTEMPTS {
-        let Some(item) = table.get(&key(user)).await? else { return Ok(None) };
-        let mut next = change(item.data_as()?);
+    let linked = versioned::update(table, &key(user), format!("user {user}"), |read| {
+        let Some(read) = read else { return Ok(Attempt::Done(None)) };
+        let mut next = change(read.data_as()?);
         next.identities.push(identity.clone());
-        let profile = Item::with_data(key(user), &next)?.at_version(item.version + 1);
+        let profile = Item::with_data(key(user), &next)?.at_version(read.version + 1);
         let ops = vec![
-            TransactOp::Put(profile, Expect::Version(item.version)),
+            TransactOp::Put(profile, Expect::Version(read.version)),
             TransactOp::Put(identity_item(user, identity)?, Expect::Absent),
         ];
-        match table.transact(ops).await {
-            Ok(()) => return Ok(Some(next)),
-            Err(TableError::ConditionFailed { op: Some(0) }) => continue,
-            Err(TableError::ConditionFailed { .. }) => return Ok(None),
-            Err(e) => return Err(e),
-        }
+        Ok(Attempt::Write { ops, answer: Some(next) })
+    })
+    .await;
+    taken_is_none(linked)
+}
+
+/// A claim's condition refused (the address or identity is someone else's): no change.
+fn taken_is_none(written: Result<Option<UserRecord>, TableError>) -> Result<Option<UserRecord>, TableError> {
+    match written {
+        Err(TableError::ConditionFailed { .. }) => Ok(None),
+        other => other,
     }
-    Err(TableError::Unavailable(format!("user {user} kept changing under concurrent writes")))
 }

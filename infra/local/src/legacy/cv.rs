@@ -44,222 +44,246 @@ pub fn convert(legacy: &Value) -> CvData {
         }
     }
     let unclassified = top.string("unclassified_text").or_else(|| top.string("unclassifiedText"));
+    let kept = &mut kept;
 
-    if let Some(mut hero) = top.object("hero", &mut kept) {
-        cv.hero.full_name = hero.string("fullName");
-        cv.hero.professional_title = hero.string("professionalTitle");
-        cv.hero.tagline = hero.string("summaryTagline");
-        cv.hero.photo_url = hero.string("profilePhotoUrl");
-        hero.rest(&mut kept);
+    if let Some(hero) = top.object("hero", kept) {
+        read_hero(&mut cv, hero, kept);
     }
-    if let Some(mut contact) = top.object("contact", &mut kept) {
-        cv.contact.email = contact.string("email");
-        cv.contact.phone = contact.string("phone");
-        cv.contact.location = contact.object("location", &mut kept).and_then(|mut place| {
-            let location = Location {
-                address: joined_place(&place.map),
-                city: place.string("city"),
-                region: place.string("state"),
-                ..Location::default()
-            };
-            place.take("country");
-            place.rest(&mut kept);
-            (location != Location::default()).then_some(location)
-        });
-        for mut link in contact.objects("professionalLinks", &mut kept) {
-            cv.contact.links.push(ProfileLink {
-                network: link.string("platform"),
-                url: link.string("url"),
-                username: None,
-            });
-            link.rest(&mut kept);
-        }
-        cv.contact.availability = contact.string("availability");
-        contact.rest(&mut kept);
+    if let Some(contact) = top.object("contact", kept) {
+        read_contact(&mut cv, contact, kept);
     }
-    if let Some(mut summary) = top.object("summary", &mut kept) {
+    if let Some(mut summary) = top.object("summary", kept) {
         cv.summary.text = summary.string("summaryText");
-        cv.summary.years_of_experience = summary.number("yearsOfExperience", &mut kept);
-        cv.summary.specialisations = summary.strings("keySpecializations", &mut kept);
-        summary.rest(&mut kept);
+        cv.summary.years_of_experience = summary.number("yearsOfExperience", kept);
+        cv.summary.specialisations = summary.strings("keySpecializations", kept);
+        summary.rest(kept);
     }
-    for mut item in top.section("experience", "experienceItems", &mut kept) {
-        let experience = Experience {
-            title: item.string("jobTitle"),
-            company: item.string("companyName"),
-            location: item.place("location", &mut kept),
-            dates: item.dates("dateRange", &mut kept),
-            summary: item.string("summary"),
-            responsibilities: item.strings("responsibilitiesAndAchievements", &mut kept),
-            technologies: item.strings("technologiesUsed", &mut kept),
-            ..Experience::default()
-        };
-        item.rest(&mut kept);
-        cv.experience.push(experience);
+    cv.experience = items(&mut top, ("experience", "experienceItems"), kept, experience);
+    cv.education = items(&mut top, ("education", "educationItems"), kept, education);
+    if let Some(skills) = top.object("skills", kept) {
+        read_skills(&mut cv, skills, kept);
     }
-    for mut item in top.section("education", "educationItems", &mut kept) {
-        let education = Education {
-            institution: item.string("institution"),
-            degree: item.string("degree"),
-            field: item.string("fieldOfStudy"),
-            location: item.place("location", &mut kept),
-            dates: item.dates("dateRange", &mut kept),
-            grade: item.string("gpa"),
-            honours: item.strings("honors", &mut kept),
-            courses: item.strings("relevantCoursework", &mut kept),
-            ..Education::default()
-        };
-        item.rest(&mut kept);
-        cv.education.push(education);
-    }
-    if let Some(mut skills) = top.object("skills", &mut kept) {
-        skills.take_title(&mut kept);
-        for mut category in skills.objects("skillCategories", &mut kept) {
-            cv.skills.categories.push(SkillCategory {
-                name: category.string("categoryName"),
-                keywords: category.strings("skills", &mut kept),
-                level: None,
-            });
-            category.rest(&mut kept);
-        }
-        cv.skills.ungrouped = skills.strings("ungroupedSkills", &mut kept);
-        skills.rest(&mut kept);
-    }
-    for mut item in top.section("projects", "projectItems", &mut kept) {
-        let project = Project {
-            name: item.string("title"),
-            description: item.string("description"),
-            url: item.string("projectUrl"),
-            dates: item.dates("dateRange", &mut kept),
-            roles: item.string("role").into_iter().collect(),
-            highlights: item.strings("keyFeatures", &mut kept),
-            technologies: item.strings("technologiesUsed", &mut kept),
-            ..Project::default()
-        };
-        item.rest(&mut kept);
-        cv.projects.push(project);
-    }
-    for mut item in top.section("achievements", "achievements", &mut kept) {
-        // "40%" + "faster deployments": the figure leads the title, as the old site showed it.
-        let title = match (item.string("value"), item.string("label")) {
-            (Some(value), Some(label)) => Some(format!("{value} {label}")),
-            (value, label) => value.or(label),
-        };
-        let achievement = Achievement {
-            title,
-            summary: item.string("contextOrDetail"),
-            date: item.date("timeframe", &mut kept),
-            awarder: None,
-        };
-        item.rest(&mut kept);
-        cv.achievements.push(achievement);
-    }
-    for mut item in top.section("certifications", "certificationItems", &mut kept) {
-        let certification = Certification {
-            name: item.string("title"),
-            issuer: item.string("issuingOrganization"),
-            date: item.date("issueDate", &mut kept),
-            credential_id: item.string("credentialId"),
-            url: item.string("verificationUrl"),
-        };
-        item.rest(&mut kept);
-        cv.certifications.push(certification);
-    }
-    for mut item in top.section("languages", "languageItems", &mut kept) {
-        let language = Language { language: item.string("language"), proficiency: item.string("proficiency") };
-        item.rest(&mut kept);
-        cv.languages.push(language);
-    }
-    for mut item in top.section("courses", "courseItems", &mut kept) {
-        let date = match item.date("year", &mut kept) {
-            Some(date) => Some(date),
-            None => {
-                let range = item.dates("dateRange", &mut kept);
-                range.end.or(range.start)
-            }
-        };
-        let course = Course {
-            name: item.string("title"),
-            provider: item.string("institution"),
-            date,
-            url: item.string("certificateUrl"),
-            summary: item.string("description"),
-        };
-        item.rest(&mut kept);
-        cv.courses.push(course);
-    }
-    for mut item in top.section("volunteer", "volunteerItems", &mut kept) {
-        let dates = item.dates("dateRange", &mut kept);
-        let dates = if dates.is_empty() { item.period("period", &mut kept) } else { dates };
-        let volunteer = Volunteer {
-            organization: item.string("organization"),
-            role: item.string("role"),
-            location: item.place("location", &mut kept),
-            dates,
-            summary: item.string("description"),
-            highlights: item.strings("responsibilities", &mut kept),
-            url: None,
-        };
-        item.rest(&mut kept);
-        cv.volunteer.push(volunteer);
-    }
-    for mut item in top.section("publications", "publications", &mut kept) {
-        let publication = Publication {
-            title: item.string("title"),
-            kind: item.string("publicationType"),
-            venue: item.string("journalName").or_else(|| item.string("conferenceName")),
-            date: item.date("publicationDate", &mut kept),
-            url: item.string("publicationUrl"),
-            doi: item.string("doi"),
-            authors: item.strings("authors", &mut kept),
-            summary: item.string("abstract"),
-        };
-        item.rest(&mut kept);
-        cv.publications.push(publication);
-    }
-    for mut item in top.section("speaking", "speakingEngagements", &mut kept) {
-        let talk = Talk {
-            title: item.string("topic"),
-            event: item.string("eventName"),
-            date: item.date("date", &mut kept),
-            location: item.string("venue"),
-            url: item.string("eventUrl").or_else(|| item.string("presentationUrl")),
-            summary: None,
-        };
-        item.rest(&mut kept);
-        cv.speaking.push(talk);
-    }
-    for mut item in top.section("patents", "patents", &mut kept) {
-        let patent = Patent {
-            title: item.string("title"),
-            number: item.string("patentNumber"),
-            status: item.string("status"),
-            filing_date: item.date("filingDate", &mut kept),
-            grant_date: item.date("grantDate", &mut kept),
-            inventors: item.strings("inventors", &mut kept),
-            url: item.string("patentUrl"),
-            summary: item.string("description"),
-        };
-        item.rest(&mut kept);
-        cv.patents.push(patent);
-    }
-    for mut item in top.section("memberships", "memberships", &mut kept) {
-        let dates = item.dates("dateRange", &mut kept);
-        let dates = if dates.is_empty() { item.period("period", &mut kept) } else { dates };
-        let membership =
-            Membership { organization: item.string("organization"), role: item.string("role"), dates, url: None };
-        item.rest(&mut kept);
-        cv.memberships.push(membership);
-    }
-    if let Some(mut hobbies) = top.object_or_list("hobbies", "hobbies", &mut kept) {
-        for hobby in hobbies.strings("hobbies", &mut kept) {
+    cv.projects = items(&mut top, ("projects", "projectItems"), kept, project);
+    cv.achievements = items(&mut top, ("achievements", "achievements"), kept, achievement);
+    cv.certifications = items(&mut top, ("certifications", "certificationItems"), kept, certification);
+    cv.languages = items(&mut top, ("languages", "languageItems"), kept, |item, _| Language {
+        language: item.string("language"),
+        proficiency: item.string("proficiency"),
+    });
+    cv.courses = items(&mut top, ("courses", "courseItems"), kept, course);
+    cv.volunteer = items(&mut top, ("volunteer", "volunteerItems"), kept, volunteer);
+    cv.publications = items(&mut top, ("publications", "publications"), kept, publication);
+    cv.speaking = items(&mut top, ("speaking", "speakingEngagements"), kept, talk);
+    cv.patents = items(&mut top, ("patents", "patents"), kept, patent);
+    cv.memberships = items(&mut top, ("memberships", "memberships"), kept, membership);
+    if let Some(mut hobbies) = top.object_or_list("hobbies", "hobbies", kept) {
+        for hobby in hobbies.strings("hobbies", kept) {
             cv.hobbies.push(Hobby { name: Some(hobby), keywords: Vec::new() });
         }
-        hobbies.rest(&mut kept);
+        hobbies.rest(kept);
     }
-    top.rest(&mut kept);
-    cv.unclassified_text = kept.into_text(unclassified);
+    top.rest(kept);
+    cv.unclassified_text = std::mem::take(kept).into_text(unclassified);
     cv
+}
+
+/// The entries of a section (`{key: {items: [...]}}` or `{key: [...]}`), each read by `read`;
+/// what `read` leaves of an entry is kept.
+fn items<T>(
+    top: &mut Fields,
+    (key, items): (&str, &str),
+    kept: &mut Kept,
+    read: impl Fn(&mut Fields, &mut Kept) -> T,
+) -> Vec<T> {
+    top.section(key, items, kept)
+        .into_iter()
+        .map(|mut item| {
+            let value = read(&mut item, kept);
+            item.rest(kept);
+            value
+        })
+        .collect()
+}
+
+fn read_hero(cv: &mut CvData, mut hero: Fields, kept: &mut Kept) {
+    cv.hero.full_name = hero.string("fullName");
+    cv.hero.professional_title = hero.string("professionalTitle");
+    cv.hero.tagline = hero.string("summaryTagline");
+    cv.hero.photo_url = hero.string("profilePhotoUrl");
+    hero.rest(kept);
+}
+
+fn read_contact(cv: &mut CvData, mut contact: Fields, kept: &mut Kept) {
+    cv.contact.email = contact.string("email");
+    cv.contact.phone = contact.string("phone");
+    cv.contact.location = contact.object("location", kept).and_then(|mut place| {
+        let location = Location {
+            address: joined_place(&place.map),
+            city: place.string("city"),
+            region: place.string("state"),
+            ..Location::default()
+        };
+        place.take("country");
+        place.rest(kept);
+        (location != Location::default()).then_some(location)
+    });
+    for mut link in contact.objects("professionalLinks", kept) {
+        cv.contact.links.push(ProfileLink {
+            network: link.string("platform"),
+            url: link.string("url"),
+            username: None,
+        });
+        link.rest(kept);
+    }
+    cv.contact.availability = contact.string("availability");
+    contact.rest(kept);
+}
+
+fn read_skills(cv: &mut CvData, mut skills: Fields, kept: &mut Kept) {
+    skills.take_title(kept);
+    for mut category in skills.objects("skillCategories", kept) {
+        cv.skills.categories.push(SkillCategory {
+            name: category.string("categoryName"),
+            keywords: category.strings("skills", kept),
+            level: None,
+        });
+        category.rest(kept);
+    }
+    cv.skills.ungrouped = skills.strings("ungroupedSkills", kept);
+    skills.rest(kept);
+}
+
+fn experience(item: &mut Fields, kept: &mut Kept) -> Experience {
+    Experience {
+        title: item.string("jobTitle"),
+        company: item.string("companyName"),
+        location: item.place("location", kept),
+        dates: item.dates("dateRange", kept),
+        summary: item.string("summary"),
+        responsibilities: item.strings("responsibilitiesAndAchievements", kept),
+        technologies: item.strings("technologiesUsed", kept),
+        ..Experience::default()
+    }
+}
+
+fn education(item: &mut Fields, kept: &mut Kept) -> Education {
+    Education {
+        institution: item.string("institution"),
+        degree: item.string("degree"),
+        field: item.string("fieldOfStudy"),
+        location: item.place("location", kept),
+        dates: item.dates("dateRange", kept),
+        grade: item.string("gpa"),
+        honours: item.strings("honors", kept),
+        courses: item.strings("relevantCoursework", kept),
+        ..Education::default()
+    }
+}
+
+fn project(item: &mut Fields, kept: &mut Kept) -> Project {
+    Project {
+        name: item.string("title"),
+        description: item.string("description"),
+        url: item.string("projectUrl"),
+        dates: item.dates("dateRange", kept),
+        roles: item.string("role").into_iter().collect(),
+        highlights: item.strings("keyFeatures", kept),
+        technologies: item.strings("technologiesUsed", kept),
+        ..Project::default()
+    }
+}
+
+fn achievement(item: &mut Fields, kept: &mut Kept) -> Achievement {
+    // "40%" + "faster deployments": the figure leads the title, as the old site showed it.
+    let title = match (item.string("value"), item.string("label")) {
+        (Some(value), Some(label)) => Some(format!("{value} {label}")),
+        (value, label) => value.or(label),
+    };
+    Achievement { title, summary: item.string("contextOrDetail"), date: item.date("timeframe", kept), awarder: None }
+}
+
+fn certification(item: &mut Fields, kept: &mut Kept) -> Certification {
+    Certification {
+        name: item.string("title"),
+        issuer: item.string("issuingOrganization"),
+        date: item.date("issueDate", kept),
+        credential_id: item.string("credentialId"),
+        url: item.string("verificationUrl"),
+    }
+}
+
+fn course(item: &mut Fields, kept: &mut Kept) -> Course {
+    let date = match item.date("year", kept) {
+        Some(date) => Some(date),
+        None => {
+            let range = item.dates("dateRange", kept);
+            range.end.or(range.start)
+        }
+    };
+    Course {
+        name: item.string("title"),
+        provider: item.string("institution"),
+        date,
+        url: item.string("certificateUrl"),
+        summary: item.string("description"),
+    }
+}
+
+fn volunteer(item: &mut Fields, kept: &mut Kept) -> Volunteer {
+    let dates = item.dates("dateRange", kept);
+    let dates = if dates.is_empty() { item.period("period", kept) } else { dates };
+    Volunteer {
+        organization: item.string("organization"),
+        role: item.string("role"),
+        location: item.place("location", kept),
+        dates,
+        summary: item.string("description"),
+        highlights: item.strings("responsibilities", kept),
+        url: None,
+    }
+}
+
+fn publication(item: &mut Fields, kept: &mut Kept) -> Publication {
+    Publication {
+        title: item.string("title"),
+        kind: item.string("publicationType"),
+        venue: item.string("journalName").or_else(|| item.string("conferenceName")),
+        date: item.date("publicationDate", kept),
+        url: item.string("publicationUrl"),
+        doi: item.string("doi"),
+        authors: item.strings("authors", kept),
+        summary: item.string("abstract"),
+    }
+}
+
+fn talk(item: &mut Fields, kept: &mut Kept) -> Talk {
+    Talk {
+        title: item.string("topic"),
+        event: item.string("eventName"),
+        date: item.date("date", kept),
+        location: item.string("venue"),
+        url: item.string("eventUrl").or_else(|| item.string("presentationUrl")),
+        summary: None,
+    }
+}
+
+fn patent(item: &mut Fields, kept: &mut Kept) -> Patent {
+    Patent {
+        title: item.string("title"),
+        number: item.string("patentNumber"),
+        status: item.string("status"),
+        filing_date: item.date("filingDate", kept),
+        grant_date: item.date("grantDate", kept),
+        inventors: item.strings("inventors", kept),
+        url: item.string("patentUrl"),
+        summary: item.string("description"),
+    }
+}
+
+fn membership(item: &mut Fields, kept: &mut Kept) -> Membership {
+    let dates = item.dates("dateRange", kept);
+    let dates = if dates.is_empty() { item.period("period", kept) } else { dates };
+    Membership { organization: item.string("organization"), role: item.string("role"), dates, url: None }
 }
 
 /// Values with no field of their own, as `path: value` lines.
