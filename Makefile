@@ -6,7 +6,7 @@ SAM := .venv-sam
 CV ?= functions/extract/fixtures/pdf/01-en-classic.pdf
 THEME ?= modern
 
-.PHONY: help demo serve watch web site test tools schema openapi architecture bench package deploy clean-tools
+.PHONY: help demo serve watch web site cli test tools schema openapi architecture bench package deploy clean-tools
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -30,6 +30,9 @@ site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/
 	mkdir -p data/demo
 	target/debug/r2w extract "$(CV)" > data/demo/cv.json
 	target/debug/r2w build data/demo/cv.json --out data/demo/site --theme "$(THEME)"
+
+cli: ## The r2w command optimised (thin LTO, parallel codegen; not the Lambda profile) -> target/cli/r2w
+	cargo build --profile cli -p r2w-local --bin r2w
 
 test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
 	scripts/test.sh

@@ -28,7 +28,7 @@ impl Pipeline for StepFunctionsPipeline {
         if self.client.describe_execution().execution_arn(&execution_arn).send().await.is_ok() {
             return Ok(false);
         }
-        let input = serde_json::to_string(&run.input).map_err(|e| Error::Internal(e.to_string()))?;
+        let input = serde_json::to_string(&run.input).map_err(|e| Error::internal("the pipeline input", e))?;
         let result = self
             .client
             .start_execution()
@@ -44,10 +44,10 @@ impl Pipeline for StepFunctionsPipeline {
                 match e.code() {
                     Some("ExecutionAlreadyExists") => Ok(false),
                     Some("ThrottlingException" | "ServiceUnavailable" | "InternalServerError") => Err(
-                        Error::Unavailable(format!("Step Functions: {}", aws_sdk_sfn::error::DisplayErrorContext(&e))),
+                        Error::unavailable("Step Functions", aws_sdk_sfn::error::DisplayErrorContext(&e).to_string()),
                     ),
                     _ => {
-                        Err(Error::Internal(format!("Step Functions: {}", aws_sdk_sfn::error::DisplayErrorContext(&e))))
+                        Err(Error::internal("Step Functions", aws_sdk_sfn::error::DisplayErrorContext(&e).to_string()))
                     }
                 }
             }

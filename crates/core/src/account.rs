@@ -116,7 +116,7 @@ pub async fn delete_cv(app: &App, user: &UserId, cv: &CvId) -> Result<Option<Era
 async fn follow(app: &App, user: &UserId, item: &Item, erased: &mut Erased) -> Result<(), Error> {
     let table = app.table.as_ref();
     if let Some(cv) = item.key.sk.strip_prefix("CV#") {
-        let cv = CvId::parse(cv).map_err(|e| Error::Internal(format!("item {}: {e}", item.key)))?;
+        let cv = CvId::parse(cv).map_err(|e| Error::internal(format!("item {}", item.key), e))?;
         let versions = format!("{}#CV#{cv}", user_pk(user));
         for version in all(table, Query::partition(versions, "")).await? {
             table.delete(&version.key, Expect::Anything).await?;

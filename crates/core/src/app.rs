@@ -38,16 +38,16 @@ pub fn local_key(data_dir: &Path, file_name: &str) -> Result<Vec<u8>, Error> {
                 .map(Some)
                 .ok_or_else(|| Error::Internal(format!("{} is corrupt; delete it to make a new key", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::Internal(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => Err(Error::internal(format!("cannot read {}", path.display()), e)),
         }
     };
     if let Some(key) = read(&path)? {
         return Ok(key);
     }
     let mut key = vec![0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no randomness for the signing key: {e}")))?;
+    getrandom::fill(&mut key).map_err(|e| Error::internal("no randomness for the signing key", e))?;
     std::fs::create_dir_all(data_dir)
-        .map_err(|e| Error::Internal(format!("cannot create {}: {e}", data_dir.display())))?;
+        .map_err(|e| Error::internal(format!("cannot create {}", data_dir.display()), e))?;
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
     let aside = data_dir.join(format!(".{file_name}.{}", uuid::Uuid::new_v4().simple()));
     let written = write_private(&aside, hex.as_bytes()).and_then(|()| std::fs::hard_link(&aside, &path));
@@ -57,7 +57,7 @@ pub fn local_key(data_dir: &Path, file_name: &str) -> Result<Vec<u8>, Error> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             read(&path)?.ok_or_else(|| Error::Internal(format!("{} vanished", path.display())))
         }
-        Err(e) => Err(Error::Internal(format!("cannot write {}: {e}", path.display()))),
+        Err(e) => Err(Error::internal(format!("cannot write {}", path.display()), e)),
     }
 }
 

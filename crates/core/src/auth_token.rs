@@ -172,7 +172,7 @@ impl AccessTokens {
         };
         let header = Header { kid: Some(self.signing_kid.clone()), ..Header::new(Algorithm::HS256) };
         jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .map_err(|e| Error::Internal(format!("signing an access token: {e}")))
+            .map_err(|e| Error::internal("signing an access token", e))
     }
 
     /// What the token says, if it is ours (HS256 with one of our keys, named by its `kid`),

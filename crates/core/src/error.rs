@@ -36,10 +36,28 @@ pub enum Error {
     /// A dependency failed in a way worth retrying.
     #[error("temporarily unavailable: {0}")]
     Unavailable(String),
+    /// As [`Error::Unavailable`], keeping the error that caused it ([`Error::unavailable`]). The
+    /// message names the cause too, so that a log line of it alone is complete.
+    #[error("temporarily unavailable: {context}: {cause}")]
+    UnavailableWithCause {
+        context: String,
+        #[source]
+        cause: Cause,
+    },
     /// A bug or misconfiguration; the detail is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// As [`Error::Internal`], keeping the error that caused it ([`Error::internal`]).
+    #[error("internal error: {context}: {cause}")]
+    InternalWithCause {
+        context: String,
+        #[source]
+        cause: Cause,
+    },
 }
+
+/// The error behind another, kept so that a log shows the whole chain.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -74,8 +92,8 @@ impl Error {
             Self::UnsupportedMediaType(_) => 415,
             Self::Validation(_) | Self::InvalidField { .. } => 422,
             Self::RateLimited { .. } => 429,
-            Self::Internal(_) => 500,
-            Self::Unavailable(_) => 503,
+            Self::Internal(_) | Self::InternalWithCause { .. } => 500,
+            Self::Unavailable(_) | Self::UnavailableWithCause { .. } => 503,
         }
     }
 
@@ -91,8 +109,8 @@ impl Error {
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::RateLimited { .. } => "rate-limited",
-            Self::Unavailable(_) => "unavailable",
-            Self::Internal(_) => "internal",
+            Self::Unavailable(_) | Self::UnavailableWithCause { .. } => "unavailable",
+            Self::Internal(_) | Self::InternalWithCause { .. } => "internal",
         }
     }
 
@@ -107,19 +125,33 @@ impl Error {
             Self::PayloadTooLarge(_) => "Payload too large",
             Self::UnsupportedMediaType(_) => "Unsupported media type",
             Self::RateLimited { .. } => "Too many requests",
-            Self::Unavailable(_) => "Service unavailable",
-            Self::Internal(_) => "Internal error",
+            Self::Unavailable(_) | Self::UnavailableWithCause { .. } => "Service unavailable",
+            Self::Internal(_) | Self::InternalWithCause { .. } => "Internal error",
         }
     }
 
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Unavailable(_) | Self::RateLimited { .. })
+        matches!(self, Self::Unavailable(_) | Self::UnavailableWithCause { .. } | Self::RateLimited { .. })
+    }
+
+    /// A bug or misconfiguration while `context`, caused by `cause`.
+    pub fn internal(context: impl Into<String>, cause: impl Into<Cause>) -> Self {
+        Self::InternalWithCause { context: context.into(), cause: cause.into() }
+    }
+
+    /// A dependency failing, worth retrying, while `context`, caused by `cause`.
+    pub fn unavailable(context: impl Into<String>, cause: impl Into<Cause>) -> Self {
+        Self::UnavailableWithCause { context: context.into(), cause: cause.into() }
     }
 
     pub fn problem(&self, request_id: Option<&str>) -> Problem {
         let detail = match self {
-            Self::Internal(_) => "Something went wrong on our side. Quote the request id if you contact us.".to_owned(),
-            Self::Unavailable(_) => "A service we depend on is not answering. Please try again shortly.".to_owned(),
+            Self::Internal(_) | Self::InternalWithCause { .. } => {
+                "Something went wrong on our side. Quote the request id if you contact us.".to_owned()
+            }
+            Self::Unavailable(_) | Self::UnavailableWithCause { .. } => {
+                "A service we depend on is not answering. Please try again shortly.".to_owned()
+            }
             Self::InvalidField { detail, .. } => detail.clone(),
             other => other.to_string(),
         };
@@ -146,7 +178,7 @@ impl Error {
             self.slug().split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
         };
         let message = match self {
-            Self::Internal(_) => "internal error".to_owned(),
+            Self::Internal(_) | Self::InternalWithCause { .. } => "internal error".to_owned(),
             other => other.to_string(),
         };
         TaskFailure { error_type: format!("{step}.{kind}"), error_message: message }
@@ -166,8 +198,10 @@ impl From<TableError> for Error {
         match e {
             TableError::ConditionFailed { .. } => Self::Conflict("the resource was changed or already exists".into()),
             TableError::InvalidCursor => Self::BadRequest("invalid pagination cursor".into()),
-            TableError::Unavailable(m) => Self::Unavailable(m),
-            TableError::InvalidItem(m) | TableError::Backend(m) => Self::Internal(m),
+            TableError::Unavailable(_) => Self::unavailable("a record could not be read or written", e),
+            TableError::InvalidItem(_) | TableError::Backend(_) => {
+                Self::internal("a record could not be read or written", e)
+            }
         }
     }
 }
@@ -177,8 +211,8 @@ impl From<BlobError> for Error {
         match e {
             BlobError::NotFound(_) => Self::NotFound("object".into()),
             BlobError::InvalidKey(m) => Self::BadRequest(m),
-            BlobError::Unavailable(m) => Self::Unavailable(m),
-            other => Self::Internal(other.to_string()),
+            BlobError::Unavailable(_) => Self::unavailable("a file could not be read or written", e),
+            other => Self::internal("a file could not be read or written", other),
         }
     }
 }
@@ -186,8 +220,8 @@ impl From<BlobError> for Error {
 impl From<SecretsError> for Error {
     fn from(e: SecretsError) -> Self {
         match e {
-            SecretsError::Unavailable(m) => Self::Unavailable(m),
-            other => Self::Internal(other.to_string()),
+            SecretsError::Unavailable(_) => Self::unavailable("a secret could not be read", e),
+            other => Self::internal("a secret could not be read", other),
         }
     }
 }
@@ -199,14 +233,14 @@ impl From<crate::domains::DomainError> for Error {
             DomainError::Taken(_) => Self::Conflict(e.to_string()),
             DomainError::Refused(m) => Self::Validation(m),
             DomainError::NotOffered => Self::NotFound("custom domains".into()),
-            DomainError::Unavailable(m) => Self::Unavailable(m),
+            DomainError::Unavailable(_) => Self::unavailable("the CDN did not answer", e),
         }
     }
 }
 
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
-        Self::Internal(e.to_string())
+        Self::internal("the configuration", e)
     }
 }
 
@@ -223,6 +257,25 @@ mod tests {
             "Extract.UnsupportedMediaType"
         );
         assert_eq!(Error::Internal("secret detail".into()).task_error("Extract").error_message, "internal error");
+    }
+
+    #[test]
+    fn causes_are_kept_and_never_shown_to_the_caller() {
+        use std::error::Error as _;
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "/data/key: permission denied");
+        let error = Error::internal("cannot read the signing key", io);
+        let cause =
+            error.source().and_then(|c| c.downcast_ref::<std::io::Error>()).expect("the io error is the source");
+        assert_eq!(cause.kind(), std::io::ErrorKind::PermissionDenied);
+        assert_eq!(error.to_string(), "internal error: cannot read the signing key: /data/key: permission denied");
+        assert_eq!((error.status(), error.slug()), (500, "internal"));
+        assert!(!error.problem(None).detail.contains("permission"), "the cause stays in the log");
+
+        let table = Error::from(TableError::Unavailable("throttled".into()));
+        assert!(table.is_transient() && table.status() == 503);
+        let cause = table.source().and_then(|c| c.downcast_ref::<TableError>()).expect("the table error is the source");
+        assert!(matches!(cause, TableError::Unavailable(m) if m == "throttled"));
+        assert_eq!(table.task_error("Extract").error_type, "Extract.Transient");
     }
 
     #[test]

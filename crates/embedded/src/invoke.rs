@@ -37,7 +37,7 @@ impl LambdaEmulator {
         let client = reqwest::Client::builder()
             .timeout(INVOKE_TIMEOUT)
             .build()
-            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+            .map_err(|e| Error::internal("HTTP client", e))?;
         Ok(Self { client, endpoint })
     }
 

@@ -110,12 +110,11 @@ impl Policy {
             #[serde(rename = "States")]
             states: std::collections::HashMap<String, serde_json::Value>,
         }
-        let machine: Machine =
-            serde_json::from_str(definition).map_err(|e| Error::Internal(format!("the state machine: {e}")))?;
+        let machine: Machine = serde_json::from_str(definition).map_err(|e| Error::internal("the state machine", e))?;
         let retries = |name: &str| -> Result<Vec<Retrier>, Error> {
             let state = machine.states.get(name).ok_or_else(|| Error::Internal(format!("no state {name}")))?;
             let state: State =
-                serde_json::from_value(state.clone()).map_err(|e| Error::Internal(format!("{name}: {e}")))?;
+                serde_json::from_value(state.clone()).map_err(|e| Error::internal(format!("the state {name}"), e))?;
             Ok(state.retry)
         };
         Ok(Self {

@@ -85,17 +85,17 @@ pub fn json_body<T: DeserializeOwned>(request: &Request, empty_ok: bool) -> Resu
 }
 
 pub fn json(status: u16, value: &impl Serialize) -> Result<Response<Body>, Error> {
-    let body = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
+    let body = serde_json::to_string(value).map_err(|e| Error::internal("writing a JSON answer", e))?;
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
         .header("cache-control", "no-store")
         .body(Body::Text(body))
-        .map_err(|e| Error::Internal(e.to_string()))
+        .map_err(|e| Error::internal("building an answer", e))
 }
 
 pub fn no_content() -> Result<Response<Body>, Error> {
-    Response::builder().status(204).body(Body::Empty).map_err(|e| Error::Internal(e.to_string()))
+    Response::builder().status(204).body(Body::Empty).map_err(|e| Error::internal("building an answer", e))
 }
 
 /// A `302 Found` to `location`.
@@ -105,7 +105,7 @@ pub fn redirect(location: &str) -> Result<Response<Body>, Error> {
         .header("location", location)
         .header("cache-control", "no-store")
         .body(Body::Empty)
-        .map_err(|e| Error::Internal(e.to_string()))
+        .map_err(|e| Error::internal("building an answer", e))
 }
 
 /// The first value of query parameter `name`, decoded.

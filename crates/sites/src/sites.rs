@@ -204,7 +204,7 @@ impl Sites {
     ) -> Result<PortfolioRecord, Error> {
         let photo = self.photo(&cv.user_id, portfolio).await?;
         let options = SiteOptions::preview(theme).with_photo(photo.clone());
-        let site = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
+        let site = render(&cv.cv, &options).map_err(|e| Error::internal("rendering the site", e))?;
         let now = self.clock.now();
         let expires_at = now + PREVIEW_LIFETIME;
         let prefix = PreviewSite::folder(portfolio, expires_at, &unguessable_token()?);
@@ -213,7 +213,7 @@ impl Sites {
         let mut samples = Vec::new();
         for other in Theme::ALL.iter().copied().filter(|t| *t != theme) {
             let options = SiteOptions::preview(other).with_photo(photo.clone());
-            let sample = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
+            let sample = render(&cv.cv, &options).map_err(|e| Error::internal("rendering the site", e))?;
             self.write(&format!("{prefix}/themes/{}", other.name()), &sample).await?;
             samples.push(other.name().to_owned());
         }
@@ -509,7 +509,7 @@ impl Sites {
         theme: Theme,
     ) -> Result<(), Error> {
         let options = SiteOptions { canonical_url, photo, ..SiteOptions::preview(theme) };
-        let site = render(&cv.cv, &options).map_err(|e| Error::Internal(e.to_string()))?;
+        let site = render(&cv.cv, &options).map_err(|e| Error::internal("rendering the site", e))?;
         let prefix = format!("sites/{slug}");
         self.write(&prefix, &site).await?;
         let fresh: BTreeSet<String> = site.files.iter().map(|f| format!("{prefix}/{}", f.path)).collect();
@@ -601,6 +601,6 @@ fn incoming_photo_key(user: &UserId, portfolio: &PortfolioId) -> String {
 /// 128 random bits, hex: the part of a preview's address nobody can guess.
 fn unguessable_token() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::internal("no randomness", e))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -34,7 +34,7 @@ pub struct Passwords {
 impl Passwords {
     pub async fn new() -> Result<Self, Error> {
         let mut random = [0u8; 32];
-        getrandom::fill(&mut random).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut random).map_err(|e| Error::internal("no randomness", e))?;
         let dummy: String = random.iter().map(|b| format!("{b:02x}")).collect();
         Ok(Self { dummy_hash: hash_blocking(SecretString::from(dummy)).await? })
     }
@@ -90,7 +90,7 @@ impl Passwords {
             }
         })
         .await
-        .map_err(|e| Error::Internal(format!("password check: {e}")))?;
+        .map_err(|e| Error::internal("password check", e))?;
         Ok(matched && real)
     }
 
@@ -116,10 +116,10 @@ async fn hash_blocking(password: SecretString) -> Result<String, Error> {
         hasher()
             .hash_password(password.expose_secret().as_bytes())
             .map(|hash| hash.to_string())
-            .map_err(|e| Error::Internal(format!("password hashing: {e}")))
+            .map_err(|e| Error::internal("password hashing", e))
     })
     .await
-    .map_err(|e| Error::Internal(format!("password hashing: {e}")))?
+    .map_err(|e| Error::internal("password hashing", e))?
 }
 
 #[cfg(test)]

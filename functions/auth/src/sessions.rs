@@ -263,6 +263,6 @@ fn token_key(token: &str) -> ItemKey {
 /// 256 random bits, base64url.
 pub(crate) fn random_token() -> Result<String, Error> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::internal("no randomness", e))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }

@@ -74,14 +74,14 @@ impl TwoFactor {
             return Err(Error::Conflict("two-factor sign-in is already on; turn it off first".into()));
         }
         let mut bytes = [0u8; SECRET_BYTES];
-        getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut bytes).map_err(|e| Error::internal("no randomness", e))?;
         let secret = Secret::from(&bytes[..]).to_base32();
         let record = TotpRecord { secret: secret.clone(), enabled: false, last_step: None, recovery_codes: vec![] };
         let expect = existing.as_ref().map_or(Expect::Absent, |item| Expect::Version(item.version));
         let version = existing.map_or(0, |item| item.version + 1);
         self.table.put(Item::with_data(key(user), &record)?.at_version(version), expect).await?;
         let totp = totp(&secret, email.as_str())?;
-        let otpauth_uri = totp.to_url().map_err(|e| Error::Internal(format!("otpauth URI: {e}")))?;
+        let otpauth_uri = totp.to_url().map_err(|e| Error::internal("otpauth URI", e))?;
         Ok(Enrolment { otpauth_uri, secret })
     }
 
@@ -167,14 +167,14 @@ fn totp(secret: &str, account: &str) -> Result<Totp, Error> {
         .with_issuer(Some(ISSUER))
         .with_account_name(account)
         .build()
-        .map_err(|e| Error::Internal(format!("TOTP: {e}")))
+        .map_err(|e| Error::internal("TOTP", e))
 }
 
 /// `xxxx-xxxx-xxxx-xxxx` in an alphabet without look-alikes (Crockford's base32), 80 bits.
 fn recovery_code() -> Result<String, Error> {
     const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::internal("no randomness", e))?;
     let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[(b & 31) as usize] as char).collect();
     Ok(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }

@@ -80,7 +80,8 @@ impl BuildTask {
         let cv = cvs::load(self.app.table.as_ref(), &input.user_id, &input.cv_id)
             .await?
             .ok_or_else(|| Error::NotFound("CV".into()))?;
-        let portfolio_id = PortfolioId::parse(input.cv_id.as_str()).map_err(|e| Error::Internal(e.to_string()))?;
+        let portfolio_id =
+            PortfolioId::parse(input.cv_id.as_str()).map_err(|e| Error::internal("the portfolio id of a CV", e))?;
         // A rebuild (an edited CV) keeps the theme the person chose.
         let theme = match &input.theme {
             Some(name) => Theme::parse(name).map_err(|e| Error::Validation(e.to_string()))?,

@@ -72,7 +72,7 @@ impl From<ExtractError> for TaskError {
         match e {
             ExtractError::Text(e) => Self::File(e),
             ExtractError::Unavailable(m) => Self::Other(Error::Unavailable(m)),
-            other => Self::Other(Error::Internal(other.to_string())),
+            other => Self::Other(Error::internal("extracting", other)),
         }
     }
 }
@@ -136,7 +136,7 @@ impl ExtractTask {
         let cv = self.extractor.extract(Some(&input.user_id), original, Mode::Auto).await?;
 
         let now = self.clock.now();
-        let cv_id = CvId::parse(input.job_id.as_str()).map_err(|e| Error::Internal(e.to_string()))?;
+        let cv_id = CvId::parse(input.job_id.as_str()).map_err(|e| Error::internal("the CV id of a job", e))?;
         let record = CvRecord {
             id: cv_id,
             user_id: input.user_id.clone(),

@@ -64,7 +64,7 @@ impl StatusApi {
                 .header("content-type", "application/json")
                 .header("cache-control", "public, max-age=300")
                 .body(Body::Text(OPENAPI_DOCUMENT.to_owned()))
-                .map_err(|e| Error::Internal(e.to_string())),
+                .map_err(|e| Error::internal("building an answer", e)),
             (method, "/v1/health" | "/v1/openapi.json") => {
                 Err(Error::BadRequest(format!("{method} is not allowed here")))
             }

@@ -89,10 +89,8 @@ struct StripeError {
 
 impl StripeApi {
     pub fn new(base: Url, secret_key: SecretString) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+        let http =
+            reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| Error::internal("HTTP client", e))?;
         Ok(Self { http, base, secret_key })
     }
 
@@ -147,16 +145,15 @@ impl StripeApi {
     }
 
     fn url(&self, path: &str) -> Result<Url, Error> {
-        self.base.join(path).map_err(|e| Error::Internal(format!("Stripe URL: {e}")))
+        self.base.join(path).map_err(|e| Error::internal("Stripe URL", e))
     }
 
     async fn send<T: serde::de::DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, Error> {
-        let response =
-            request.send().await.map_err(|e| Error::Unavailable(format!("Stripe could not be reached: {e}")))?;
+        let response = request.send().await.map_err(|e| Error::unavailable("Stripe could not be reached", e))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| Error::Unavailable(format!("Stripe's answer was cut: {e}")))?;
+        let body = response.bytes().await.map_err(|e| Error::unavailable("Stripe's answer was cut", e))?;
         if status.is_success() {
-            return serde_json::from_slice(&body).map_err(|e| Error::Internal(format!("Stripe's answer: {e}")));
+            return serde_json::from_slice(&body).map_err(|e| Error::internal("Stripe's answer", e));
         }
         let error = serde_json::from_slice::<ErrorEnvelope>(&body).map(|e| e.error).ok();
         let describe = |e: &Option<StripeError>| match e {

@@ -21,12 +21,12 @@ pub fn handle(dir: &Path, request: &Request) -> Result<Response<Body>, Error> {
         return listing(dir);
     }
     let raw = MailboxFolder::read(dir, name)
-        .map_err(|e| Error::Internal(format!("the mailbox: {e}")))?
+        .map_err(|e| Error::internal("the mailbox", e))?
         .ok_or_else(|| Error::NotFound("message".into()))?;
     if request.uri().query() == Some("raw") {
         return page("text/plain; charset=utf-8", String::from_utf8_lossy(&raw).into_owned());
     }
-    let parsed = mailparse::parse_mail(&raw).map_err(|e| Error::Internal(format!("a mailbox message: {e}")))?;
+    let parsed = mailparse::parse_mail(&raw).map_err(|e| Error::internal("a mailbox message", e))?;
     let subject =
         parsed.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case("subject")).map(|h| h.get_value());
     let text = text_part(&parsed).unwrap_or_default();
@@ -58,7 +58,7 @@ struct Delivered {
 
 /// The messages in `dir`, newest first, with their decoded `To` and `Subject`.
 fn delivered(dir: &Path) -> Result<Vec<Delivered>, Error> {
-    let failed = |e: &dyn std::fmt::Display| Error::Internal(format!("the mailbox: {e}"));
+    let failed = |e: &dyn std::fmt::Display| Error::internal("the mailbox", e.to_string());
     let mut found = Vec::new();
     for name in MailboxFolder::names(dir).map_err(|e| failed(&e))? {
         let Some(raw) = MailboxFolder::read(dir, &name).map_err(|e| failed(&e))? else { continue };
@@ -113,7 +113,7 @@ fn page(content_type: &str, body: String) -> Result<Response<Body>, Error> {
         .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
         .header("x-content-type-options", "nosniff")
         .body(Body::Text(body))
-        .map_err(|e| Error::Internal(e.to_string()))
+        .map_err(|e| Error::internal("building an answer", e))
 }
 
 /// Where the mailbox is, when mail goes to it on this backend.

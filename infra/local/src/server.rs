@@ -117,8 +117,7 @@ impl Server {
         faults: Option<Arc<Faults>>,
     ) -> Result<Arc<Self>, Error> {
         let tokens = Arc::new(AccessTokens::for_app(&app).await?);
-        let extractor =
-            Extractor::for_app(&app, Arc::clone(&clock)).map_err(|e| Error::Internal(format!("extractor: {e}")))?;
+        let extractor = Extractor::for_app(&app, Arc::clone(&clock)).map_err(|e| Error::internal("extractor", e))?;
         let extract = ExtractTask::new(app.clone(), extractor, Arc::clone(&clock));
         let mut pipeline: Arc<dyn Pipeline> = Arc::new(local_pipeline(&app, extract, Arc::clone(&clock))?);
         if let Some(faults) = faults {

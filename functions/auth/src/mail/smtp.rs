@@ -24,7 +24,7 @@ pub struct SmtpMailer {
 
 impl SmtpMailer {
     pub async fn new(from: Mailbox, settings: &SmtpSettings, app: &App) -> Result<Self, Error> {
-        let internal = |what: &str, e: &dyn std::fmt::Display| Error::Internal(format!("SMTP {what}: {e}"));
+        let internal = |what: &str, e: &dyn std::fmt::Display| Error::internal(format!("SMTP {what}"), e.to_string());
         let tls = |host: &str| -> Result<TlsParameters, Error> {
             let mut builder = TlsParameters::builder(host.to_owned());
             if let Some(path) = &settings.ca_file {

@@ -37,7 +37,7 @@ struct EmailEntry {
 }
 
 pub(super) fn authorize_url(web: &Url) -> Result<Url, Error> {
-    web.join("/login/oauth/authorize").map_err(|e| Error::Internal(format!("GitHub URL: {e}")))
+    web.join("/login/oauth/authorize").map_err(|e| Error::internal("GitHub URL", e))
 }
 
 pub(super) async fn sign_in(exchange: &Exchange<'_>, web: &Url, api: &Url) -> Result<ProviderProfile, Problem> {

@@ -89,7 +89,7 @@ impl OAuth {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("resume2website/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+            .map_err(|e| Error::internal("HTTP client", e))?;
         let oidc = settings
             .providers
             .iter()
@@ -221,7 +221,7 @@ impl OAuth {
         self.settings
             .public_url
             .join(&format!("/v1/auth/oauth/{provider}/callback"))
-            .map_err(|e| Error::Internal(format!("callback URL: {e}")))
+            .map_err(|e| Error::internal("callback URL", e))
     }
 }
 

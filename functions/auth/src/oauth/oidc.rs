@@ -102,7 +102,7 @@ impl OidcProvider {
         }
         let url =
             Url::parse(&format!("{}/.well-known/openid-configuration", self.issuer.as_str().trim_end_matches('/')))
-                .map_err(|e| Error::Internal(format!("discovery URL: {e}")))?;
+                .map_err(|e| Error::internal("discovery URL", e))?;
         let discovery: Discovery = read_json(http.get(url), "discovery document")
             .await
             .map_err(|p| Error::Unavailable(format!("{}: {}", self.name, p.detail)))?;

@@ -326,7 +326,7 @@ impl Importer {
         // 4. A preview of each account's latest CV.
         let mut portfolio = None;
         if let (Some(record), Owner::Account, true) = (&record, owner, is_latest) {
-            let id = PortfolioId::parse(record.id.to_string()).map_err(|e| Error::Internal(e.to_string()))?;
+            let id = PortfolioId::parse(record.id.to_string()).map_err(|e| Error::internal("a portfolio id", e))?;
             if portfolios::load(table, &user, &id).await?.is_none() {
                 if !self.options.dry_run {
                     self.sites.build_preview(&id, record, Theme::default()).await?;
