@@ -69,6 +69,9 @@ R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/
 echo "== cargo lambda watch end to end (the functions behind the emulator, pipeline included)"
 scripts/watch-e2e.sh
 
+echo "== every function binary starts on its cloud configuration and answers (scripts/cold-start.py, a local Runtime API)"
+"$python" scripts/cold-start.py target/debug 1
+
 echo "== schemathesis against r2w serve (docs/openapi.json; no 5xx, no answer off the document)"
 scripts/api-fuzz.sh
 

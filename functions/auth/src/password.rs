@@ -9,9 +9,12 @@
 //! (`$2b$12$…`, passlib). Those are checked as bcrypt checks them — only the first 72 bytes of
 //! the password count — and replaced by argon2id at the first successful sign-in.
 
+use std::sync::Arc;
+
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use r2w_core::Error;
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::OnceCell;
 
 pub const MIN_LENGTH: usize = 10;
 /// Long enough for any passphrase, short enough that nobody can make us hash a megabyte.
@@ -27,16 +30,21 @@ const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 /// the blocking pool, never on the async workers.
 pub struct Passwords {
     /// A hash of a random password, checked against when an e-mail has no account, so the
-    /// answer takes as long as for a wrong password.
-    dummy_hash: String,
+    /// answer takes as long as for a wrong password. Made in the background from the start, so
+    /// a cold start does not wait for one argon2id hash (scripts/cold-start.py measured it).
+    dummy_hash: Arc<OnceCell<String>>,
 }
 
 impl Passwords {
     pub async fn new() -> Result<Self, Error> {
-        let mut random = [0u8; 32];
-        getrandom::fill(&mut random).map_err(|e| Error::internal("no randomness", e))?;
-        let dummy: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Self { dummy_hash: hash_blocking(SecretString::from(dummy)).await? })
+        let dummy_hash = Arc::new(OnceCell::new());
+        let making = Arc::clone(&dummy_hash);
+        tokio::spawn(async move {
+            if let Err(e) = making.get_or_try_init(dummy_hash_of_random_password).await {
+                tracing::warn!(error = %e, "the dummy password hash is made on first use instead");
+            }
+        });
+        Ok(Self { dummy_hash })
     }
 
     /// Refuses a password that is too short, too long or too easy to guess, saying why.
@@ -75,7 +83,7 @@ impl Passwords {
     pub async fn verify(&self, password: SecretString, hash: Option<&str>) -> Result<bool, Error> {
         let (stored, real) = match hash {
             Some(hash) => (hash.to_owned(), true),
-            None => (self.dummy_hash.clone(), false),
+            None => (self.dummy_hash.get_or_try_init(dummy_hash_of_random_password).await?.clone(), false),
         };
         if password.expose_secret().chars().count() > MAX_LENGTH {
             return Ok(false);
@@ -109,6 +117,12 @@ pub fn is_bcrypt(hash: &str) -> bool {
 fn hasher() -> Argon2<'static> {
     let params = Params::new(MEMORY_KIB, PASSES, LANES, None).unwrap_or(Params::DEFAULT);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+async fn dummy_hash_of_random_password() -> Result<String, Error> {
+    let mut random = [0u8; 32];
+    getrandom::fill(&mut random).map_err(|e| Error::internal("no randomness", e))?;
+    hash_blocking(SecretString::from(random.iter().map(|b| format!("{b:02x}")).collect::<String>())).await
 }
 
 async fn hash_blocking(password: SecretString) -> Result<String, Error> {
