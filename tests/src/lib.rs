@@ -78,13 +78,16 @@ pub fn emulator() -> String {
 }
 
 /// An SDK configuration that talks to the emulator at `endpoint`, with its dummy credentials.
-pub async fn emulator_sdk(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "r2w-tests"))
-        .load()
-        .await
+/// Made the way a Lambda function makes its own ([`r2w_aws::from_environment`]), so the adapter
+/// contracts run on that configuration.
+pub async fn emulator_sdk(endpoint: &str) -> aws_types::SdkConfig {
+    let var = |name: &str| match name {
+        "AWS_REGION" => Some("us-east-1".to_owned()),
+        "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" => Some("testing".to_owned()),
+        "AWS_ENDPOINT_URL" => Some(endpoint.to_owned()),
+        _ => None,
+    };
+    r2w_aws::from_environment(var).expect("the emulator's configuration")
 }
 
 /// A name no other run of the suite uses (tables, buckets, state machines on the emulator).

@@ -1,7 +1,8 @@
 //! The shape of the house, from `cargo metadata` and `cargo tree`: function crates never depend
-//! on one another; no Lambda binary links SQLite, the embedded adapters or the fault wrappers;
-//! the core links no AWS SDK, no SQLite and no Lambda runtime. `docs/architecture.md` carries
-//! the crate graph these produce (`make architecture` rewrites it; a test fails when stale).
+//! on one another; no Lambda binary links SQLite, the embedded adapters, the fault wrappers or
+//! aws-config's credential chain; the core links no AWS SDK, no SQLite and no Lambda runtime.
+//! `docs/architecture.md` carries the crate graph these produce (`make architecture` rewrites
+//! it; a test fails when stale).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -10,8 +11,11 @@ use std::process::Command;
 use serde_json::Value;
 
 const FUNCTIONS: &str = "functions/";
-/// What a function's binaries must never contain.
-const NOT_IN_LAMBDA: [&str; 4] = ["rusqlite", "libsqlite3-sys", "r2w-embedded", "r2w-faults"];
+/// What a function's binaries must never contain: the one-machine adapters, and aws-config's
+/// credential chain (profiles, SSO, STS), since Lambda gives a function its credentials in its
+/// environment (`r2w_aws::sdk_config`).
+const NOT_IN_LAMBDA: [&str; 6] =
+    ["rusqlite", "libsqlite3-sys", "r2w-embedded", "r2w-faults", "aws-config", "aws-sdk-sts"];
 /// What the core must never contain.
 const NOT_IN_CORE: [&str; 6] =
     ["aws-config", "aws-smithy-runtime", "rusqlite", "lambda_runtime", "lambda_http", "reqwest"];

@@ -5,6 +5,7 @@
 mod cloudfront;
 mod dynamo;
 mod s3;
+mod sdk;
 mod secrets_manager;
 mod step_functions;
 
@@ -14,21 +15,22 @@ pub use cloudfront::CloudFrontDomains;
 pub use dynamo::{DynamoTable, GSI1};
 use r2w_core::config::AwsSettings;
 use r2w_core::domains::{CustomDomains, NoCustomDomains};
-use r2w_core::{App, Config};
+use r2w_core::{App, Config, Error};
 pub use s3::S3Blobs;
+pub use sdk::{from_environment, sdk_config};
 pub use secrets_manager::SecretsManagerSecrets;
 pub use step_functions::StepFunctionsPipeline;
 
-/// The cloud wiring. The SDK reads region, credentials and `AWS_ENDPOINT_URL` itself.
-pub async fn app(config: Config, settings: &AwsSettings) -> App {
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+/// The cloud wiring, on [`sdk_config`] (region, credentials, `AWS_ENDPOINT_URL`).
+pub async fn app(config: Config, settings: &AwsSettings) -> Result<App, Error> {
+    let sdk = sdk_config().await?;
     let s3 = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_force_path_style).build();
     let s3 = aws_sdk_s3::Client::from_conf(s3);
     let domains: Arc<dyn CustomDomains> = match &settings.custom_domains {
         Some(tenancy) => Arc::new(CloudFrontDomains::new(aws_sdk_cloudfront::Client::new(&sdk), tenancy.clone())),
         None => Arc::new(NoCustomDomains),
     };
-    App {
+    Ok(App {
         domains,
         table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table_name)),
         uploads: Arc::new(S3Blobs::new(s3.clone(), &settings.uploads_bucket)),
@@ -40,11 +42,11 @@ pub async fn app(config: Config, settings: &AwsSettings) -> App {
         )),
         url_signer: None,
         config: Arc::new(config),
-    }
+    })
 }
 
 /// Step Functions executions of the state machine `state_machine_arn`.
-pub async fn step_functions(state_machine_arn: &str) -> StepFunctionsPipeline {
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    StepFunctionsPipeline::new(aws_sdk_sfn::Client::new(&sdk), state_machine_arn)
+pub async fn step_functions(state_machine_arn: &str) -> Result<StepFunctionsPipeline, Error> {
+    let sdk = sdk_config().await?;
+    Ok(StepFunctionsPipeline::new(aws_sdk_sfn::Client::new(&sdk), state_machine_arn))
 }

@@ -13,7 +13,7 @@ use r2w_core::{App, Config, Error};
 /// The [`App`] the configuration names.
 pub async fn app(config: Config) -> Result<App, Error> {
     match config.backend.clone() {
-        Backend::Aws(settings) => Ok(r2w_aws::app(config, &settings).await),
+        Backend::Aws(settings) => r2w_aws::app(config, &settings).await,
         #[cfg(feature = "embedded")]
         Backend::Embedded { data_dir } => {
             r2w_embedded::app(config, &data_dir, r2w_core::secrets::EnvSecrets::from_env()).await
@@ -34,7 +34,7 @@ pub async fn app(config: Config) -> Result<App, Error> {
 pub async fn pipeline(app: &App, clock: Arc<dyn Clock>) -> Result<Arc<dyn Pipeline>, Error> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if let Some(state_machine) = var("R2W_STATE_MACHINE_ARN") {
-        return Ok(Arc::new(r2w_aws::step_functions(&state_machine).await));
+        return Ok(Arc::new(r2w_aws::step_functions(&state_machine).await?));
     }
     #[cfg(feature = "embedded")]
     if let Some(endpoint) = var("R2W_LAMBDA_INVOKE_URL") {

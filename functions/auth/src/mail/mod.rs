@@ -71,7 +71,7 @@ pub async fn mailer_for(settings: &MailSettings, app: &App) -> Result<Arc<dyn Ma
         }
         MailSettings::Smtp { from, smtp } => Arc::new(SmtpMailer::new(from.clone(), smtp, app).await?),
         MailSettings::Ses { from } => {
-            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+            let sdk = r2w_aws::sdk_config().await?;
             Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk), from.clone()))
         }
     })
