@@ -61,7 +61,11 @@ impl Inbox {
             Self::Folder(dir) => files(dir),
             Self::Maildir(dir) => files(&dir.join("new")),
             Self::Ses { endpoint } => {
-                let data: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+                let data: Value = r2w_http::http_client()
+                    .build()
+                    .expect("client")
+                    .get(format!("{endpoint}/moto-api/data.json"))
+                    .send()
                     .await
                     .expect("moto's data")
                     .json()
@@ -162,7 +166,7 @@ impl Served {
         let inbox = inbox(dir.path());
         Self {
             base: url::Url::parse(&base).expect("url"),
-            http: reqwest::Client::new(),
+            http: r2w_http::http_client().build().expect("client"),
             clock,
             inbox,
             _dir: dir,

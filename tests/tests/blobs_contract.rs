@@ -50,7 +50,9 @@ impl Subject {
                     .map_err(|e| e.to_string())
             }
             Uploader::Http => {
-                let response = reqwest::Client::new()
+                let response = r2w_http::http_client()
+                    .build()
+                    .expect("client")
                     .put(&signed.url)
                     .header("content-type", content_type)
                     .body(body.to_vec())
@@ -338,7 +340,16 @@ async fn a_presigned_get_reads_the_object(s: &Subject) {
     assert_eq!(signed.method, "GET");
     match &s.uploader {
         Uploader::Http => {
-            let body = reqwest::get(&signed.url).await.expect("GET").bytes().await.expect("body");
+            let body = r2w_http::http_client()
+                .build()
+                .expect("client")
+                .get(&signed.url)
+                .send()
+                .await
+                .expect("GET")
+                .bytes()
+                .await
+                .expect("body");
             assert_eq!(body.as_ref(), b"Dana Levi\nEngineer");
         }
         Uploader::Folder { signer, store } => {

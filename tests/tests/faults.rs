@@ -134,7 +134,7 @@ async fn scenario(faults: Arc<Faults>) -> usize {
         .expect("server");
     let _serving = tokio::spawn(Arc::clone(&server).serve(listener));
     let client = Arc::new(Client {
-        http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+        http: r2w_http::http_client().timeout(Duration::from_secs(30)).build().expect("client"),
         base: url::Url::parse(&base).expect("url"),
     });
 

@@ -46,7 +46,7 @@ impl Running {
         let app = r2w_embedded::app(config, dir.path(), EnvSecrets::from_vars(vars)).await.expect("app");
         let server = Server::new(app.clone(), settings, payments, Arc::new(SystemClock)).await.expect("server");
         let task = tokio::spawn(Arc::clone(&server).serve(listener));
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let http = r2w_http::http_client().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { base: url::Url::parse(&base).expect("url"), http, app, server, _dir: dir, _task: task }
     }
 

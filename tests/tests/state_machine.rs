@@ -24,7 +24,9 @@ const DEFINITION: &str = include_str!("../../infra/statemachine/pipeline.asl.jso
 async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
     let endpoint = r2w_tests::emulator();
     // moto runs state machines only when told to (its default is to record executions only).
-    let config = reqwest::Client::new()
+    let config = r2w_http::http_client()
+        .build()
+        .expect("client")
         .post(format!("{endpoint}/moto-api/config"))
         .json(&serde_json::json!({"stepfunctions": {"execute_state_machine": true}}))
         .send()

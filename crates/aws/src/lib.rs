@@ -17,7 +17,7 @@ use r2w_core::config::AwsSettings;
 use r2w_core::domains::{CustomDomains, NoCustomDomains};
 use r2w_core::{App, Config, Error};
 pub use s3::S3Blobs;
-pub use sdk::{from_environment, sdk_config};
+pub use sdk::{from_environment, https_client, sdk_config};
 pub use secrets_manager::SecretsManagerSecrets;
 pub use step_functions::StepFunctionsPipeline;
 

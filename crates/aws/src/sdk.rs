@@ -4,23 +4,35 @@
 //! profile files, SSO, STS and instance metadata is code (and a cold-start cost) a function
 //! never uses. The `credential-chain` feature brings the chain back for the r2w command, which
 //! an operator may run against AWS with a profile.
+//!
+//! Every client gets [`https_client`]: the SDK's hyper client on rustls with *ring*, the TLS
+//! stack the rest of the process uses (`r2w_http::http_client`), instead of the SDK's default
+//! aws-lc.
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::Builder as HttpClientBuilder;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_types::SdkConfig;
 use aws_types::region::Region;
+use aws_types::sdk_config::SharedHttpClient;
 use r2w_core::Error;
 
 /// The configuration every client of this process is made from.
 pub async fn sdk_config() -> Result<SdkConfig, Error> {
     #[cfg(feature = "credential-chain")]
     {
-        Ok(aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await)
+        Ok(aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await)
     }
     #[cfg(not(feature = "credential-chain"))]
     {
         from_environment(|name| std::env::var(name).ok())
     }
+}
+
+/// The HTTPS client of every AWS client: hyper, rustls, ring, the platform's certificate roots.
+pub fn https_client() -> SharedHttpClient {
+    HttpClientBuilder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https()
 }
 
 /// The configuration the variables `var` returns describe, as Lambda sets them; `AWS_ENDPOINT_URL`
@@ -41,6 +53,7 @@ pub fn from_environment(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfi
         "environment",
     );
     let mut config = SdkConfig::builder()
+        .http_client(https_client())
         .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(credentials))
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest());

@@ -34,10 +34,8 @@ pub struct LambdaEmulator {
 impl LambdaEmulator {
     /// `endpoint` is the emulator's address, e.g. `http://127.0.0.1:9000`.
     pub fn new(endpoint: Url) -> Result<Self, Error> {
-        let client = reqwest::Client::builder()
-            .timeout(INVOKE_TIMEOUT)
-            .build()
-            .map_err(|e| Error::internal("HTTP client", e))?;
+        let client =
+            r2w_http::http_client().timeout(INVOKE_TIMEOUT).build().map_err(|e| Error::internal("HTTP client", e))?;
         Ok(Self { client, endpoint })
     }
 

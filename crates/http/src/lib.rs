@@ -1,6 +1,7 @@
 //! The Lambda edge every function shares: naming an API Gateway request, reading a JSON body
 //! with a size limit, answering JSON that is never cached or a problem document, knowing the
-//! caller's address, and reporting a task's failure to Step Functions.
+//! caller's address, reporting a task's failure to Step Functions, and making the clients of
+//! outgoing HTTP calls.
 
 use std::net::IpAddr;
 
@@ -11,6 +12,17 @@ use serde::de::DeserializeOwned;
 
 use r2w_core::Error;
 use r2w_core::error::PROBLEM_CONTENT_TYPE;
+
+/// A client builder for outgoing HTTP (Stripe, Anthropic, OAuth providers, a local Lambda
+/// emulator). reqwest is built without a TLS provider of its own, so the first call chooses the
+/// process's: rustls with *ring*, the one TLS stack the functions link (the AWS clients use it
+/// too, `r2w_aws::https_client`). Every outgoing client is made here; one made with
+/// `reqwest::Client::builder()` directly would find no provider.
+pub fn http_client() -> reqwest::ClientBuilder {
+    // Err only when a provider is already installed: by an earlier call, which chose this one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
 
 /// What an [`Error`] looks like at the Lambda edge.
 pub trait LambdaError {

@@ -25,7 +25,7 @@ async fn provider_redirect(world: &World, provider: &str, fake: &FakeProvider) -
     assert_eq!(started.status(), 302, "{}", text(&started));
     let authorize = location(&started).expect("to the provider");
     assert!(authorize.as_str().starts_with(&fake.uri()), "{authorize}");
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let browser = r2w_http::http_client().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let approved = browser.get(authorize).send().await.expect("authorize");
     assert_eq!(approved.status(), 302, "{}", approved.text().await.unwrap_or_default());
     let back = approved.headers()["location"].to_str().expect("location");

@@ -26,6 +26,7 @@ async fn on_cloudfront(world: &World) -> (App, CloudFrontStandIn) {
     let client = aws_sdk_cloudfront::Client::from_conf(
         aws_sdk_cloudfront::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(r2w_aws::https_client())
             .region(Region::new("us-east-1"))
             .endpoint_url(&stand_in.endpoint)
             .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))

@@ -129,7 +129,7 @@ pub struct Usage {
 
 impl Claude {
     pub fn new(config: ClaudeConfig) -> Result<Self, LlmError> {
-        let http = reqwest::Client::builder()
+        let http = r2w_http::http_client()
             .timeout(config.timeout)
             .build()
             .map_err(|e| LlmError::Refused(format!("HTTP client: {e}")))?;

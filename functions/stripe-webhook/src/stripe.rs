@@ -89,8 +89,7 @@ struct StripeError {
 
 impl StripeApi {
     pub fn new(base: Url, secret_key: SecretString) -> Result<Self, Error> {
-        let http =
-            reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| Error::internal("HTTP client", e))?;
+        let http = r2w_http::http_client().timeout(TIMEOUT).build().map_err(|e| Error::internal("HTTP client", e))?;
         Ok(Self { http, base, secret_key })
     }
 

@@ -18,7 +18,7 @@ pub async fn run(base: &Url, file: &Path) -> Result<String, String> {
         Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _ => "text/plain",
     };
-    let http = reqwest::Client::new();
+    let http = r2w_http::http_client().build().map_err(|e| e.to_string())?;
     let api = |path: &str| base.join(path).map_err(|e| e.to_string());
 
     let mut password = [0u8; 16];

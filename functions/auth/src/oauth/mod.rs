@@ -84,7 +84,7 @@ impl OAuth {
         secrets: Arc<dyn Secrets>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
+        let http = r2w_http::http_client()
             .timeout(HTTP_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("resume2website/", env!("CARGO_PKG_VERSION")))
