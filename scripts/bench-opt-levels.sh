@@ -9,14 +9,13 @@
 #
 # LEVEL is 3, s or z (everything at that level), or `release` (the release profile's levels as
 # checked in: its opt-level and its per-package overrides). Each level is a full build of the
-# three benches in the bench profile (no LTO), so give it time: ~15 min per level on 2 cores.
+# three benches in the bench profile (no LTO), so give it time: ~30 min per level on 2 cores.
 # Prints each bench's tables under a heading per level; run the levels in one invocation so
 # they share the machine's state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || { echo "usage: $0 LEVEL... (3, s, z, release)" >&2; exit 2; }
 
-benches=(-p r2w-auth --bench auth -p r2w-extract --bench extraction -p r2w-sites --bench render)
 for level in "$@"; do
   case "$level" in
     3) config=(--config 'profile.bench.opt-level=3') ;;
@@ -30,13 +29,14 @@ for level in "$@"; do
     while read -r package; do
       config+=(--config "profile.bench.package.$package.opt-level=\"$level\"")
     done < <(sed -n 's/^\[profile\.release\.package\.\([A-Za-z0-9_-]*\)\]$/\1/p' Cargo.toml)
-    [ "$level" = 3 ] && config=("${config[@]//\"3\"/3}")
+    if [ "$level" = 3 ]; then config=("${config[@]//\"3\"/3}"); fi
   fi
   echo "## opt-level $level"
-  started=$(date +%s)
-  cargo bench "${config[@]}" "${benches[@]}" --no-run --quiet 2>&1 | grep -v '^ *Executable' || true
-  echo "(built in $(( $(date +%s) - started )) s)"
+  # One package at a time, built before it runs: a build of the three together would resolve
+  # other features than each bench's own, and cargo would build each again to run it.
   for bench in "-p r2w-auth --bench auth" "-p r2w-extract --bench extraction" "-p r2w-sites --bench render"; do
+    # shellcheck disable=SC2086
+    cargo bench "${config[@]}" $bench --no-run --quiet 2>/dev/null
     # shellcheck disable=SC2086
     cargo bench "${config[@]}" $bench --quiet 2>/dev/null
   done

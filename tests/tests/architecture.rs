@@ -11,11 +11,19 @@ use std::process::Command;
 use serde_json::Value;
 
 const FUNCTIONS: &str = "functions/";
-/// What a function's binaries must never contain: the one-machine adapters, and aws-config's
+/// What a function's binaries must never contain: the one-machine adapters; aws-config's
 /// credential chain (profiles, SSO, STS), since Lambda gives a function its credentials in its
-/// environment (`r2w_aws::sdk_config`).
-const NOT_IN_LAMBDA: [&str; 6] =
-    ["rusqlite", "libsqlite3-sys", "r2w-embedded", "r2w-faults", "aws-config", "aws-sdk-sts"];
+/// environment (`r2w_aws::sdk_config`); aws-lc, a second TLS stack beside rustls with ring.
+const NOT_IN_LAMBDA: [&str; 8] = [
+    "rusqlite",
+    "libsqlite3-sys",
+    "r2w-embedded",
+    "r2w-faults",
+    "aws-config",
+    "aws-sdk-sts",
+    "aws-lc-rs",
+    "aws-lc-sys",
+];
 /// What the core must never contain.
 const NOT_IN_CORE: [&str; 6] =
     ["aws-config", "aws-smithy-runtime", "rusqlite", "lambda_runtime", "lambda_http", "reqwest"];
