@@ -109,7 +109,14 @@ test("two-step sign-in: set up with the key on the page, then sign-in asks for a
     await accessible(page, "recovery codes");
     await section.getByRole("button", { name: "I have saved them" }).click();
     await section.getByText("On: signing in asks for a code").waitFor();
-    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    // Signing out ends on the sign-in screen. Going elsewhere before it does would cut the
+    // logout's answer (which clears the cookie) short, and the next page would try the ended
+    // session: a refusal in the console that no person sees.
+    const signOut = async () => {
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
+      await page.waitForURL("**/signin");
+    };
+    await signOut();
 
     const signInWith = async (code) => {
       await page.goto(`${app.base}/signin`);
@@ -122,7 +129,7 @@ test("two-step sign-in: set up with the key on the page, then sign-in asks for a
     };
     await signInWith(codes[0].trim());
     await page.getByRole("heading", { name: "Your CVs" }).waitFor();
-    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await signOut();
     await signInWith(codes[0].trim());
     await page.getByText("That code is not right").waitFor();
     await accessible(page, "enter your code");
