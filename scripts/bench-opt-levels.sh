@@ -18,21 +18,21 @@ cd "$(dirname "$0")/.."
 
 for level in "$@"; do
   case "$level" in
-    3) config=(--config 'profile.bench.opt-level=3') ;;
-    s | z) config=(--config "profile.bench.opt-level=\"$level\"") ;;
+    3) value=3 ;;
+    s | z) value="\"$level\"" ;;
     release)
       # The bench profile is at 3; the release profile's own level, with its per-package
       # overrides (the bench profile inherits them), is what ships, less the LTO.
-      config=(--config "profile.bench.opt-level=$(sed -n '/^\[profile\.release\]$/,/^\[/ s/^opt-level = //p' Cargo.toml)") ;;
+      value=$(sed -n '/^\[profile\.release\]$/,/^\[/ s/^opt-level = //p' Cargo.toml) ;;
     *) echo "unknown level $level (3, s, z, release)" >&2; exit 2 ;;
   esac
+  config=(--config "profile.bench.opt-level=$value")
   if [ "$level" != release ]; then
     # The release profile's per-package overrides would keep their own levels: clear them, so
     # "3", "s" and "z" mean the whole program at that level.
     while read -r package; do
-      config+=(--config "profile.bench.package.$package.opt-level=\"$level\"")
+      config+=(--config "profile.bench.package.$package.opt-level=$value")
     done < <(sed -n 's/^\[profile\.release\.package\.\([A-Za-z0-9_-]*\)\]$/\1/p' Cargo.toml)
-    if [ "$level" = 3 ]; then config=("${config[@]//\"3\"/3}"); fi
   fi
   echo "## opt-level $level"
   # One package at a time, built before it runs: a build of the three together would resolve

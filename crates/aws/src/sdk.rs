@@ -17,17 +17,24 @@ use aws_types::SdkConfig;
 use aws_types::region::Region;
 use aws_types::sdk_config::SharedHttpClient;
 use r2w_core::Error;
+use tokio::sync::OnceCell;
 
-/// The configuration every client of this process is made from.
+/// The configuration every client of this process is made from: made once, so the table, the
+/// stores, the pipeline and the mailer share one HTTPS client and its connections.
 pub async fn sdk_config() -> Result<SdkConfig, Error> {
-    #[cfg(feature = "credential-chain")]
-    {
-        Ok(aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await)
-    }
-    #[cfg(not(feature = "credential-chain"))]
-    {
-        from_environment(|name| std::env::var(name).ok())
-    }
+    static SDK: OnceCell<SdkConfig> = OnceCell::const_new();
+    SDK.get_or_try_init(|| async {
+        #[cfg(feature = "credential-chain")]
+        {
+            Ok(aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await)
+        }
+        #[cfg(not(feature = "credential-chain"))]
+        {
+            from_environment(|name| std::env::var(name).ok())
+        }
+    })
+    .await
+    .cloned()
 }
 
 /// The HTTPS client of every AWS client: hyper, rustls, ring, the platform's certificate roots.
