@@ -58,13 +58,13 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	touch $@
 
 schema: ## Regenerate crates/core/schema/cv-data.schema.json after changing the CV types
-	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-core --test cv_schema checked_in_schema_is_current
+	R2W_UPDATE_SCHEMA=1 cargo test -p r2w-core --test integration cv_schema::checked_in_schema_is_current
 
 openapi: ## Regenerate docs/openapi.json after changing a route or an API type
-	R2W_UPDATE_OPENAPI=1 cargo test -p r2w-local --test openapi the_checked_in_document_is_current
+	R2W_UPDATE_OPENAPI=1 cargo test -p r2w-local --test integration openapi::the_checked_in_document_is_current
 
 architecture: ## Regenerate the crate graph in docs/architecture.md after changing a crate's dependencies
-	R2W_UPDATE_ARCHITECTURE=1 cargo test -p r2w-tests --test architecture the_architecture_document_shows_the_current_graph
+	R2W_UPDATE_ARCHITECTURE=1 cargo test -p r2w-tests --test integration architecture::the_architecture_document_shows_the_current_graph
 
 bench: ## Benchmarks; figures go to docs/benchmarks.md (extraction needs pdftotext)
 	cargo bench -p r2w-embedded --bench table

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::support::provider::field;
+use crate::support::{PASSWORD, World, json_of, text};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
@@ -9,10 +11,6 @@ use r2w_core::account;
 use r2w_core::model::UserId;
 use r2w_core::store::{BlobKey, PutOptions};
 use serde_json::json;
-use support::provider::field;
-use support::{PASSWORD, World, json_of, text};
-
-mod support;
 
 #[tokio::test]
 async fn a_person_registers_signs_in_and_sees_their_account() {

@@ -1,13 +1,11 @@
 //! Signing in with Google, LinkedIn and GitHub, against local providers that speak the real
 //! protocols — and every way a callback can be wrong.
 
+use crate::support::provider::{FakeProvider, Misbehaviour, field};
+use crate::support::{FRONTEND, PASSWORD, World, json_of, location, person, text};
 use r2w_core::clock::Clock;
 use serde_json::json;
-use support::provider::{FakeProvider, Misbehaviour, field};
-use support::{FRONTEND, PASSWORD, World, json_of, location, person, text};
 use url::Url;
-
-mod support;
 
 /// What the browser does: our start URL, the provider's authorize page (which approves at
 /// once), and back to our callback. Returns our callback's answer.
@@ -106,7 +104,9 @@ async fn an_unproven_password_account_is_taken_over_safely_by_the_address_owner(
 #[tokio::test]
 async fn an_unverified_provider_address_creates_nothing() {
     let world = World::new().await;
-    world.google.set_person(support::provider::Person { email_verified: false, ..person("g-2", "eve@example.com") });
+    world
+        .google
+        .set_person(crate::support::provider::Person { email_verified: false, ..person("g-2", "eve@example.com") });
     let back = sign_in(&world, "google", &world.google).await;
     let frontend = location(&back).expect("back to the frontend");
     assert_eq!(param(&frontend, "error").as_deref(), Some("email_not_verified"));

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::support::{Client, World, json_of};
 use aws_sdk_cloudfront::config::{BehaviorVersion, Credentials, Region};
 use r2w_aws::CloudFrontDomains;
 use r2w_core::config::CloudFrontTenancy;
@@ -14,9 +15,6 @@ use r2w_core::records::portfolios;
 use r2w_core::{App, Config};
 use r2w_tests::cloudfront::CloudFrontStandIn;
 use serde_json::{Value, json};
-use support::{Client, World, json_of};
-
-mod support;
 
 const ENDPOINT: &str = "d111111abcdef8.cloudfront.net";
 

@@ -1,13 +1,11 @@
 //! The portfolios API as its owner (and a stranger) uses it.
 
+use crate::support::{Client, World, json_of, view};
 use lambda_http::Body;
 use lambda_http::http::Request as HttpRequest;
 use r2w_core::model::UserId;
 use r2w_core::store::BlobKey;
 use serde_json::{Value, json};
-use support::{Client, World, json_of, view};
-
-mod support;
 
 #[tokio::test]
 async fn an_owner_lists_rebuilds_renames_and_deletes_a_portfolio() {

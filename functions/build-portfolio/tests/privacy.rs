@@ -4,15 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::World;
 use r2w_core::clock::Clock;
 use r2w_core::model::*;
 use r2w_core::records::cvs;
 use r2w_sites::{Site, SiteOptions, Theme, render};
 use scraper::{Html, Node};
 use serde_json::Value;
-use support::World;
-
-mod support;
 
 /// Private places, each with its own marker.
 const MARKERS: [&str; 12] = [

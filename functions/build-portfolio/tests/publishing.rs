@@ -1,6 +1,7 @@
 //! The BuildPortfolio step and publishing, on the embedded default: what lands in the sites
 //! store, what the records say, and what a visitor could see at each moment.
 
+use crate::support::World;
 use r2w_build_portfolio::task::TaskInput;
 use r2w_core::Error;
 use r2w_core::clock::Clock;
@@ -8,9 +9,6 @@ use r2w_core::model::{CvId, JobStatus, PortfolioId, Slug, Step, StepStatus, User
 use r2w_core::records::{jobs, portfolios};
 use r2w_core::store::BlobKey;
 use r2w_sites::Theme;
-use support::World;
-
-mod support;
 
 #[tokio::test]
 async fn the_step_writes_a_private_preview_and_finishes_the_job() {

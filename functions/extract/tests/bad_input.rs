@@ -3,10 +3,8 @@
 
 use std::io::Write;
 
+use crate::support::{fixture, pdf_with_pages};
 use r2w_extract::text::{self, TextError};
-use support::{fixture, pdf_with_pages};
-
-mod support;
 
 /// A .docx whose document part inflates to `megabytes` MB of whitespace, built without ever
 /// holding the inflated data.

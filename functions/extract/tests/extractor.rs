@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{fixture, pdf_with_pages};
 use bytes::Bytes;
 use r2w_core::clock::{Clock, ManualClock};
 use r2w_core::config::AnthropicSettings;
@@ -19,12 +20,9 @@ use r2w_extract::llm::{Claude, ClaudeConfig, TOOL_NAME};
 use r2w_extract::task::{ExtractTask, TaskInput};
 use r2w_extract::text::TextError;
 use serde_json::json;
-use support::{fixture, pdf_with_pages};
 use time::OffsetDateTime;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-mod support;
 
 const MODEL: &str = "claude-opus-5";
 

@@ -1,10 +1,9 @@
 //! Checkout against a local server that speaks Stripe's API: it checks the secret key, the
 //! form fields and the idempotency key, and answers as Stripe does, errors included.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::World;
 use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request};
 use r2w_core::clock::SystemClock;
@@ -14,7 +13,6 @@ use r2w_stripe_webhook::stripe::StripeApi;
 use r2w_stripe_webhook::{PaymentSettings, PaymentsApi};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use support::World;
 use url::Url;
 use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request as Seen, ResponseTemplate};

@@ -1,10 +1,9 @@
 //! The webhook against events signed by Stripe's own library (npm `stripe`): only genuine,
 //! fresh events act; each acts once; any order of arrival ends in the same state.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::World;
 use lambda_http::http::Request as HttpRequest;
 use lambda_http::{Body, Request};
 use r2w_core::clock::{Clock, SystemClock};
@@ -15,7 +14,6 @@ use r2w_stripe_webhook::WebhookApi;
 use r2w_tests::{now, stripe_signature};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use support::World;
 
 const SECRET: &str = "whsec_test_current";
 const OLD_SECRET: &str = "whsec_test_previous";

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 const CHECKED_IN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
 
-/// `R2W_UPDATE_OPENAPI=1 cargo test -p r2w-local --test openapi` rewrites it (`make openapi`).
+/// `make openapi` rewrites it.
 #[test]
 fn the_checked_in_document_is_current() {
     let current = pretty();

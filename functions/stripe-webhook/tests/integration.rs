@@ -1,0 +1,6 @@
+//! Every integration test of this crate in one binary: each file of tests/ is a module here,
+//! so a build links one test program instead of one per file (disk and link time in CI).
+
+mod checkout;
+mod support;
+mod webhook;

@@ -1,0 +1,8 @@
+//! Every integration test of this crate in one binary: each file of tests/ is a module here,
+//! so a build links one test program instead of one per file (disk and link time in CI).
+
+mod cli;
+mod legacy_import;
+mod openapi;
+mod release;
+mod template;
