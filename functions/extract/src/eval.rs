@@ -57,27 +57,46 @@ fn ratio(a: u32, b: u32) -> f64 {
     if b == 0 { 1.0 } else { f64::from(a) / f64::from(b) }
 }
 
-/// Counts per field.
+/// Counts per field, and the differences behind them.
 #[derive(Debug, Default, Clone)]
-pub struct Score(pub BTreeMap<&'static str, Counts>);
+pub struct Score {
+    pub counts: BTreeMap<&'static str, Counts>,
+    pub misses: Vec<Miss>,
+}
+
+/// One difference between the truth and what was found (a value missed, a value made up, or
+/// both where one field holds the wrong value): what `r2w eval --misses` lists per file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Miss {
+    pub field: &'static str,
+    pub truth: Option<String>,
+    pub found: Option<String>,
+}
 
 impl Score {
     fn one(&mut self, field: &'static str, truth: Option<String>, found: Option<String>) {
-        let counts = self.0.entry(field).or_default();
-        match (truth, found) {
+        let counts = self.counts.entry(field).or_default();
+        match (&truth, &found) {
             (Some(t), Some(f)) if t == f => counts.tp += 1,
+            (None, None) => {}
             (Some(_), Some(_)) => {
                 counts.fp += 1;
                 counts.fn_ += 1;
+                self.misses.push(Miss { field, truth, found });
             }
-            (Some(_), None) => counts.fn_ += 1,
-            (None, Some(_)) => counts.fp += 1,
-            (None, None) => {}
+            (Some(_), None) => {
+                counts.fn_ += 1;
+                self.misses.push(Miss { field, truth, found });
+            }
+            (None, Some(_)) => {
+                counts.fp += 1;
+                self.misses.push(Miss { field, truth, found });
+            }
         }
     }
 
     fn set(&mut self, field: &'static str, truth: Vec<String>, found: Vec<String>) {
-        let counts = self.0.entry(field).or_default();
+        let counts = self.counts.entry(field).or_default();
         let mut remaining = found;
         for t in truth {
             match remaining.iter().position(|f| *f == t) {
@@ -85,19 +104,24 @@ impl Score {
                     remaining.remove(i);
                     counts.tp += 1;
                 }
-                None => counts.fn_ += 1,
+                None => {
+                    counts.fn_ += 1;
+                    self.misses.push(Miss { field, truth: Some(t), found: None });
+                }
             }
         }
         counts.fp += remaining.len() as u32;
+        self.misses.extend(remaining.into_iter().map(|f| Miss { field, truth: None, found: Some(f) }));
     }
 
     pub fn total(&self) -> Counts {
-        self.0.values().fold(Counts::default(), |a, c| a.add(*c))
+        self.counts.values().fold(Counts::default(), |a, c| a.add(*c))
     }
 
+    /// Adds `other`'s counts (a group's score keeps no misses: they are read per file).
     fn absorb(&mut self, other: &Score) {
-        for (field, counts) in &other.0 {
-            let mine = self.0.entry(field).or_default();
+        for (field, counts) in &other.counts {
+            let mine = self.counts.entry(field).or_default();
             *mine = mine.add(*counts);
         }
     }
@@ -401,6 +425,9 @@ pub struct Report {
     pub tuned: Score,
     pub held_out: Score,
     pub failures: Vec<(PathBuf, String)>,
+    /// Per file of a tuned renderer, in the cases' order: what differed from its truth. The
+    /// held-out renderers' are not kept: reading them would be tuning on them.
+    pub misses: Vec<(PathBuf, Vec<Miss>)>,
     pub text_times: Vec<Duration>,
     pub structure_times: Vec<Duration>,
     pub usages: Vec<Usage>,
@@ -424,7 +451,11 @@ impl Report {
             report.by_format.entry(case.format.clone()).or_default().absorb(&score);
             report.by_language.entry(case.language.clone()).or_default().absorb(&score);
             report.by_renderer.entry(case.renderer.clone()).or_default().absorb(&score);
-            if held_out.contains(&case.renderer) { &mut report.held_out } else { &mut report.tuned }.absorb(&score);
+            let tuned = !held_out.contains(&case.renderer);
+            if tuned { &mut report.tuned } else { &mut report.held_out }.absorb(&score);
+            if tuned {
+                report.misses.push((case.file.clone(), score.misses));
+            }
             report.text_times.push(outcome.text_time);
             report.structure_times.push(outcome.structure_time);
             report.usages.extend(outcome.usage);
@@ -436,7 +467,7 @@ impl Report {
     pub fn markdown(&self, model: Option<&str>) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{} files\n\n| field | precision | recall | F1 |\n| --- | --- | --- | --- |", self.cases);
-        for (field, c) in &self.overall.0 {
+        for (field, c) in &self.overall.counts {
             let _ = writeln!(out, "| {field} | {:.3} | {:.3} | {:.3} |", c.precision(), c.recall(), c.f1());
         }
         let total = self.overall.total();
@@ -455,7 +486,7 @@ impl Report {
                 let _ = writeln!(out, "| {name} | {:.3} |", score.total().f1());
             }
         }
-        if !self.held_out.0.is_empty() {
+        if !self.held_out.counts.is_empty() {
             let _ = writeln!(
                 out,
                 "\nTuned renderers F1 {:.3}; held-out renderers F1 {:.3}.",
@@ -499,6 +530,22 @@ impl Report {
     }
 }
 
+impl Report {
+    /// Per file, every difference from its truth, one per line: what a tuning session reads
+    /// to see why a renderer scores low (`r2w eval --misses`).
+    pub fn misses_text(&self) -> String {
+        let mut out = String::new();
+        let shown = |v: &Option<String>| v.as_deref().map_or_else(|| "-".to_owned(), |v| format!("{v:?}"));
+        for (file, misses) in self.misses.iter().filter(|(_, m)| !m.is_empty()) {
+            let _ = writeln!(out, "{}", file.display());
+            for miss in misses {
+                let _ = writeln!(out, "  {}: truth {} found {}", miss.field, shown(&miss.truth), shown(&miss.found));
+            }
+        }
+        out
+    }
+}
+
 fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -531,6 +578,15 @@ mod tests {
         assert_eq!(total, Counts { tp: 3, fp: 1, fn_: 2 });
         assert!((total.precision() - 0.75).abs() < 1e-9 && (total.recall() - 0.6).abs() < 1e-9);
         assert!((total.f1() - 2.0 * 0.75 * 0.6 / 1.35).abs() < 1e-9);
+        let miss = |field, truth: Option<&str>, found: Option<&str>| Miss {
+            field,
+            truth: truth.map(str::to_owned),
+            found: found.map(str::to_owned),
+        };
+        assert_eq!(
+            score.misses,
+            [miss("skills", Some("rust"), None), miss("skills", None, Some("java")), miss("title", Some("engineer"), None)]
+        );
     }
 
     #[test]

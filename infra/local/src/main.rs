@@ -63,6 +63,9 @@ enum Command {
         /// Exit with an error when the overall F1 is below this.
         #[arg(long)]
         min_f1: Option<f64>,
+        /// Also list, per file of a tuned renderer, every value missed or made up.
+        #[arg(long)]
+        misses: bool,
     },
     /// Render a portfolio site from CV data or a JSON Resume document into a folder.
     Build {
@@ -284,7 +287,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
             render(&cv, format)
         }
-        Command::Eval { dir, extractor, held_out, min_f1 } => {
+        Command::Eval { dir, extractor, held_out, min_f1, misses } => {
             let (cases, without_truth) = eval::discover(&dir).map_err(|e| CliError::Invalid(e.to_string()))?;
             if cases.is_empty() {
                 return Err(CliError::Invalid(format!("{}: no CV file with a truth document", dir.display())));
@@ -315,6 +318,10 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             }
             let report = eval::Report::new(&cases, &outcomes, &held_out);
             let mut out = report.markdown(model.as_deref());
+            if misses {
+                out.push_str("\n");
+                out.push_str(&report.misses_text());
+            }
             for file in without_truth {
                 out.push_str(&format!("skipped (no truth): {}\n", file.display()));
             }

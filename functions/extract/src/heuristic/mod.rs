@@ -710,11 +710,20 @@ fn contains_word(text: &str, words: &[&str]) -> bool {
 /// "Bachelor of Science in Computer Science", "Grado en Ingeniería", "Master im Fach ...":
 /// the degree and its field, when the words before the joint name a degree.
 fn split_degree_field(text: &str) -> Option<(String, String)> {
-    let in_field = [" in ", " en ", " im ", " de "].iter().find_map(|joint| {
-        let (degree, field) = text.split_once(joint)?;
-        (contains_word(degree, DEGREE_WORDS) && !field.trim().is_empty() && !contains_word(field, DEGREE_WORDS))
-            .then(|| (degree.trim().to_owned(), field.trim().to_owned()))
+    let in_field = [" in ", " en ", " im ", " de ", ": "].iter().find_map(|joint| {
+        let (a, b) = text.split_once(joint)?;
+        let (a, b) = (a.trim(), b.trim());
+        if a.is_empty() || b.is_empty() {
+            return None;
+        }
+        // A right-to-left line read in the other direction has the field first.
+        match (contains_word(a, DEGREE_WORDS), contains_word(b, DEGREE_WORDS)) {
+            (true, false) => Some((a.to_owned(), b.to_owned())),
+            (false, true) if joint.trim() != ":" => Some((b.to_owned(), a.to_owned())),
+            _ => None,
+        }
     });
+    let in_field = in_field.or_else(|| degree_then_field(text));
     // "PhD - Statistics", "Statistics / PhD": the side with the degree word is the degree.
     in_field.or_else(|| {
         [" - ", " – ", " — ", " / ", " | "].iter().find_map(|joint| {
@@ -727,6 +736,54 @@ fn split_degree_field(text: &str) -> Option<(String, String)> {
             }
         })
     })
+}
+
+/// What follows "of" in a degree's name ("Bachelor of Science"), in English.
+const DEGREE_SUBJECTS: &[&str] = &[
+    "science",
+    "sciences",
+    "arts",
+    "engineering",
+    "laws",
+    "philosophy",
+    "education",
+    "technology",
+    "commerce",
+    "medicine",
+    "music",
+    "architecture",
+    "business administration",
+    "fine arts",
+    "applied science",
+];
+
+/// "BSc Mathematics", "Bachelor of Science Computer Science", "Grado Ingeniería Informática",
+/// "תואר ראשון מדעי המחשב": a degree named first and its field after it with nothing between.
+fn degree_then_field(text: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let first = words.first()?;
+    if !contains_word(first, DEGREE_WORDS) || contains_word(text, INSTITUTION_WORDS) {
+        return None;
+    }
+    let mut taken = 1;
+    let lower = |w: &str| w.trim_end_matches([',', ':']).to_lowercase();
+    // "Bachelor's", "Master of Science", "Doctor of Business Administration".
+    if words.get(1).is_some_and(|w| lower(w) == "of") {
+        let subject = DEGREE_SUBJECTS.iter().find(|subject| {
+            let n = subject.split(' ').count();
+            words.len() >= 2 + n && words[2..2 + n].iter().map(|w| lower(w)).collect::<Vec<_>>().join(" ") == **subject
+        })?;
+        taken = 2 + subject.split(' ').count();
+    } else if first.trim_end_matches(':') == "תואר" {
+        // "תואר ראשון" (first degree), "שני", "שלישי".
+        taken = 2;
+    }
+    let degree = words.get(..taken)?.join(" ");
+    let field = words.get(taken..)?.join(" ");
+    let field = field.trim_start_matches([':', ',', '-', '–']).trim();
+    let (degree, field) = (degree.trim_end_matches([':', ',']), field);
+    (!field.is_empty() && !contains_word(field, DEGREE_WORDS) && field.chars().next().is_some_and(char::is_alphabetic))
+        .then(|| (degree.to_owned(), field.to_owned()))
 }
 
 /// "Institution / dates / Degree": a degree line read after an entry's dates was taken as the
@@ -1202,18 +1259,45 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
                 _ => {}
             }
         }
+        // "Published by Journal of Health Informatics" under a publication: where it appeared.
+        if section == Section::Publications
+            && let Some(venue) = strip_published_by(&line.text)
+            && let Some(publication) = cv.publications.last_mut()
+            && publication.venue.is_none()
+        {
+            publication.venue = Some(venue);
+            continue;
+        }
+        // "Bluebird Payments" under "Engineering Excellence Award": who gave it, when the line
+        // above names the award and this one names nothing of its kind.
+        let plain_name = line.text.split_whitespace().count() <= 5
+            && !line.bullet
+            && find_range(&line.text).is_none()
+            && !names_the_item(section, &line.text);
+        if plain_name
+            && section == Section::Achievements
+            && let Some(award) = cv.achievements.last_mut()
+            && award.awarder.is_none()
+            && award.title.as_deref().is_some_and(|t| names_the_item(section, t))
+        {
+            award.awarder = Some(line.text.clone());
+            continue;
+        }
         let found = find_range(&line.text);
-        let date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
+        let mut date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
         let text = match &found {
-            // What the date leaves behind: "Prize, Society ( )" -> "Prize, Society".
-            Some(f) => format!("{} {}", &line.text[..f.start], &line.text[f.end..])
-                .replace("( )", "")
-                .replace("()", "")
-                .trim()
-                .trim_matches(['|', ',', '-', '–'])
-                .trim()
-                .to_owned(),
-            None => line.text.clone(),
+            // What the date leaves behind: "Prize, Society ( )" -> "Prize, Society"; "2021:
+            // Prize" -> "Prize".
+            Some(f) => without_separators(
+                &format!("{} {}", &line.text[..f.start], &line.text[f.end..]).replace("( )", "").replace("()", ""),
+            ),
+            None => match leading_date(&line.text) {
+                Some((when, at)) if section != Section::Projects => {
+                    date = Some(when);
+                    without_separators(&line.text[at..])
+                }
+                _ => line.text.clone(),
+            },
         };
         match section {
             Section::Certifications => {
@@ -1222,6 +1306,10 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             }
             Section::Achievements => {
                 let (title, awarder) = item_and_by(&text);
+                let (title, awarder) = match awarder {
+                    None => award_at(&title),
+                    awarder => (title, awarder),
+                };
                 cv.achievements.push(Achievement { title: Some(title), awarder, date, ..Achievement::default() })
             }
             Section::Courses => cv.courses.push(Course { name: Some(text), date, ..Course::default() }),
@@ -1244,6 +1332,20 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             _ => unclassified.push(line.text.clone()),
         }
     }
+}
+
+/// A line's text without the separators a removed date leaves at either end.
+fn without_separators(text: &str) -> String {
+    text.trim().trim_matches(['|', ',', '-', '–', '—', ':', '·', '•']).trim().to_owned()
+}
+
+/// "Published by X", "Publicado por X", "Veröffentlicht von X", "Publié par X": the venue.
+fn strip_published_by(line: &str) -> Option<String> {
+    const PREFIXES: &[&str] = &["published by", "published in", "publicado por", "publicado en", "veröffentlicht von", "veröffentlicht in", "publié par", "publié dans"];
+    let lower = line.trim().to_lowercase();
+    let prefix = PREFIXES.iter().find(|p| lower.starts_with(**p))?;
+    let venue = line.trim().get(prefix.len()..)?.trim_start_matches([' ', ':']).trim();
+    (!venue.is_empty()).then(|| venue.to_owned())
 }
 
 /// One item of a section other than jobs and studies, from its lines: the first heading line
@@ -1278,8 +1380,10 @@ fn multi_line_item(section: Section, mut entry: Entry, cv: &mut CvData) {
         None if matches!(section, Section::Achievements | Section::Certifications | Section::Courses) => {
             item_and_by(&name)
         }
+        None if section == Section::Publications => publication_and_venue(&name),
         by => (name, by),
     };
+    let by = by.map(|who| strip_published_by(&who).unwrap_or(who));
     // A theme's "ledgerlite:" before the project's description.
     let name = name.trim_end_matches(':').trim().to_owned();
     let mut date = entry.dates.end.or(entry.dates.start);
@@ -1333,6 +1437,12 @@ fn names_the_item(section: Section, text: &str) -> bool {
         "scholarship",
         "fellowship",
         "winner",
+        "sieger",
+        "gewinner",
+        "ganador",
+        "ganadora",
+        "lauréat",
+        "lauréate",
         "premio",
         "beca",
         "preis",
@@ -1433,6 +1543,19 @@ fn item_and_by(text: &str) -> (String, Option<String>) {
         {
             return (item.to_owned(), Some(by.to_owned()));
         }
+    }
+    (text.to_owned(), None)
+}
+
+/// "Engineering Excellence Award at Bluebird Payments": an award and who gave it, when what
+/// follows the last " at " is a name of a few capitalised words.
+fn award_at(text: &str) -> (String, Option<String>) {
+    if let Some((award, by)) = text.rsplit_once(" at ")
+        && names_the_item(Section::Achievements, award)
+        && (1..=5).contains(&by.split_whitespace().count())
+        && by.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+    {
+        return (award.trim().to_owned(), Some(by.trim().to_owned()));
     }
     (text.to_owned(), None)
 }

@@ -82,6 +82,11 @@ fn is_rtl_char(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
+/// Whether any of `text` is in a right-to-left script.
+pub fn has_rtl(text: &str) -> bool {
+    text.chars().any(is_rtl_char)
+}
+
 fn is_rtl(text: &str) -> bool {
     let (rtl, letters) =
         text.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
@@ -104,8 +109,15 @@ fn logical_order(text: &str) -> String {
     if starts <= ends {
         return text.to_owned();
     }
-    let reversed: Vec<char> = text.chars().rev().collect();
-    let mut out = String::with_capacity(text.len());
+    reverse_visual(&text.chars().collect::<Vec<_>>())
+}
+
+/// Text drawn left to right -> the order it is read, in a right-to-left paragraph: the
+/// characters reversed, numbers and Latin words inside kept in their own order, brackets
+/// mirrored.
+fn reverse_visual(drawn: &[char]) -> String {
+    let reversed: Vec<char> = drawn.iter().rev().copied().collect();
+    let mut out = String::with_capacity(reversed.len() * 2);
     let mut i = 0;
     while i < reversed.len() {
         if reversed[i].is_ascii_alphanumeric() {
@@ -121,12 +133,119 @@ fn logical_order(text: &str) -> String {
             out.push(match reversed[i] {
                 '(' => ')',
                 ')' => '(',
+                '[' => ']',
+                ']' => '[',
                 c => c,
             });
             i += 1;
         }
     }
     out
+}
+
+/// A line's characters in the order they are drawn (left to right) -> the order they are read.
+/// A line mostly in a right-to-left script is a right-to-left paragraph: all of it reversed,
+/// but for its numbers and Latin words. Otherwise each stretch of right-to-left words (with
+/// the spaces, punctuation and numbers between them) is reversed where it stands: a Hebrew
+/// place name inside an English line.
+pub fn visual_to_logical(drawn: &str) -> String {
+    let chars: Vec<char> = drawn.chars().collect();
+    if !chars.iter().copied().any(is_rtl_char) {
+        return drawn.to_owned();
+    }
+    if is_rtl(drawn) {
+        return reverse_visual(&chars);
+    }
+    let mut out = String::with_capacity(drawn.len() * 2);
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_rtl_char(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The stretch ends at its last right-to-left letter before a Latin one.
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() && !(chars[j].is_alphabetic() && !is_rtl_char(chars[j])) {
+            if is_rtl_char(chars[j]) {
+                end = j;
+            }
+            j += 1;
+        }
+        out.push_str(&reverse_visual(&chars[i..=end]));
+        i = end + 1;
+    }
+    out
+}
+
+/// One character as the PDF draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub c: char,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub size: f32,
+}
+
+/// Runs from single characters, for text whose runs cannot be trusted to hold their letters
+/// in either order (right-to-left text, which PDF writers store drawn or read order, and
+/// PDF readers sometimes merge out of both). The characters of one baseline, left to right,
+/// make a run up to a gap that would split a line into cells anyway; a narrower gap with no
+/// space drawn in it is a space. Each run is then put in reading order.
+pub fn runs_from_glyphs(mut glyphs: Vec<Glyph>) -> Vec<Run> {
+    glyphs.retain(|g| g.x.is_finite() && g.y.is_finite() && g.width.is_finite() && g.size.is_finite());
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut runs = Vec::new();
+    let mut line: Vec<Glyph> = Vec::new();
+    for glyph in glyphs {
+        if line.first().is_some_and(|first| (first.y - glyph.y).abs() > first.size.max(glyph.size).max(1.0) * 0.3) {
+            runs_of_line(&mut line, &mut runs);
+        }
+        line.push(glyph);
+    }
+    runs_of_line(&mut line, &mut runs);
+    runs
+}
+
+fn runs_of_line(line: &mut Vec<Glyph>, runs: &mut Vec<Run>) {
+    line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut current: Option<Run> = None;
+    let finish = |run: Run, runs: &mut Vec<Run>| runs.push(Run { text: visual_to_logical(&run.text), ..run });
+    for glyph in line.drain(..) {
+        let size = glyph.size.max(1.0);
+        match &mut current {
+            Some(run) if glyph.x - (run.x + run.width) < gap_limit(run.size.min(size)) => {
+                let gap = glyph.x - (run.x + run.width);
+                if gap > size * 0.15 && !run.text.ends_with(' ') && glyph.c != ' ' {
+                    run.text.push(' ');
+                }
+                run.text.push(glyph.c);
+                run.width = run.width.max(glyph.x + glyph.width - run.x);
+                run.height = run.height.max(glyph.height);
+                run.y = run.y.min(glyph.y);
+                run.size = run.size.max(size);
+            }
+            _ => {
+                if let Some(done) = current.take() {
+                    finish(done, runs);
+                }
+                current = Some(Run {
+                    text: glyph.c.to_string(),
+                    x: glyph.x,
+                    y: glyph.y,
+                    width: glyph.width.max(0.0),
+                    height: glyph.height.max(1.0),
+                    size,
+                });
+            }
+        }
+    }
+    if let Some(done) = current {
+        finish(done, runs);
+    }
 }
 
 /// What joins the parts of a number, an address or a date: "2014-2018", "B.Sc.", "a@b.com".
@@ -612,6 +731,35 @@ mod tests {
         assert_eq!(logical_order("םינש שש 2014-2018"), "2014-2018 שש שנים");
         assert_eq!(logical_order("נועה כהן"), "נועה כהן", "already in reading order");
         assert_eq!(logical_order("Dana Levi"), "Dana Levi");
+    }
+
+    #[test]
+    fn right_to_left_glyphs_are_read_from_where_they_are_drawn() {
+        // Each letter where it is drawn: "נועה כהן" right-aligned, then an English line with a
+        // Hebrew place name, then Hebrew with a year, as a PDF writer might list them.
+        let mut glyphs = Vec::new();
+        let mut draw = |text: &str, x: f32, y: f32| {
+            for (i, c) in text.chars().enumerate() {
+                glyphs.push(Glyph { c, x: x + 6.0 * i as f32, y, width: 6.0, height: 10.0, size: 10.0 });
+            }
+        };
+        draw("ןהכ העונ", 300.0, 700.0);
+        draw("Office: ביבא לת, IL", 50.0, 680.0);
+        draw("2014 זאמ םינש שש", 50.0, 660.0);
+        draw("(דבוע)", 50.0, 640.0);
+        let texts: Vec<String> = runs_from_glyphs(glyphs).into_iter().map(|r| r.text).collect();
+        assert_eq!(texts, ["נועה כהן", "Office: תל אביב, IL", "שש שנים מאז 2014", "(עובד)"]);
+    }
+
+    #[test]
+    fn glyphs_far_apart_are_separate_runs_and_a_gap_is_a_space() {
+        let glyph = |c, x| Glyph { c, x, y: 700.0, width: 5.0, height: 10.0, size: 10.0 };
+        let glyphs = vec![glyph('a', 50.0), glyph('b', 55.0), glyph('c', 62.0), glyph('d', 400.0)];
+        let runs = runs_from_glyphs(glyphs);
+        assert_eq!(runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["ab c", "d"]);
+        assert_eq!((runs[0].x, runs[0].width), (50.0, 17.0));
+        let nan = Glyph { c: 'x', x: f32::NAN, y: 1.0, width: 1.0, height: 1.0, size: 1.0 };
+        assert!(runs_from_glyphs(vec![nan]).is_empty());
     }
 
     #[test]

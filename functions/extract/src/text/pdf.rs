@@ -1,10 +1,10 @@
 //! PDF text with pdf_oxide (pure Rust): columns are read in turn rather than interleaved,
-//! right-to-left scripts come out in logical order, CJK is decoded. docs/extraction.md has the
-//! comparison that chose it.
+//! right-to-left scripts come out in logical order (read from where each letter is drawn),
+//! CJK is decoded. docs/extraction.md has the comparison that chose it.
 
 use pdf_oxide::document::PdfDocument;
 
-use super::layout::{self, Run};
+use super::layout::{self, Glyph, Run};
 use super::{MAX_PDF_PAGES, TextError};
 
 pub(super) fn text(bytes: &[u8]) -> Result<(String, usize), TextError> {
@@ -40,6 +40,14 @@ pub(super) fn text(bytes: &[u8]) -> Result<(String, usize), TextError> {
     for page in 0..pages {
         let height = doc.get_page_media_box(page).map(|(_, y0, _, y1)| (y1 - y0).abs()).unwrap_or(792.0);
         match doc.extract_spans(page) {
+            // Right-to-left text is read from its characters' places (layout::runs_from_glyphs).
+            Ok(spans) if spans.iter().any(|s| layout::has_rtl(&s.text)) => {
+                let runs = match doc.extract_chars(page) {
+                    Ok(chars) => layout::runs_from_glyphs(chars.iter().map(glyph_of).collect()),
+                    Err(_) => spans.iter().map(run_of).collect(),
+                };
+                positioned.push((runs, height));
+            }
             Ok(spans) => positioned.push((spans.iter().map(run_of).collect::<Vec<_>>(), height)),
             Err(_) => {
                 let text = doc.extract_text(page).map_err(|e| classify(&e.to_string()))?;
@@ -59,6 +67,17 @@ fn run_of(span: &pdf_oxide::layout::TextSpan) -> Run {
         width: span.bbox.width,
         height: span.bbox.height.max(1.0),
         size: span.font_size,
+    }
+}
+
+fn glyph_of(c: &pdf_oxide::layout::TextChar) -> Glyph {
+    Glyph {
+        c: c.char,
+        x: c.bbox.x,
+        y: c.bbox.y,
+        width: c.bbox.width,
+        height: c.bbox.height.max(1.0),
+        size: c.font_size,
     }
 }
 
