@@ -585,7 +585,11 @@ mod tests {
         };
         assert_eq!(
             score.misses,
-            [miss("skills", Some("rust"), None), miss("skills", None, Some("java")), miss("title", Some("engineer"), None)]
+            [
+                miss("skills", Some("rust"), None),
+                miss("skills", None, Some("java")),
+                miss("title", Some("engineer"), None)
+            ]
         );
     }
 

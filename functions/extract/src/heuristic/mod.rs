@@ -59,7 +59,17 @@ pub fn extract(text: &str) -> CvData {
             // "Languages" is also what a skills list calls programming languages.
             Some(Section::Languages) => {
                 let lines = without_contacts(lines);
-                if names_natural_languages(&lines) {
+                // Spoken languages, then what a sidebar read after them brings along (the
+                // name and title of a main column that follows): read as a header would be.
+                let spoken = lines.iter().take_while(|l| names_natural_languages(std::slice::from_ref(l))).count();
+                if spoken > 0 && names_natural_languages(&lines[..spoken]) && lines.len() - spoken >= 2 {
+                    languages(&lines[..spoken], &mut cv);
+                    if cv.hero.full_name.is_none() {
+                        header(&lines[spoken..], &mut cv, &mut unclassified);
+                    } else {
+                        unclassified.extend(lines[spoken..].iter().map(|l| l.text.clone()));
+                    }
+                } else if names_natural_languages(&lines) {
                     languages(&lines, &mut cv);
                 } else {
                     skills(&lines, &mut cv, &mut unclassified);
@@ -897,25 +907,63 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 fn skills(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
-    for line in lines {
-        match line.text.split_once(':') {
-            Some((name, items)) if name.split_whitespace().count() <= 4 && !items.trim().is_empty() => {
-                cv.skills.categories.push(SkillCategory {
-                    name: Some(name.trim().to_owned()),
-                    level: None,
-                    keywords: split_list(items),
-                });
-            }
-            _ => {
-                for item in split_list(&line.text) {
-                    if item.split_whitespace().count() <= 6 {
-                        cv.skills.ungrouped.push(item);
-                    } else {
-                        unclassified.push(item);
-                    }
-                }
+    let items = |text: &str| -> Vec<String> { split_list(text).into_iter().map(|i| skill_item(&i)).collect() };
+    let is_list = |line: &Line| items(&line.text).len() >= 2;
+    // A name alone over a list ("Programmiersprachen" / "Kotlin, Go"): a group and its skills.
+    let is_label = |line: &Line| {
+        !line.bullet
+            && !line.text.contains(':')
+            && items(&line.text).len() == 1
+            && line.text.split_whitespace().count() <= 4
+    };
+    let labelled = lines.windows(2).any(|pair| is_label(&pair[0]) && is_list(&pair[1]));
+    let mut group: Option<usize> = None;
+    let mut awaiting_skills = false;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some((name, list)) = line.text.split_once(':')
+            && name.split_whitespace().count() <= 4
+            && !list.trim().is_empty()
+        {
+            cv.skills.categories.push(SkillCategory {
+                name: Some(name.trim().to_owned()),
+                level: None,
+                keywords: items(list),
+            });
+            (group, awaiting_skills) = (None, false);
+            continue;
+        }
+        // Under a group's name, its skills; a name followed by a list is the next group (the
+        // one before had none listed).
+        let next_is_list = lines.get(i + 1).is_some_and(is_list);
+        if labelled && is_label(line) && (!awaiting_skills || next_is_list) {
+            cv.skills.categories.push(SkillCategory {
+                name: Some(line.text.trim().trim_end_matches(':').to_owned()),
+                level: None,
+                keywords: Vec::new(),
+            });
+            (group, awaiting_skills) = (Some(cv.skills.categories.len() - 1), true);
+            continue;
+        }
+        awaiting_skills = false;
+        for item in items(&line.text) {
+            if item.split_whitespace().count() > 6 {
+                unclassified.push(item);
+            } else if let Some(category) = group.and_then(|g| cv.skills.categories.get_mut(g)) {
+                category.keywords.push(item);
+            } else {
+                cv.skills.ungrouped.push(item);
             }
         }
+    }
+}
+
+/// One skill as a list gives it, without the mark a lost bullet glyph left before it or the
+/// full stop that ended the list ("Kafka." -> "Kafka").
+fn skill_item(item: &str) -> String {
+    let item = item.trim_start_matches(['\u{FFFD}', '•', '*', '-', '·']).trim();
+    match item.strip_suffix('.') {
+        Some(bare) if !bare.contains('.') && bare.chars().last().is_some_and(char::is_alphanumeric) => bare.to_owned(),
+        _ => item.to_owned(),
     }
 }
 
@@ -1341,7 +1389,16 @@ fn without_separators(text: &str) -> String {
 
 /// "Published by X", "Publicado por X", "Veröffentlicht von X", "Publié par X": the venue.
 fn strip_published_by(line: &str) -> Option<String> {
-    const PREFIXES: &[&str] = &["published by", "published in", "publicado por", "publicado en", "veröffentlicht von", "veröffentlicht in", "publié par", "publié dans"];
+    const PREFIXES: &[&str] = &[
+        "published by",
+        "published in",
+        "publicado por",
+        "publicado en",
+        "veröffentlicht von",
+        "veröffentlicht in",
+        "publié par",
+        "publié dans",
+    ];
     let lower = line.trim().to_lowercase();
     let prefix = PREFIXES.iter().find(|p| lower.starts_with(**p))?;
     let venue = line.trim().get(prefix.len()..)?.trim_start_matches([' ', ':']).trim();
@@ -1711,6 +1768,44 @@ mod tests {
         assert_eq!(cv.projects.len(), 1, "the contact block is no project: {:?}", cv.projects);
         assert_eq!(cv.projects[0].name.as_deref(), Some("ledgerlite"));
         assert_eq!(cv.projects[0].description.as_deref(), Some("An open-source double-entry ledger library for Go."));
+    }
+
+    #[test]
+    fn a_sidebar_read_after_the_languages_gives_the_name_and_title() {
+        let cv = extract(
+            "SKILLS\nGo, Python\nLANGUAGES\nEnglish : Native\nTamil : Fluent\nPriya Raman\nSenior Backend Engineer\nEXPERIENCE\nEngineer, Acme\n2019 – 2021\n",
+        );
+        let spoken: Vec<_> = cv.languages.iter().map(|l| (l.language.as_deref(), l.proficiency.as_deref())).collect();
+        assert_eq!(spoken, [(Some("English"), Some("Native")), (Some("Tamil"), Some("Fluent"))]);
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
+        assert_eq!(cv.hero.professional_title.as_deref(), Some("Senior Backend Engineer"));
+    }
+
+    #[test]
+    fn skill_groups_named_over_their_lists() {
+        let lines = |text: &str| text.lines().map(|t| Line { text: t.to_owned(), bullet: false }).collect::<Vec<_>>();
+        let mut cv = CvData::default();
+        skills(&lines("Languages\nKotlin, Go.\nTools\nCloud\nAWS, GCP\nMobile\nFlutter"), &mut cv, &mut Vec::new());
+        let groups: Vec<(Option<&str>, Vec<&str>)> = cv
+            .skills
+            .categories
+            .iter()
+            .map(|c| (c.name.as_deref(), c.keywords.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (Some("Languages"), vec!["Kotlin", "Go"]),
+                (Some("Tools"), vec![]),
+                (Some("Cloud"), vec!["AWS", "GCP"]),
+                (Some("Mobile"), vec!["Flutter"])
+            ]
+        );
+        // One skill per line, with no list anywhere: skills, not groups.
+        let mut cv = CvData::default();
+        skills(&lines("Python\nGo\nNode.js"), &mut cv, &mut Vec::new());
+        assert_eq!(cv.skills.ungrouped, ["Python", "Go", "Node.js"]);
+        assert!(cv.skills.categories.is_empty());
     }
 
     #[test]

@@ -382,6 +382,16 @@ fn tidy(text: &str) -> String {
 }
 
 /// Reads a set of cells: split into columns at a gutter if there is one, else line by line.
+/// Whether most of the letters of a region are in a right-to-left script.
+fn mostly_rtl(cells: &[Cell]) -> bool {
+    let (rtl, letters) = cells
+        .iter()
+        .flat_map(|c| c.text.chars())
+        .filter(|c| c.is_alphabetic())
+        .fold((0usize, 0usize), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
+    letters > 0 && rtl * 2 > letters
+}
+
 fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
     if cells.is_empty() {
         return;
@@ -389,8 +399,10 @@ fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
     if depth < 6 {
         if let Some(split) = column_split(cells) {
             let (left, right): (Vec<Cell>, Vec<Cell>) = cells.iter().cloned().partition(|c| c.x1 <= split);
-            read_region(&left, out, depth + 1);
-            read_region(&right, out, depth + 1);
+            // Right-to-left pages start at the right.
+            let (first, second) = if mostly_rtl(cells) { (&right, &left) } else { (&left, &right) };
+            read_region(first, out, depth + 1);
+            read_region(second, out, depth + 1);
             return;
         }
         if let Some((above, below)) = band_cut(cells) {
@@ -760,6 +772,19 @@ mod tests {
         assert_eq!((runs[0].x, runs[0].width), (50.0, 17.0));
         let nan = Glyph { c: 'x', x: f32::NAN, y: 1.0, width: 1.0, height: 1.0, size: 1.0 };
         assert!(runs_from_glyphs(vec![nan]).is_empty());
+    }
+
+    #[test]
+    fn right_to_left_columns_are_read_from_the_right() {
+        let mut runs = Vec::new();
+        for i in 0..6 {
+            let y = 700.0 - 14.0 * i as f32;
+            runs.push(run(&format!("שפת אם {i}"), 50.0, y, 10.0));
+            runs.push(run(&format!("עברית {i}"), 400.0, y, 10.0));
+        }
+        let lines = page_lines(&runs, 792.0);
+        assert_eq!(lines[0], "עברית 0", "{lines:?}");
+        assert_eq!(lines[6], "שפת אם 0", "{lines:?}");
     }
 
     #[test]
