@@ -321,6 +321,7 @@ struct Entry {
 /// Splits a section into entries: a date range closes an entry's heading; the plain lines
 /// right before a date line are the next entry's heading.
 fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
+    let lines = &unmark_dated_headings(lines);
     let dated: Vec<bool> = lines.iter().map(|l| !l.bullet && find_range(&l.text).is_some()).collect();
     let mut out: Vec<Entry> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
@@ -377,6 +378,28 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// Some layouts indent an entry's heading and dates like list items ("• Senior Engineer, Acme"
+/// / "• Jul, 2019 - Present"): a date alone is never an item, and the line over it is the
+/// heading it dates.
+fn unmark_dated_headings(lines: &[Line]) -> Vec<Line> {
+    let date_alone = |l: &Line| {
+        find_range(&l.text).is_some_and(|f| {
+            let rest = |t: &str| t.trim().trim_matches(['-', '–', '—', ',', '|', '(', ')']).trim().is_empty();
+            rest(&l.text[..f.start]) && rest(&l.text[f.end..])
+        })
+    };
+    let mut lines = lines.to_vec();
+    for i in 0..lines.len() {
+        if lines[i].bullet && date_alone(&lines[i]) {
+            lines[i].bullet = false;
+            if i > 0 && lines[i - 1].bullet && !date_alone(&lines[i - 1]) {
+                lines[i - 1].bullet = false;
+            }
+        }
+    }
+    lines
 }
 
 /// How many trailing `pending` lines form an entry heading: the last one alone when it holds
@@ -1779,6 +1802,17 @@ mod tests {
         assert_eq!(spoken, [(Some("English"), Some("Native")), (Some("Tamil"), Some("Fluent"))]);
         assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
         assert_eq!(cv.hero.professional_title.as_deref(), Some("Senior Backend Engineer"));
+    }
+
+    #[test]
+    fn an_entry_heading_and_dates_indented_like_list_items_still_head_the_entry() {
+        let cv = extract(
+            "Work Experience\n• Senior Engineer, Spreewerk GmbH\n• Jul, 2019 - Present\n• Built the platform\n",
+        );
+        let job = &cv.experience[0];
+        assert_eq!((job.title.as_deref(), job.company.as_deref()), (Some("Senior Engineer"), Some("Spreewerk GmbH")));
+        assert!(job.dates.is_current);
+        assert_eq!(job.responsibilities, ["Built the platform"]);
     }
 
     #[test]

@@ -333,8 +333,11 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
         let mut cell: Option<Cell> = None;
         for run in line {
             let run_size = run.size.max(1.0);
+            // A heading run into the end of a paragraph's last line ("load. Experience"),
+            // larger than the sentence it follows, starts a line of its own.
+            let run_in_heading = |c: &Cell| run_size >= c.size * 1.2 && c.text.trim_end().ends_with(['.', '!', '?']);
             match &mut cell {
-                Some(c) if run.x - c.x1 < gap_limit(c.size.min(run_size)) => {
+                Some(c) if run.x - c.x1 < gap_limit(c.size.min(run_size)) && !run_in_heading(c) => {
                     let gap = run.x - c.x1;
                     if gap > run_size * 0.15 && !c.text.ends_with(' ') && !run.text.starts_with(' ') {
                         c.text.push(' ');
@@ -772,6 +775,16 @@ mod tests {
         assert_eq!((runs[0].x, runs[0].width), (50.0, 17.0));
         let nan = Glyph { c: 'x', x: f32::NAN, y: 1.0, width: 1.0, height: 1.0, size: 1.0 };
         assert!(runs_from_glyphs(vec![nan]).is_empty());
+    }
+
+    #[test]
+    fn a_heading_run_into_the_last_line_of_a_paragraph_is_a_line_of_its_own() {
+        let runs = vec![
+            run("load.", 56.0, 680.0, 10.0),
+            Run { text: "Experience".into(), x: 82.0, y: 680.0, width: 65.0, height: 14.0, size: 14.0 },
+            run("Engineer", 56.0, 660.0, 10.0),
+        ];
+        assert_eq!(page_lines(&runs, 792.0), ["load.", "Experience", "Engineer"]);
     }
 
     #[test]
