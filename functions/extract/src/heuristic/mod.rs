@@ -939,9 +939,13 @@ fn skills(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
             && items(&line.text).len() == 1
             && line.text.split_whitespace().count() <= 4
     };
-    let labelled = lines.windows(2).any(|pair| is_label(&pair[0]) && is_list(&pair[1]));
+    // Over a list, or over the first of its skills set one per line and indented like a list
+    // item ("Infrastructure" / "• Kubernetes" / "Terraform").
+    let heads_group = |i: usize| is_label(&lines[i]) && lines.get(i + 1).is_some_and(|n| is_list(n) || n.bullet);
+    let labelled = (0..lines.len()).any(heads_group);
     let mut group: Option<usize> = None;
     let mut awaiting_skills = false;
+    let mut after_list = false;
     for (i, line) in lines.iter().enumerate() {
         if let Some((name, list)) = line.text.split_once(':')
             && name.split_whitespace().count() <= 4
@@ -952,21 +956,21 @@ fn skills(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
                 level: None,
                 keywords: items(list),
             });
-            (group, awaiting_skills) = (None, false);
+            (group, awaiting_skills, after_list) = (None, false, false);
             continue;
         }
-        // Under a group's name, its skills; a name followed by a list is the next group (the
-        // one before had none listed).
-        let next_is_list = lines.get(i + 1).is_some_and(is_list);
-        if labelled && is_label(line) && (!awaiting_skills || next_is_list) {
+        // A group's name: over its skills, or alone after a list (a group with none listed);
+        // a single skill under a group (one per line) is one of its skills.
+        if labelled && is_label(line) && (heads_group(i) || (after_list && !awaiting_skills)) {
             cv.skills.categories.push(SkillCategory {
                 name: Some(line.text.trim().trim_end_matches(':').to_owned()),
                 level: None,
                 keywords: Vec::new(),
             });
-            (group, awaiting_skills) = (Some(cv.skills.categories.len() - 1), true);
+            (group, awaiting_skills, after_list) = (Some(cv.skills.categories.len() - 1), true, true);
             continue;
         }
+        after_list = is_list(line);
         awaiting_skills = false;
         for item in items(&line.text) {
             if item.split_whitespace().count() > 6 {
@@ -1833,6 +1837,21 @@ mod tests {
                 (Some("Tools"), vec![]),
                 (Some("Cloud"), vec!["AWS", "GCP"]),
                 (Some("Mobile"), vec!["Flutter"])
+            ]
+        );
+        // Skills one per line under their group's name, the first indented like a list item.
+        let mut cv = CvData::default();
+        let chips =
+            [("Infrastructure", false), ("Kubernetes", true), ("Terraform", false), ("Cloud", false), ("AWS", true)]
+                .map(|(text, bullet)| Line { text: text.to_owned(), bullet });
+        skills(&chips, &mut cv, &mut Vec::new());
+        let groups: Vec<(Option<&str>, &[String])> =
+            cv.skills.categories.iter().map(|c| (c.name.as_deref(), c.keywords.as_slice())).collect();
+        assert_eq!(
+            groups,
+            [
+                (Some("Infrastructure"), &["Kubernetes".to_owned(), "Terraform".to_owned()][..]),
+                (Some("Cloud"), &["AWS".to_owned()][..])
             ]
         );
         // One skill per line, with no list anywhere: skills, not groups.

@@ -214,7 +214,9 @@ fn runs_of_line(line: &mut Vec<Glyph>, runs: &mut Vec<Run>) {
     line.sort_by(|a, b| a.x.total_cmp(&b.x));
     let mut current: Option<Run> = None;
     let finish = |run: Run, runs: &mut Vec<Run>| runs.push(Run { text: visual_to_logical(&run.text), ..run });
-    for glyph in line.drain(..) {
+    // Spaces are measured by the gaps between letters (a drawn space may sit inside a gap
+    // wide enough to part two cells), as for runs.
+    for glyph in line.drain(..).filter(|g| !g.c.is_whitespace()) {
         let size = glyph.size.max(1.0);
         match &mut current {
             Some(run) if glyph.x - (run.x + run.width) < gap_limit(run.size.min(size)) => {
