@@ -329,9 +329,12 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
             None => lines.push(vec![run]),
         }
     }
-    let mut out = Vec::new();
-    for mut line in lines {
+    for line in &mut lines {
         line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    let stops = tab_stops(&lines);
+    let mut out = Vec::new();
+    for line in lines {
         let mut cell: Option<Cell> = None;
         for run in line {
             let run_size = run.size.max(1.0);
@@ -341,7 +344,14 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
             match &mut cell {
                 Some(c) if run.x - c.x1 < gap_limit(c.size.min(run_size)) && !run_in_heading(c) => {
                     let gap = run.x - c.x1;
-                    if gap > run_size * 0.15 && !c.text.ends_with(' ') && !run.text.starts_with(' ') {
+                    // A label in a column of its own ("Languages   Go, Python"): "Languages: Go,
+                    // Python", as a list would write it.
+                    let labelled = gap >= run_size * TAB_GAP
+                        && stops.iter().any(|stop| (stop - run.x).abs() < 1.0)
+                        && is_label_text(&c.text);
+                    if labelled {
+                        c.text = format!("{}: ", c.text.trim_end());
+                    } else if gap > run_size * 0.15 && !c.text.ends_with(' ') && !run.text.starts_with(' ') {
                         c.text.push(' ');
                     }
                     c.text.push_str(&run.text);
@@ -371,6 +381,47 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
     }
     out.retain(|c| !c.text.is_empty());
     out
+}
+
+/// A gap of at least this many ems before text that starts at a tab stop sets a label apart;
+/// a space between words is about a quarter of an em.
+const TAB_GAP: f32 = 0.45;
+
+/// Where text starts after a wide gap on at least three lines of a page: the second column of
+/// a two-column table (moderncv's labels and their text, a Word document's tab stops).
+fn tab_stops(lines: &[Vec<Run>]) -> Vec<f32> {
+    let mut starts: Vec<f32> = Vec::new();
+    for line in lines {
+        let mut end = f32::MIN;
+        for run in line {
+            let gap = run.x - end;
+            if gap >= run.size.max(1.0) * TAB_GAP && gap < gap_limit(run.size.max(1.0)) {
+                starts.push(run.x);
+            }
+            end = end.max(run.x + run.width);
+        }
+    }
+    starts.sort_by(f32::total_cmp);
+    let mut stops = Vec::new();
+    let mut i = 0;
+    while i < starts.len() {
+        let j = starts[i..].iter().take_while(|x| **x - starts[i] < 1.0).count();
+        if j >= 3 {
+            stops.push(starts[i]);
+        }
+        i += j;
+    }
+    stops
+}
+
+/// Text that can label what follows it: a few words, no figures (not a date), no colon yet.
+fn is_label_text(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text.split_whitespace().count() <= 4
+        && !text.ends_with([':', ',', '.', '-', '–'])
+        && !text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().any(char::is_alphabetic)
 }
 
 /// A gap wider than this splits a line: about an em of the smaller text (a space is a
@@ -787,6 +838,25 @@ mod tests {
             run("Engineer", 56.0, 660.0, 10.0),
         ];
         assert_eq!(page_lines(&runs, 792.0), ["load.", "Experience", "Engineer"]);
+    }
+
+    #[test]
+    fn a_label_column_beside_its_text_reads_as_label_and_text() {
+        let runs = vec![
+            run("Languages", 50.0, 700.0, 10.0),
+            run("Go, Python, SQL", 128.0, 700.0, 10.0),
+            run("Tools", 50.0, 686.0, 10.0),
+            run("Git, Docker", 128.0, 686.0, 10.0),
+            run("English", 50.0, 672.0, 10.0),
+            run("Native", 128.0, 672.0, 10.0),
+            // A sentence's words a space apart are no label and its text.
+            run("Built", 50.0, 650.0, 10.0),
+            run("things", 78.0, 650.0, 10.0),
+        ];
+        assert_eq!(
+            page_lines(&runs, 792.0),
+            ["Languages: Go, Python, SQL", "Tools: Git, Docker", "English: Native", "Built things"]
+        );
     }
 
     #[test]
