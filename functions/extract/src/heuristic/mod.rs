@@ -200,8 +200,10 @@ const BINDING_WORDS: &[&str] = &[
 ];
 
 fn ends_mid_phrase(line: &str) -> bool {
-    line.split_whitespace().count() >= 2
-        && line.rsplit(' ').next().is_some_and(|last| BINDING_WORDS.contains(&last.to_lowercase().as_str()))
+    let binds = line.split_whitespace().count() >= 2
+        && line.rsplit(' ').next().is_some_and(|last| BINDING_WORDS.contains(&last.to_lowercase().as_str()));
+    // "Français (Langue" / "maternelle)": a bracket left open.
+    binds || line.matches('(').count() > line.matches(')').count()
 }
 
 fn detect_language(text: &str) -> Option<LanguageTag> {
@@ -1817,6 +1819,13 @@ mod tests {
         assert_eq!((job.title.as_deref(), job.company.as_deref()), (Some("Senior Engineer"), Some("Spreewerk GmbH")));
         assert!(job.dates.is_current);
         assert_eq!(job.responsibilities, ["Built the platform"]);
+    }
+
+    #[test]
+    fn a_line_that_leaves_a_bracket_open_goes_on() {
+        let lines = join_continuations("FRANÇAIS (LANGUE\nMATERNELLE)\nANGLAIS (COURANT)\n");
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["FRANÇAIS (LANGUE MATERNELLE)", "ANGLAIS (COURANT)"]);
     }
 
     #[test]
