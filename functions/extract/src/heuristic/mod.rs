@@ -827,9 +827,11 @@ fn regroup_degrees(mut entries: Vec<Entry>) -> Vec<Entry> {
     let has_degree = |e: &Entry| e.header.iter().chain(&e.beside_dates).any(|l| contains_word(l, DEGREE_WORDS));
     let is_degree_line = |l: &String| contains_word(l, DEGREE_WORDS) && !contains_word(l, INSTITUTION_WORDS);
     for i in 1..entries.len() {
-        let moves = !has_degree(&entries[i - 1])
-            && entries[i].header.len() >= 2
-            && entries[i].header.first().is_some_and(is_degree_line);
+        // The entry keeps a heading of its own: another line of it, or the school beside its
+        // dates ("Universität Potsdam   Oct 2010 — Sep 2013").
+        let keeps_heading = entries[i].header.len() >= 2 || !entries[i].beside_dates.is_empty();
+        let moves =
+            !has_degree(&entries[i - 1]) && keeps_heading && entries[i].header.first().is_some_and(is_degree_line);
         if moves {
             let degree = entries[i].header.remove(0);
             entries[i - 1].header.push(degree);
@@ -1826,6 +1828,22 @@ mod tests {
         let lines = join_continuations("FRANÇAIS (LANGUE\nMATERNELLE)\nANGLAIS (COURANT)\n");
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["FRANÇAIS (LANGUE MATERNELLE)", "ANGLAIS (COURANT)"]);
+    }
+
+    #[test]
+    fn a_degree_under_its_schools_dated_line_stays_with_that_school() {
+        let cv = extract(
+            "Education\nTechnische Universität Berlin Oct 2013 — Dec 2015\nMaster of Science - Informatik\nUniversität Potsdam Oct 2010 — Sep 2013\nBachelor of Science - Informatik\n",
+        );
+        let schools: Vec<_> =
+            cv.education.iter().map(|e| (e.institution.as_deref(), e.degree.as_deref(), e.field.as_deref())).collect();
+        assert_eq!(
+            schools,
+            [
+                (Some("Technische Universität Berlin"), Some("Master of Science"), Some("Informatik")),
+                (Some("Universität Potsdam"), Some("Bachelor of Science"), Some("Informatik"))
+            ]
+        );
     }
 
     #[test]
