@@ -850,8 +850,10 @@ fn regroup_degrees(mut entries: Vec<Entry>) -> Vec<Entry> {
 /// "PhD, Statistics - University of Manchester": the degree side and the school, when a
 /// separator parts a degree from a school.
 fn degree_and_school(header: &str) -> Option<(&str, Option<&str>)> {
-    [" - ", " – ", " — ", " | ", " @ ", ", "].iter().find_map(|separator| {
-        let (left, right) = header.rsplit_once(separator)?;
+    [" - ", " – ", " — ", " | ", " @ ", ", ", " at "].iter().find_map(|separator| {
+        // "... at University of Texas at Austin": the school's own "at" comes after.
+        let (left, right) =
+            if *separator == " at " { header.split_once(separator)? } else { header.rsplit_once(separator)? };
         let (left, right) = (left.trim(), right.trim());
         let is_school = |p: &str| contains_word(p, INSTITUTION_WORDS) && !contains_word(p, DEGREE_WORDS);
         let is_degree = |p: &str| contains_word(p, DEGREE_WORDS) && !contains_word(p, INSTITUTION_WORDS);
@@ -911,6 +913,38 @@ fn education(entry: Entry) -> Education {
         && contains_word(first, INSTITUTION_WORDS)
     {
         education.institution = Some(first.clone());
+    }
+    // "Dates / School / Field / Degree": the degree and its field among the short lines under
+    // the dates.
+    let short_line = |l: &String| l.split_whitespace().count() <= 6 && !l.ends_with('.');
+    if education.degree.is_none()
+        && let Some(line) = entry
+            .other
+            .iter()
+            .take(4)
+            .find(|l| short_line(l) && contains_word(l, DEGREE_WORDS) && !contains_word(l, INSTITUTION_WORDS))
+    {
+        match split_degree_field(line) {
+            Some((degree, field)) => {
+                education.degree = Some(degree);
+                education.field = education.field.take().or(Some(field));
+            }
+            None => education.degree = Some(line.clone()),
+        }
+        if education.field.is_none() {
+            education.field = entry
+                .other
+                .iter()
+                .take(4)
+                .find(|l| {
+                    short_line(l)
+                        && Some(*l) != Some(line)
+                        && Some(l.as_str()) != education.institution.as_deref()
+                        && !contains_word(l, INSTITUTION_WORDS)
+                        && !contains_word(l, DEGREE_WORDS)
+                })
+                .cloned();
+        }
     }
     let mut bullets = entry.bullets;
     // Themes that list the degree and the field as bullets under the school
@@ -1362,6 +1396,11 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             award.awarder = Some(line.text.clone());
             continue;
         }
+        // A count a theme draws beside its list ("1") names nothing.
+        if !line.text.chars().any(char::is_alphabetic) && find_range(&line.text).is_none() {
+            unclassified.push(line.text.clone());
+            continue;
+        }
         let found = find_range(&line.text);
         let mut date = found.as_ref().and_then(|f| f.range.end.or(f.range.start));
         let text = match &found {
@@ -1370,7 +1409,7 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             Some(f) => without_separators(
                 &format!("{} {}", &line.text[..f.start], &line.text[f.end..]).replace("( )", "").replace("()", ""),
             ),
-            None => match leading_date(&line.text) {
+            None => match leading_date(&line.text).or_else(|| leading_date_and_colon(&line.text)) {
                 Some((when, at)) if section != Section::Projects => {
                     date = Some(when);
                     without_separators(&line.text[at..])
@@ -1411,6 +1450,13 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             _ => unclassified.push(line.text.clone()),
         }
     }
+}
+
+/// "2023: Forecasting bed occupancy": a date that labels the line, and where the rest starts.
+fn leading_date_and_colon(text: &str) -> Option<(r2w_core::model::PartialDate, usize)> {
+    let colon = text.find(':')?;
+    let (date, end) = leading_date(&format!("{} ", &text[..colon]))?;
+    (end == colon).then_some((date, colon + 1))
 }
 
 /// A line's text without the separators a removed date leaves at either end.
@@ -1469,6 +1515,10 @@ fn multi_line_item(section: Section, mut entry: Entry, cv: &mut CvData) {
             item_and_by(&name)
         }
         None if section == Section::Publications => publication_and_venue(&name),
+        by => (name, by),
+    };
+    let (name, by) = match by {
+        None if section == Section::Achievements => award_at(&name),
         by => (name, by),
     };
     let by = by.map(|who| strip_published_by(&who).unwrap_or(who));
@@ -1652,6 +1702,35 @@ fn award_at(text: &str) -> (String, Option<String>) {
 /// when what follows the last comma or dash is a title-cased name ("Statistics in Medicine"),
 /// not the rest of a title ("Deep learning, revisited").
 fn publication_and_venue(text: &str) -> (String, Option<String>) {
+    // "... in Journal of Health Informatics", "... in Proceedings of ...": a venue named as one.
+    const VENUES: &[&str] = &[
+        "journal",
+        "proceedings",
+        "conference",
+        "transactions",
+        "review",
+        "letters",
+        "annals",
+        "bulletin",
+        "magazine",
+        "symposium",
+        "workshop",
+        "revista",
+        "zeitschrift",
+        "actes",
+        "revue",
+        "congreso",
+        "tagung",
+    ];
+    for joint in [" in ", " en ", " dans ", " published by "] {
+        if let Some((title, venue)) = text.rsplit_once(joint)
+            && !title.trim().is_empty()
+            && venue.split_whitespace().next().is_some_and(|w| VENUES.contains(&w.to_lowercase().as_str()))
+        {
+            let venue = venue.split(',').next().unwrap_or(venue).trim();
+            return (title.trim().to_owned(), Some(venue.to_owned()));
+        }
+    }
     let (title, venue) = item_and_by(text);
     let small = ["of", "in", "for", "and", "on", "the", "de", "des", "der", "und", "y", "et", "&"];
     let title_cased = venue.as_deref().is_some_and(|v| {
@@ -1844,6 +1923,27 @@ mod tests {
                 (Some("Universität Potsdam"), Some("Bachelor of Science"), Some("Informatik"))
             ]
         );
+    }
+
+    #[test]
+    fn dated_items_venues_named_as_such_and_counts() {
+        let cv = extract(
+            "Publications\n2023: Forecasting bed occupancy\nDeep learning in practice in Journal of Health Informatics\nAwards\n1\nHackathon Winner at Berlin Energy Hack\n",
+        );
+        let publications: Vec<_> = cv
+            .publications
+            .iter()
+            .map(|p| (p.title.as_deref(), p.venue.as_deref(), p.date.map(|d| d.to_string())))
+            .collect();
+        assert_eq!(
+            publications,
+            [
+                (Some("Forecasting bed occupancy"), None, Some("2023".to_owned())),
+                (Some("Deep learning in practice"), Some("Journal of Health Informatics"), None)
+            ]
+        );
+        let awards: Vec<_> = cv.achievements.iter().map(|a| (a.title.as_deref(), a.awarder.as_deref())).collect();
+        assert_eq!(awards, [(Some("Hackathon Winner"), Some("Berlin Energy Hack"))], "a count is no award");
     }
 
     #[test]
