@@ -430,8 +430,45 @@ fn gap_limit(size: f32) -> f32 {
     size.max(10.0)
 }
 
+/// A glyph the PDF gives no character for comes out as U+FFFD. In right-to-left text these are
+/// the mirrored brackets a browser draws ("עברית �שפת אם�" is "עברית (שפת אם)") and spaces of
+/// its own: a pair around words is brackets, one alone a space.
+fn unmapped_glyphs(text: &str) -> String {
+    if !text.contains('\u{FFFD}') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('\u{FFFD}').peekable();
+    let mut open = false;
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    while let Some(part) = parts.next() {
+        let closes_later = parts.peek().is_some();
+        let word_follows = part.starts_with(|c: char| !c.is_whitespace()) && !part.is_empty();
+        if open {
+            out.push(')');
+            open = false;
+        } else if word_follows && closes_later && !part.contains(',') {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push('(');
+            open = true;
+        } else {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    if open {
+        out.push(')');
+    }
+    out
+}
+
 /// Single spaces; a letter-spaced word ("S U M M A R Y") written as one.
 fn tidy(text: &str) -> String {
+    let text = unmapped_glyphs(text);
     let words: Vec<&str> = text.split_whitespace().collect();
     let spaced = words.len() >= 4 && words.iter().all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic));
     if spaced { words.concat() } else { words.join(" ") }
@@ -859,6 +896,17 @@ mod tests {
             texts,
             ["Languages: Go, Python, SQL", "Tools: Git, Docker", "English: Native", "Built the whole billing system"]
         );
+    }
+
+    #[test]
+    fn glyphs_without_characters_are_brackets_in_pairs_and_spaces_alone() {
+        assert_eq!(tidy("עברית \u{FFFD}שפת אם\u{FFFD}"), "עברית (שפת אם)");
+        assert_eq!(
+            tidy("עברית \u{FFFD}שפת אם\u{FFFD} , אנגלית \u{FFFD}שוטפת\u{FFFD}"),
+            "עברית (שפת אם) , אנגלית (שוטפת)"
+        );
+        assert_eq!(tidy("מדעי המחשב, תואר ראשון,\u{FFFD}הטכניון"), "מדעי המחשב, תואר ראשון, הטכניון");
+        assert_eq!(tidy("plain text"), "plain text");
     }
 
     #[test]
