@@ -327,7 +327,14 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
     let dated: Vec<bool> = lines.iter().map(|l| !l.bullet && find_range(&l.text).is_some()).collect();
     let mut out: Vec<Entry> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
+    // "Dates / Role:" after an entry's last sentence: the role under the dates heads the entry.
+    let sentence = |t: &str| t.split_whitespace().count() >= 5 || t.ends_with('.');
+    let short_heading = |l: &Line| !l.bullet && !sentence(&l.text) && find_range(&l.text).is_none();
+    let mut heading_below: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
+        if heading_below == Some(i) {
+            continue;
+        }
         if line.bullet {
             match out.last_mut() {
                 Some(entry) if pending.is_empty() => entry.bullets.push(line.text.clone()),
@@ -336,6 +343,18 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
             continue;
         }
         if let (true, Some(found)) = (dated[i], find_range(&line.text)) {
+            let alone = line.text[..found.start].trim().is_empty() && line.text[found.end..].trim().is_empty();
+            if alone
+                && !out.is_empty()
+                && pending.last().is_some_and(|p| sentence(p))
+                && lines.get(i + 1).is_some_and(short_heading)
+                && let Some(previous) = out.last_mut()
+            {
+                previous.other.append(&mut pending);
+                out.push(Entry { dates: found.range, header: vec![lines[i + 1].text.clone()], ..Entry::default() });
+                heading_below = Some(i + 1);
+                continue;
+            }
             let beside: Vec<String> = [&line.text[..found.start], &line.text[found.end..]]
                 .iter()
                 .flat_map(|part| part.split('|'))
@@ -659,9 +678,11 @@ fn experience(entry: Entry) -> Experience {
     other.retain(|line| !is_theme_label(line) && !is_duration(line));
     let (technologies, summary): (Vec<String>, Vec<String>) =
         other.into_iter().partition(|l| looks_like_technologies(l));
+    // "Senior Data Scientist:" — the colon a theme sets after the role is not part of it.
+    let bare = |v: Option<String>| v.map(|v| v.trim_end_matches(':').trim_end().to_owned()).filter(|v| !v.is_empty());
     Experience {
-        title,
-        company,
+        title: bare(title),
+        company: bare(company),
         location,
         dates: entry.dates,
         summary: (!summary.is_empty()).then(|| summary.join(" ")),
@@ -1944,6 +1965,22 @@ mod tests {
         );
         let awards: Vec<_> = cv.achievements.iter().map(|a| (a.title.as_deref(), a.awarder.as_deref())).collect();
         assert_eq!(awards, [(Some("Hackathon Winner"), Some("Berlin Energy Hack"))], "a count is no award");
+    }
+
+    #[test]
+    fn a_role_under_its_dates_after_the_last_entrys_sentences_heads_its_entry() {
+        let cv = extract(
+            "Work Experience\nSenior Data Scientist:\n2022-01 to Present\nBuilt the forecast used by 40 trusts\nIntroduced model monitoring and bias audits\n2019-09 to 2021-12\nData Scientist:\nDelivered churn models for retail clients\n",
+        );
+        let jobs: Vec<_> =
+            cv.experience.iter().map(|j| (j.title.as_deref(), j.dates.start.map(|d| d.to_string()))).collect();
+        assert_eq!(
+            jobs,
+            [
+                (Some("Senior Data Scientist"), Some("2022-01".to_owned())),
+                (Some("Data Scientist"), Some("2019-09".to_owned()))
+            ]
+        );
     }
 
     #[test]
