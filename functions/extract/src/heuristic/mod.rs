@@ -64,10 +64,17 @@ pub fn extract(text: &str) -> CvData {
                 let spoken = lines.iter().take_while(|l| names_natural_languages(std::slice::from_ref(l))).count();
                 if spoken > 0 && names_natural_languages(&lines[..spoken]) && lines.len() - spoken >= 2 {
                     languages(&lines[..spoken], &mut cv);
-                    if cv.hero.full_name.is_none() {
-                        header(&lines[spoken..], &mut cv, &mut unclassified);
+                    let rest = &lines[spoken..];
+                    // Short items (a skills grid's next group) are skills; a name and title
+                    // with a sentence under them are a header.
+                    let skill_like =
+                        rest.iter().all(|l| l.text.split_whitespace().count() <= 4 && !l.text.contains('@'));
+                    if skill_like {
+                        skills(rest, &mut cv, &mut unclassified);
+                    } else if cv.hero.full_name.is_none() {
+                        header(rest, &mut cv, &mut unclassified);
                     } else {
-                        unclassified.extend(lines[spoken..].iter().map(|l| l.text.clone()));
+                        unclassified.extend(rest.iter().map(|l| l.text.clone()));
                     }
                 } else if names_natural_languages(&lines) {
                     languages(&lines, &mut cv);
@@ -359,7 +366,8 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
                 .iter()
                 .flat_map(|part| part.split('|'))
                 .map(|p| p.trim().trim_matches(['-', '–', '—', ',', '·', '(', ')']).trim().to_owned())
-                .filter(|p| !p.is_empty())
+                // What is left of "1 December 2020" once the month is read names nothing.
+                .filter(|p| p.chars().any(char::is_alphabetic))
                 .collect();
             let mut entry = Entry { dates: found.range, ..Entry::default() };
             // Only the last line or two before the dates head the entry; longer text before
@@ -1910,6 +1918,10 @@ mod tests {
         assert_eq!(spoken, [(Some("English"), Some("Native")), (Some("Tamil"), Some("Fluent"))]);
         assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
         assert_eq!(cv.hero.professional_title.as_deref(), Some("Senior Backend Engineer"));
+        // A skills grid's next group after the languages: skills.
+        let cv = extract("Dana Levi\nLANGUAGES\nEnglish\nNative\nInfrastructure\n• Kubernetes\nTerraform\n");
+        assert_eq!(cv.languages.len(), 1);
+        assert_eq!(cv.skills.categories[0].keywords, ["Kubernetes", "Terraform"]);
     }
 
     #[test]
