@@ -193,6 +193,9 @@ fn numeric_date(line: &str, at: usize) -> Option<(Token, usize)> {
     let lead = digits(at);
     let after = at + lead;
     let separator = bytes.get(after).copied();
+    if let Some(found) = day_before_month(line, at, lead) {
+        return Some(found);
+    }
     // Day, month and year as German and French CVs write them: "01.03.2018" (the day is not kept).
     let month_len = digits(after + 1);
     if (1..=2).contains(&lead)
@@ -255,6 +258,31 @@ fn numeric_date(line: &str, at: usize) -> Option<(Token, usize)> {
     PartialDate::year(year).ok().map(|date| (Token::Date(date), after))
 }
 
+/// A day before a month's name and its year: "1 December 2020", "01. März 2018", "1er mars
+/// 2016", "15 de marzo de 2021" (the day is not kept).
+fn day_before_month(line: &str, at: usize, lead: usize) -> Option<(Token, usize)> {
+    if !(1..=2).contains(&lead) || !(1..=31).contains(&line[at..at + lead].parse::<u8>().ok()?) {
+        return None;
+    }
+    let mut end = at + lead;
+    end += usize::from(line[end..].starts_with('.'));
+    if let Some(len) = ["er", "st", "nd", "rd", "th", "º"].iter().find_map(|s| starts_with_caseless(&line[end..], s)) {
+        end += len;
+    }
+    let space = run_len(&line[end..], char::is_whitespace);
+    if space == 0 {
+        return None;
+    }
+    let mut word_at = end + space;
+    if let Some(len) = starts_with_caseless(&line[word_at..], "de ") {
+        word_at += len;
+    }
+    match worded(line, word_at)? {
+        (Token::Date(date), date_end) => Some((Token::Date(date), date_end)),
+        (Token::Present, _) => None,
+    }
+}
+
 /// "Mar 2020", "sept. 2019", "ינואר 2021" or a word for "present", starting at `at`.
 fn worded(line: &str, at: usize) -> Option<(Token, usize)> {
     let before = line[..at].chars().next_back();
@@ -274,6 +302,10 @@ fn worded(line: &str, at: usize) -> Option<(Token, usize)> {
             // A day between the month and the year ("May 01, 2023", "June 3rd 2021") is dropped.
             if let Some(after_day) = day_after_month(line, end) {
                 end = after_day;
+            }
+            // "marzo de 2021".
+            if let Some(len) = starts_with_caseless(&line[end..], " de ") {
+                end += len - 1;
             }
             let space = run_len(&line[end..], char::is_whitespace);
             let year_at = end + space;
@@ -512,6 +544,12 @@ mod tests {
         assert_eq!(range("Sept.2016"), (None, s("2016-09"), false));
         assert_eq!(range("Published on: May 01, 2023"), (None, s("2023-05"), false), "the day is dropped");
         assert_eq!(range("June 3rd 2019 – August 2020"), (s("2019-06"), s("2020-08"), false));
+        // A day before the month's name, in the five languages' ways.
+        assert_eq!(range("1 December 2020 - 15 March 2022"), (s("2020-12"), s("2022-03"), false));
+        assert_eq!(range("01. März 2018 – 30. Juni 2020"), (s("2018-03"), s("2020-06"), false));
+        assert_eq!(range("1er mars 2016 - aujourd'hui"), (s("2016-03"), None, true));
+        assert_eq!(range("15 de marzo de 2021 – actualidad"), (s("2021-03"), None, true));
+        assert_eq!(find_range("Led 12 engineers in three teams across the whole company"), None);
         assert_eq!(find_range("May 12 engineers joined in 2021 and more of them arrived after the summer"), None);
         // Digits and letters outside ASCII (superscripts, Arabic-Indic) are stepped over.
         assert_eq!(range("²³ ٢٠١٩ 2018–2020"), (s("2018"), s("2020"), false));
