@@ -167,7 +167,8 @@ pub fn visual_to_logical(drawn: &str) -> String {
         // The stretch ends at its last right-to-left letter before a Latin one.
         let mut end = i;
         let mut j = i;
-        while j < chars.len() && !(chars[j].is_alphabetic() && !is_rtl_char(chars[j])) {
+        let latin = |c: char| c.is_alphabetic() && !is_rtl_char(c);
+        while j < chars.len() && !latin(chars[j]) {
             if is_rtl_char(chars[j]) {
                 end = j;
             }
