@@ -319,7 +319,7 @@ async fn run(cli: Cli) -> Result<String, CliError> {
             let report = eval::Report::new(&cases, &outcomes, &held_out);
             let mut out = report.markdown(model.as_deref());
             if misses {
-                out.push_str("\n");
+                out.push('\n');
                 out.push_str(&report.misses_text());
             }
             for file in without_truth {
