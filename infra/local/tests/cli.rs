@@ -239,6 +239,17 @@ fn eval_scores_the_heuristic_on_a_corpus_and_fails_below_the_bar() {
     assert!(String::from_utf8_lossy(&strict.stderr).contains("below 1.01"));
     let empty = r2w_isolated(dir.path()).args(["eval", "."]).current_dir(dir.path().join("corpus/plain")).output();
     assert!(empty.expect("run").status.success(), "a folder that is the corpus itself works too");
+
+    // What a file missed, listed for tuned renderers only.
+    let truth = serde_json::json!({ "basics": { "name": "Dana Levi", "label": "Staff Engineer" } });
+    std::fs::write(dir.path().join("corpus/plain/dana.truth.json"), truth.to_string()).expect("truth");
+    let misses = r2w_isolated(dir.path()).args(["eval", "corpus", "--misses"]).output().expect("run");
+    let listed = String::from_utf8_lossy(&misses.stdout);
+    assert!(listed.contains("dana.txt\n  title: truth \"staff engineer\" found \"backend engineer\""), "{listed}");
+    assert!(listed.contains("  email: truth - found \"dana.levi@example.com\""), "{listed}");
+    let blind = r2w_isolated(dir.path()).args(["eval", "corpus", "--misses", "--held-out", "plain"]).output();
+    let blind = String::from_utf8_lossy(&blind.expect("run").stdout).into_owned();
+    assert!(!blind.contains("truth \"staff engineer\""), "a held-out file's misses are not shown: {blind}");
 }
 
 #[test]
