@@ -19,7 +19,8 @@ PDFs). Dates stay when their year is shown, to the month when the month is shown
 a month's name next to the year), else as the year alone. An entry is shown when a line of its
 own is (a highlight, a summary) or its title is printed more often than the same words elsewhere
 in the source account for (a job title that is also the headline, an employer that also gave an
-award); the headline likewise. So a theme that leaves out languages does not count a missing
+award); the headline likewise, and a job's employer (an employer printed only where it also gave
+an award or taught a degree is not shown by the job). So a theme that leaves out languages does not count a missing
 language against the extractor.
 
 Run: npm ci here, then `python3 generate.py [theme ...]`. Needs chromium, pdftotext, pandoc.
@@ -156,7 +157,7 @@ def reduce(source, shown):
         if not shown.has_url(p.get("url")):
             p.pop("url", None)
 
-    def entries(section, title_keys, text_keys=("summary", "description"), list_keys=("highlights",)):
+    def entries(section, title_keys, text_keys=("summary", "description"), list_keys=("highlights",), echoed=()):
         kept = []
         for index, entry in enumerate(doc.get(section, [])):
             original = source[section][index]
@@ -183,11 +184,15 @@ def reduce(source, shown):
                         del entry[k]
                 elif isinstance(entry[k], str) and not shown.has(entry[k]):
                     del entry[k]
+                elif k in echoed and shown.count(entry[k]) <= echoes(source, entry[k], original):
+                    # An employer printed only where it also gave an award or taught a degree:
+                    # the job does not show it.
+                    del entry[k]
             kept.append(entry)
         if section in doc:
             doc[section] = kept
 
-    entries("work", ["name", "position"])
+    entries("work", ["name", "position"], echoed=("name",))
     entries("volunteer", ["organization", "position"])
     entries("education", ["institution", "area", "studyType"])
     entries("projects", ["name"])
