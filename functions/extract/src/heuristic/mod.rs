@@ -338,6 +338,7 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
     let sentence = |t: &str| t.split_whitespace().count() >= 5 || t.ends_with('.');
     let short_heading = |l: &Line| !l.bullet && !sentence(&l.text) && find_range(&l.text).is_none();
     let mut heading_below: Option<usize> = None;
+    let mut one_line_headings = false;
     for (i, line) in lines.iter().enumerate() {
         if heading_below == Some(i) {
             continue;
@@ -371,8 +372,16 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
                 .collect();
             let mut entry = Entry { dates: found.range, ..Entry::default() };
             // Only the last line or two before the dates head the entry; longer text before
-            // them (bullets whose markers a PDF lost) belongs to the entry before.
-            let keep = heading_lines(&pending);
+            // them (bullets whose markers a PDF lost) belongs to the entry before. Entries keep
+            // one shape: when the first was headed by one line, so are the others ("Title /
+            // May 2023 / Journal" then "Title / Nov 2020 / Journal").
+            let keep = match (one_line_headings, heading_lines(&pending)) {
+                (true, n) if n > 1 && !out.is_empty() => 1,
+                (_, n) => n,
+            };
+            if out.is_empty() && !pending.is_empty() {
+                one_line_headings = keep == 1 && pending.len() == 1;
+            }
             let earlier: Vec<String> = pending.drain(..pending.len() - keep).collect();
             match out.last_mut() {
                 Some(previous) => previous.other.extend(earlier),
@@ -1543,7 +1552,6 @@ fn multi_line_item(section: Section, mut entry: Entry, cv: &mut CvData) {
         None if matches!(section, Section::Achievements | Section::Certifications | Section::Courses) => {
             item_and_by(&name)
         }
-        None if section == Section::Publications => publication_and_venue(&name),
         by => (name, by),
     };
     let (name, by) = match by {
@@ -1576,7 +1584,17 @@ fn multi_line_item(section: Section, mut entry: Entry, cv: &mut CvData) {
             cv.courses.push(Course { name: Some(name), provider: by, date, summary, ..Course::default() })
         }
         Section::Publications => {
-            cv.publications.push(Publication { title: Some(name), venue: by, date, summary, ..Publication::default() })
+            let (title, venue) = publication_and_venue(&name);
+            // A line under it that is itself a title and its venue is the next publication.
+            let (venue, next) = match by {
+                Some(line) if venue.is_some() && publication_and_venue(&line).1.is_some() => (venue, Some(line)),
+                by => (venue.or(by), None),
+            };
+            cv.publications.push(Publication { title: Some(title), venue, date, summary, ..Publication::default() });
+            if let Some(line) = next {
+                let (title, venue) = publication_and_venue(&line);
+                cv.publications.push(Publication { title: Some(title), venue, ..Publication::default() });
+            }
         }
         _ => {
             let mut dates = entry.dates;
@@ -1991,6 +2009,32 @@ mod tests {
             [
                 (Some("Senior Data Scientist"), Some("2022-01".to_owned())),
                 (Some("Data Scientist"), Some("2019-09".to_owned()))
+            ]
+        );
+    }
+
+    #[test]
+    fn publications_one_shape_after_another() {
+        let titles = |text: &str| -> Vec<(Option<String>, Option<String>)> {
+            extract(text).publications.into_iter().map(|p| (p.title, p.venue)).collect()
+        };
+        let pair = |t: &str, v: &str| (Some(t.to_owned()), Some(v.to_owned()));
+        assert_eq!(
+            titles(
+                "Publications\nForecasting bed occupancy\nMay 2023\nJournal of Health Informatics\nCausal effects of discharge\nNov 2020\nStatistics in Medicine\n"
+            ),
+            [
+                pair("Forecasting bed occupancy", "Journal of Health Informatics"),
+                pair("Causal effects of discharge", "Statistics in Medicine")
+            ]
+        );
+        assert_eq!(
+            titles(
+                "Publications\nForecasting bed occupancy in Journal of Health Informatics\nMay 2023\nCausal effects in Journal of Statistics\n"
+            ),
+            [
+                pair("Forecasting bed occupancy", "Journal of Health Informatics"),
+                pair("Causal effects", "Journal of Statistics")
             ]
         );
     }
