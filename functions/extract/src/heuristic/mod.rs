@@ -661,15 +661,21 @@ fn experience(entry: Entry) -> Experience {
         company = None;
     }
     let mut location = None;
+    let mut title = title;
     for part in entry.beside_dates {
         if company.is_none() {
-            company = Some(part);
+            // "DataKind UK" / "Volunteer Data Scientist   Jan 2018 - Dec 2020": the role beside
+            // the dates, the organisation above.
+            if title.as_deref().is_some_and(|t| !looks_like_role(t)) && looks_like_role(&part) {
+                company = title.replace(part);
+            } else {
+                company = Some(part);
+            }
         } else if location.is_none() {
             location = Some(part);
         }
     }
     let mut other = entry.other;
-    let mut title = title;
     // "Title / dates / Company" or "Company / dates / Title": the short line after the dates
     // is the other half of the heading.
     if company.is_none()
@@ -2036,6 +2042,17 @@ mod tests {
                 pair("Forecasting bed occupancy", "Journal of Health Informatics"),
                 pair("Causal effects", "Journal of Statistics")
             ]
+        );
+    }
+
+    #[test]
+    fn the_organisation_over_a_role_beside_its_dates() {
+        let cv =
+            extract("Volunteering\nDataKind UK\nVolunteer Data Scientist Jan 2018 - Dec 2020\n• Analysed demand\n");
+        let role = &cv.volunteer[0];
+        assert_eq!(
+            (role.organization.as_deref(), role.role.as_deref()),
+            (Some("DataKind UK"), Some("Volunteer Data Scientist"))
         );
     }
 
