@@ -138,6 +138,15 @@ struct Line {
     bullet: bool,
 }
 
+/// Whether most of a line's letters are Hebrew or Arabic.
+fn right_to_left(text: &str) -> bool {
+    let (rtl, letters) = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .fold((0usize, 0usize), |(r, n), c| (r + usize::from(matches!(c, '\u{0590}'..='\u{08FF}')), n + 1));
+    letters > 0 && rtl * 2 > letters
+}
+
 /// '{' is the bullet of LaTeX's itemize as a font without a Unicode map gives it.
 const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '○', '■', '►', '➢', '✓', '*', '-', '–', '—', '\u{f0b7}', '{'];
 
@@ -145,15 +154,26 @@ const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '○', '■', '►'
 /// continues the one before (narrow columns wrap mid-sentence).
 fn join_continuations(text: &str) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
+    // A bullet drawn a tab away from its text comes out as a line of its own ("•" / "Kotlin").
+    let mut marked = false;
     for raw in mend_wrapped_ranges(text) {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             continue;
         }
+        if trimmed.chars().count() == 1 && trimmed.starts_with(BULLETS) {
+            // Right to left, the bullet is read after its text (it is drawn at its right).
+            match out.last_mut() {
+                Some(prev) if right_to_left(&prev.text) => prev.bullet = true,
+                _ => marked = true,
+            }
+            continue;
+        }
         let (bullet, body) = match trimmed.strip_prefix(BULLETS) {
             Some(rest) if rest.starts_with(char::is_whitespace) => (true, rest.trim()),
-            _ => (false, trimmed),
+            _ => (std::mem::take(&mut marked), trimmed),
         };
+        marked = false;
         let continues = !bullet
             && (body.starts_with(|c: char| c.is_lowercase())
                 || out.last().is_some_and(|prev| ends_mid_phrase(&prev.text)))
@@ -2054,6 +2074,16 @@ mod tests {
             (role.organization.as_deref(), role.role.as_deref()),
             (Some("DataKind UK"), Some("Volunteer Data Scientist"))
         );
+    }
+
+    #[test]
+    fn a_bullet_on_a_line_of_its_own_marks_the_next() {
+        let lines = join_continuations("Programmiersprachen\n•\nKotlin\n•\nJava\n");
+        let read: Vec<(&str, bool)> = lines.iter().map(|l| (l.text.as_str(), l.bullet)).collect();
+        assert_eq!(read, [("Programmiersprachen", false), ("Kotlin", true), ("Java", true)]);
+        let lines = join_continuations("עבודה\nפיתוח שירותים\n•\nמפתחת\n");
+        let read: Vec<(&str, bool)> = lines.iter().map(|l| (l.text.as_str(), l.bullet)).collect();
+        assert_eq!(read, [("עבודה", false), ("פיתוח שירותים", true), ("מפתחת", false)], "read after its text");
     }
 
     #[test]
