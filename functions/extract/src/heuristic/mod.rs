@@ -355,8 +355,16 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     // "Dates / Role:" after an entry's last sentence: the role under the dates heads the entry.
-    let sentence = |t: &str| t.split_whitespace().count() >= 5 || t.ends_with('.');
-    let short_heading = |l: &Line| !l.bullet && !sentence(&l.text) && find_range(&l.text).is_none();
+    // A sentence, not a heading ("Research Assistant, University of Manchester" is one).
+    let sentence =
+        |t: &str| (t.split_whitespace().count() >= 5 && split_title_company(t).1.is_none()) || t.ends_with('.');
+    let short_heading = |l: &Line| {
+        !l.bullet
+            && !sentence(&l.text)
+            && find_range(&l.text).is_none()
+            && !is_duration(&l.text)
+            && !is_theme_label(&l.text)
+    };
     let mut heading_below: Option<usize> = None;
     let mut one_line_headings = false;
     for (i, line) in lines.iter().enumerate() {
