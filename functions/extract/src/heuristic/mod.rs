@@ -138,15 +138,6 @@ struct Line {
     bullet: bool,
 }
 
-/// Whether most of a line's letters are Hebrew or Arabic.
-fn right_to_left(text: &str) -> bool {
-    let (rtl, letters) = text
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .fold((0usize, 0usize), |(r, n), c| (r + usize::from(matches!(c, '\u{0590}'..='\u{08FF}')), n + 1));
-    letters > 0 && rtl * 2 > letters
-}
-
 /// '{' is the bullet of LaTeX's itemize as a font without a Unicode map gives it.
 const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '○', '■', '►', '➢', '✓', '*', '-', '–', '—', '\u{f0b7}', '{'];
 
@@ -164,7 +155,7 @@ fn join_continuations(text: &str) -> Vec<Line> {
         if trimmed.chars().count() == 1 && trimmed.starts_with(BULLETS) {
             // Right to left, the bullet is read after its text (it is drawn at its right).
             match out.last_mut() {
-                Some(prev) if right_to_left(&prev.text) => prev.bullet = true,
+                Some(prev) if crate::text::layout::is_rtl(&prev.text) => prev.bullet = true,
                 _ => marked = true,
             }
             continue;
@@ -1548,10 +1539,7 @@ fn strip_published_by(line: &str) -> Option<String> {
         "publié par",
         "publié dans",
     ];
-    let lower = line.trim().to_lowercase();
-    let prefix = PREFIXES.iter().find(|p| lower.starts_with(**p))?;
-    let venue = line.trim().get(prefix.len()..)?.trim_start_matches([' ', ':']).trim();
-    (!venue.is_empty()).then(|| venue.to_owned())
+    after_prefix(line, PREFIXES)
 }
 
 /// One item of a section other than jobs and studies, from its lines: the first heading line
@@ -1854,14 +1842,21 @@ fn strip_by(line: &str) -> Option<String> {
         "הוענק על ידי",
         "מטעם",
     ];
+    after_prefix(line, PREFIXES)
+}
+
+/// What follows the first of `prefixes` (lower case, a whole word or words) that opens `line`,
+/// after a space or colon: "Issued by: CNCF" -> "CNCF".
+fn after_prefix(line: &str, prefixes: &[&str]) -> Option<String> {
     let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = line.to_lowercase();
-    PREFIXES.iter().find_map(|p| {
+    prefixes.iter().find_map(|p| {
         lower
             .strip_prefix(p)
             .filter(|rest| rest.starts_with([' ', ':']))
-            .map(|_| line[p.len()..].trim_start_matches([' ', ':']).trim().to_owned())
-            .filter(|who| !who.is_empty())
+            .and_then(|_| line.get(p.len()..))
+            .map(|rest| rest.trim_start_matches([' ', ':']).trim().to_owned())
+            .filter(|rest| !rest.is_empty())
     })
 }
 

@@ -87,7 +87,8 @@ pub fn has_rtl(text: &str) -> bool {
     text.chars().any(is_rtl_char)
 }
 
-fn is_rtl(text: &str) -> bool {
+/// Whether most of `text`'s letters are in a right-to-left script.
+pub(crate) fn is_rtl(text: &str) -> bool {
     let (rtl, letters) =
         text.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
     letters > 0 && rtl * 2 > letters
@@ -476,16 +477,6 @@ fn tidy(text: &str) -> String {
 }
 
 /// Reads a set of cells: split into columns at a gutter if there is one, else line by line.
-/// Whether most of the letters of a region are in a right-to-left script.
-fn mostly_rtl(cells: &[Cell]) -> bool {
-    let (rtl, letters) = cells
-        .iter()
-        .flat_map(|c| c.text.chars())
-        .filter(|c| c.is_alphabetic())
-        .fold((0usize, 0usize), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
-    letters > 0 && rtl * 2 > letters
-}
-
 fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
     if cells.is_empty() {
         return;
@@ -494,7 +485,11 @@ fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
         if let Some(split) = column_split(cells) {
             let (left, right): (Vec<Cell>, Vec<Cell>) = cells.iter().cloned().partition(|c| c.x1 <= split);
             // Right-to-left pages start at the right.
-            let (first, second) = if mostly_rtl(cells) { (&right, &left) } else { (&left, &right) };
+            let (first, second) = if is_rtl(&cells.iter().map(|c| c.text.as_str()).collect::<String>()) {
+                (&right, &left)
+            } else {
+                (&left, &right)
+            };
             read_region(first, out, depth + 1);
             read_region(second, out, depth + 1);
             return;
