@@ -6,13 +6,15 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use tracing::Span;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
 
 use crate::config::LogFormat;
 
 /// Installs the global subscriber once; later calls (tests, a second init) do nothing.
-/// The level comes from `RUST_LOG` (default `info`).
+/// The level comes from `RUST_LOG` (default `info`): a level, or `target=level` pairs
+/// (`warn,r2w_auth=debug`).
 pub fn init(format: LogFormat) {
     let _ = tracing::subscriber::set_global_default(subscriber(format, std::io::stderr));
 }
@@ -22,16 +24,24 @@ pub fn subscriber<W>(format: LogFormat, writer: W) -> Box<dyn tracing::Subscribe
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
+    let filter = level_filter(std::env::var("RUST_LOG").ok().as_deref());
+    let builder = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(writer);
     match format {
         // Lambda adds its own timestamp and request id to each line; ours are for local reading
         // and for grouping lines of one job across functions.
-        LogFormat::Json => {
-            Box::new(builder.json().flatten_event(true).with_current_span(true).with_span_list(true).finish())
-        }
-        LogFormat::Text => Box::new(builder.compact().finish()),
+        LogFormat::Json => Box::new(
+            builder.json().flatten_event(true).with_current_span(true).with_span_list(true).finish().with(filter),
+        ),
+        LogFormat::Text => Box::new(builder.compact().finish().with(filter)),
     }
+}
+
+/// What `RUST_LOG` lets through; `info` when it is unset or unreadable. `Targets`, not
+/// `EnvFilter`: span and field directives are not used here, and `EnvFilter`'s regex engine
+/// weighed ~140 KiB in every function.
+fn level_filter(spec: Option<&str>) -> Targets {
+    spec.and_then(|spec| spec.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO))
 }
 
 /// The span of one HTTP request; `request_id` is API Gateway's (or a generated one locally).
@@ -102,5 +112,19 @@ mod tests {
     fn text_lines_are_readable_and_carry_the_ids() {
         let output = logged_lines(LogFormat::Text);
         assert!(output.contains("step finished") && output.contains("req-7") && output.contains("job-42"), "{output}");
+    }
+
+    #[test]
+    fn rust_log_sets_the_level_per_target_and_info_is_the_default() {
+        use tracing::Level;
+        let default = level_filter(None);
+        assert!(default.would_enable("r2w_auth", &Level::INFO) && !default.would_enable("r2w_auth", &Level::DEBUG));
+        let quiet = level_filter(Some("warn,r2w_auth=debug"));
+        assert!(!quiet.would_enable("hyper", &Level::INFO) && quiet.would_enable("hyper", &Level::WARN));
+        assert!(quiet.would_enable("r2w_auth::login", &Level::DEBUG));
+        let unreadable = level_filter(Some("r2w_auth=loud"));
+        assert!(
+            unreadable.would_enable("r2w_auth", &Level::INFO) && !unreadable.would_enable("r2w_auth", &Level::DEBUG)
+        );
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The answer is forced through one tool whose `input_schema` is the CV JSON Schema
 //! (`tool_choice` names it), at temperature 0 with extended thinking off. The tool input is
-//! untrusted: it is validated against the schema, normalised, and checked for fabrication —
+//! untrusted: it is parsed strictly into the CV model the schema is made from (an unknown field,
+//! a wrong type or an unreadable date is refused), normalised, and checked for fabrication —
 //! every e-mail, phone number and URL must occur in the CV's own text, or it is dropped with a
 //! warning.
 
@@ -100,10 +101,6 @@ static CV_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
     }
     schema
 });
-/// Compiled once per container; `None` would mean our own schema does not compile (a bug that
-/// every answer then reports as invalid output instead of a panic).
-static CV_VALIDATOR: LazyLock<Option<jsonschema::Validator>> =
-    LazyLock::new(|| jsonschema::validator_for(&CV_SCHEMA).ok());
 
 #[derive(Deserialize)]
 struct MessagesResponse {
@@ -255,8 +252,8 @@ fn error_message(body: &str) -> Option<String> {
     ))
 }
 
-/// The tool input, validated against the schema, parsed, normalised and checked for values
-/// that are not in the source text.
+/// The tool input, parsed strictly, normalised and checked for values that are not in the
+/// source text.
 fn checked_cv(answer: &MessagesResponse, source: Source<'_>, model: &str) -> Result<CvData, LlmError> {
     let input = answer
         .content
@@ -268,10 +265,10 @@ fn checked_cv(answer: &MessagesResponse, source: Source<'_>, model: &str) -> Res
     if let Some(object) = input.as_object_mut() {
         object.entry("schemaVersion").or_insert(json!(r2w_core::model::CV_SCHEMA_VERSION));
     }
-    let validator =
-        CV_VALIDATOR.as_ref().ok_or_else(|| LlmError::InvalidOutput("the CV schema does not compile".into()))?;
-    if let Some(error) = validator.iter_errors(&input).next() {
-        return Err(LlmError::InvalidOutput(format!("{error} at {}", error.instance_path())));
+    // The tool's schema has no `hidden`; everything else it says, `CvData::from_json` checks
+    // itself (unknown fields, types, dates), with the JSON Pointer of what is wrong.
+    if input.get("hidden").is_some() {
+        return Err(LlmError::InvalidOutput("the answer hides fields, which is the person's choice".into()));
     }
     let mut cv = CvData::from_json(input.to_string().as_bytes()).map_err(|e| LlmError::InvalidOutput(e.to_string()))?;
     normalise(&mut cv);

@@ -158,6 +158,10 @@ async fn malformed_tool_input_is_refused() {
             .await
             .expect_err("invalid");
         assert!(matches!(err, LlmError::InvalidOutput(_)), "{input}: {err:?}");
+        if input.get("experience").is_some() {
+            // Where the answer is wrong, so a failed extraction's log says what to look at.
+            assert!(err.to_string().contains("/experience/0/dates/start"), "{err}");
+        }
     }
     let server = MockServer::start().await;
     expect_request(
