@@ -11,6 +11,7 @@ pub mod config;
 pub mod domains;
 pub mod error;
 pub mod files;
+pub mod lang;
 pub mod markup;
 pub mod metrics;
 pub mod model;

@@ -3,28 +3,18 @@
 
 use r2w_core::model::PartialDate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Es,
-    De,
-    Fr,
-    He,
+pub use r2w_core::lang::Lang;
+
+/// A site's own words in a [`Lang`].
+pub trait SiteWords {
+    fn section(self, section: SectionId) -> &'static str;
+    fn word(self, word: Word) -> &'static str;
+    /// "Jan 2020" or "2020" in this language (a CV's days are not worth the space).
+    fn date(self, date: &PartialDate) -> String;
 }
 
-impl Lang {
-    /// The language of the site's own words for a CV written in `primary` (a BCP 47 primary tag).
-    pub fn for_primary(primary: &str) -> Self {
-        match primary {
-            "es" => Self::Es,
-            "de" => Self::De,
-            "fr" => Self::Fr,
-            "he" | "iw" => Self::He,
-            _ => Self::En,
-        }
-    }
-
-    pub fn section(self, section: SectionId) -> &'static str {
+impl SiteWords for Lang {
+    fn section(self, section: SectionId) -> &'static str {
         use SectionId::*;
         let [en, es, de, fr, he] = match section {
             Summary => ["About", "Perfil", "Profil", "Profil", "אודות"],
@@ -47,7 +37,7 @@ impl Lang {
         self.pick([en, es, de, fr, he])
     }
 
-    pub fn word(self, word: Word) -> &'static str {
+    fn word(self, word: Word) -> &'static str {
         use Word::*;
         let [en, es, de, fr, he] = match word {
             Present => ["Present", "Actualidad", "heute", "aujourd'hui", "היום"],
@@ -71,37 +61,27 @@ impl Lang {
         self.pick([en, es, de, fr, he])
     }
 
-    /// "Jan 2020" or "2020" in this language (a CV's days are not worth the space).
-    pub fn date(self, date: &PartialDate) -> String {
+    fn date(self, date: &PartialDate) -> String {
         let year = date.year_part();
         match date.month_part() {
             None => year.to_string(),
-            Some(month) => format!("{} {year}", self.month(month)),
+            Some(month) => format!("{} {year}", month_name(self, month)),
         }
     }
+}
 
-    fn month(self, month: u8) -> &'static str {
-        const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        const ES: [&str; 12] = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
-        const DE: [&str; 12] =
-            ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."];
-        const FR: [&str; 12] =
-            ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
-        const HE: [&str; 12] =
-            ["ינו׳", "פבר׳", "מרץ", "אפר׳", "מאי", "יוני", "יולי", "אוג׳", "ספט׳", "אוק׳", "נוב׳", "דצמ׳"];
-        let table = self.pick([&EN, &ES, &DE, &FR, &HE]);
-        table.get(usize::from(month.saturating_sub(1))).copied().unwrap_or("")
-    }
-
-    fn pick<T>(self, [en, es, de, fr, he]: [T; 5]) -> T {
-        match self {
-            Self::En => en,
-            Self::Es => es,
-            Self::De => de,
-            Self::Fr => fr,
-            Self::He => he,
-        }
-    }
+/// A month's short name (1 is January); nothing for a month that does not exist.
+fn month_name(lang: Lang, month: u8) -> &'static str {
+    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const ES: [&str; 12] = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
+    const DE: [&str; 12] =
+        ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."];
+    const FR: [&str; 12] =
+        ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+    const HE: [&str; 12] =
+        ["ינו׳", "פבר׳", "מרץ", "אפר׳", "מאי", "יוני", "יולי", "אוג׳", "ספט׳", "אוק׳", "נוב׳", "דצמ׳"];
+    let table = lang.pick([&EN, &ES, &DE, &FR, &HE]);
+    table.get(usize::from(month.saturating_sub(1))).copied().unwrap_or("")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

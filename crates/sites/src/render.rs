@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha384};
 use url::Url;
 
-use crate::i18n::{Lang, Word};
+use crate::i18n::{Lang, SiteWords, Word};
 use crate::images;
 use crate::public::public_cv;
 use crate::themes::Theme;

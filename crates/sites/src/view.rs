@@ -7,7 +7,7 @@ use r2w_core::model::{
     PartialDate, Patent, Project, Publication, Talk, Volunteer,
 };
 
-use crate::i18n::{Lang, SectionId, Word};
+use crate::i18n::{Lang, SectionId, SiteWords, Word};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {

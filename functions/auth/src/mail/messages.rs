@@ -9,59 +9,7 @@ use url::Url;
 
 use super::Mail;
 
-/// A language the mails are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Es,
-    De,
-    Fr,
-    He,
-}
-
-impl Lang {
-    /// The language for a BCP 47 tag or an `Accept-Language` value; English when none of
-    /// ours is asked for.
-    pub fn negotiate(value: &str) -> Self {
-        value
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .filter_map(|tag| tag.trim().split(['-', '_']).next())
-            .find_map(|primary| Self::from_primary(&primary.to_ascii_lowercase()))
-            .unwrap_or(Self::En)
-    }
-
-    fn from_primary(primary: &str) -> Option<Self> {
-        Some(match primary {
-            "en" => Self::En,
-            "es" => Self::Es,
-            "de" => Self::De,
-            "fr" => Self::Fr,
-            "he" | "iw" => Self::He,
-            _ => return None,
-        })
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Es => "es",
-            Self::De => "de",
-            Self::Fr => "fr",
-            Self::He => "he",
-        }
-    }
-
-    fn pick(self, [en, es, de, fr, he]: [&'static str; 5]) -> &'static str {
-        match self {
-            Self::En => en,
-            Self::Es => es,
-            Self::De => de,
-            Self::Fr => fr,
-            Self::He => he,
-        }
-    }
-}
+pub use r2w_core::lang::Lang;
 
 /// A link into the web app with `token` in the fragment.
 pub fn link(app: &Url, page: &str, token: &str) -> Url {
@@ -260,14 +208,6 @@ fn compose(lang: Lang, to: &Email, subject: &str, body: &str, action: Option<(&U
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_language_follows_the_person() {
-        assert_eq!(Lang::negotiate("fr-CH, fr;q=0.9, en;q=0.8"), Lang::Fr);
-        assert_eq!(Lang::negotiate("pt-BR,he;q=0.5"), Lang::He, "the first one we speak");
-        assert_eq!(Lang::negotiate("zh-CN"), Lang::En);
-        assert_eq!(Lang::negotiate(""), Lang::En);
-    }
 
     #[test]
     fn a_mail_says_the_same_in_text_and_html_and_keeps_its_token_out_of_requests() {
