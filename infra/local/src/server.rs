@@ -173,7 +173,10 @@ impl Server {
     pub async fn serve(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
         let sweeping = Arc::clone(&self);
         let _sweeper = AbortOnDrop(tokio::spawn(async move {
-            let mut every = tokio::time::interval(PREVIEW_SWEEP_EVERY);
+            // The first sweep one period after start, not at once: a sweep racing the first
+            // requests (a test's, a person's) would be work nobody waits for.
+            let first = tokio::time::Instant::now() + PREVIEW_SWEEP_EVERY;
+            let mut every = tokio::time::interval_at(first, PREVIEW_SWEEP_EVERY);
             loop {
                 every.tick().await;
                 match sweeping.remove_expired_previews().await {
