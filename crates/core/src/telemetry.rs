@@ -25,6 +25,7 @@ where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     let filter = level_filter(std::env::var("RUST_LOG").ok().as_deref());
+    // The builder's own cap (INFO) lifted: what is logged is the filter's to say.
     let builder = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(writer);
     match format {
         // Lambda adds its own timestamp and request id to each line; ours are for local reading

@@ -89,8 +89,12 @@ pub fn has_rtl(text: &str) -> bool {
 
 /// Whether most of `text`'s letters are in a right-to-left script.
 pub(crate) fn is_rtl(text: &str) -> bool {
+    mostly_rtl(text.chars())
+}
+
+fn mostly_rtl(chars: impl Iterator<Item = char>) -> bool {
     let (rtl, letters) =
-        text.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
+        chars.filter(|c| c.is_alphabetic()).fold((0, 0), |(r, n), c| (r + usize::from(is_rtl_char(c)), n + 1));
     letters > 0 && rtl * 2 > letters
 }
 
@@ -485,11 +489,8 @@ fn read_region(cells: &[Cell], out: &mut Vec<(String, f32)>, depth: usize) {
         if let Some(split) = column_split(cells) {
             let (left, right): (Vec<Cell>, Vec<Cell>) = cells.iter().cloned().partition(|c| c.x1 <= split);
             // Right-to-left pages start at the right.
-            let (first, second) = if is_rtl(&cells.iter().map(|c| c.text.as_str()).collect::<String>()) {
-                (&right, &left)
-            } else {
-                (&left, &right)
-            };
+            let rtl = mostly_rtl(cells.iter().flat_map(|c| c.text.chars()));
+            let (first, second) = if rtl { (&right, &left) } else { (&left, &right) };
             read_region(first, out, depth + 1);
             read_region(second, out, depth + 1);
             return;
