@@ -40,7 +40,14 @@ pub fn extract(text: &str) -> CvData {
         }
     }
 
+    // Some themes print a section twice (one copy for each screen width): the second adds nothing.
+    let mut seen: Vec<(Option<Section>, Vec<&str>)> = Vec::new();
     for (section, lines) in &blocks {
+        let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        if section.is_some() && !text.is_empty() && seen.iter().any(|(s, t)| s == section && *t == text) {
+            continue;
+        }
+        seen.push((*section, text));
         match section {
             None => header(lines, &mut cv, &mut unclassified),
             Some(Section::Summary) => {
@@ -208,7 +215,20 @@ fn mend_wrapped_ranges(text: &str) -> Vec<String> {
             next.clear();
         }
     }
+    // "2015" over "2019" (a page's end may come between): a range's years stacked in a column.
+    for i in 1..lines.len() {
+        let Some(j) = (i..lines.len().min(i + 2)).find(|&j| !lines[j].is_empty()) else { continue };
+        let (start, end) = (unmarked(&lines[i - 1]), unmarked(&lines[j]));
+        if is_year(start) && is_year(end) && (0..=12).contains(&(year_of(end) - year_of(start))) {
+            lines[i - 1] = format!("{start} – {end}");
+            lines[j].clear();
+        }
+    }
     lines
+}
+
+fn year_of(text: &str) -> i32 {
+    text.parse().unwrap_or_default()
 }
 
 /// Words a line does not end on unless it wrapped: "University of Texas at" / "Austin".
@@ -386,8 +406,9 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
                 .iter()
                 .flat_map(|part| part.split('|'))
                 .map(|p| p.trim().trim_matches(['-', '–', '—', ',', '·', '(', ')']).trim().to_owned())
-                // What is left of "1 December 2020" once the month is read names nothing.
-                .filter(|p| p.chars().any(char::is_alphabetic))
+                // What is left of "1 December 2020" once the month is read names nothing, nor
+                // does the time a theme works out the job lasted ("3 years, 8 months").
+                .filter(|p| p.chars().any(char::is_alphabetic) && !is_duration(p))
                 .collect();
             let mut entry = Entry { dates: found.range, ..Entry::default() };
             // Only the last line or two before the dates head the entry; longer text before
@@ -421,7 +442,12 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
         let heads_next = dated.get(i + 1).copied().unwrap_or(false)
             || (dated.get(i + 2).copied().unwrap_or(false)
                 && lines.get(i + 1).is_some_and(|n| !n.bullet)
-                && !looks_like_technologies(&line.text));
+                && !looks_like_technologies(&line.text))
+            // "Master of Science" / "Informatik" / "Technische Universität Berlin" / dates.
+            || (dated.get(i + 3).copied().unwrap_or(false)
+                && contains_word(&line.text, DEGREE_WORDS)
+                && heading_lines(&lines[i..i + 3].iter().map(|l| l.text.clone()).collect::<Vec<_>>()) == 3
+                && lines[i + 1..i + 3].iter().all(|n| !n.bullet));
         match out.last_mut() {
             Some(entry) if !heads_next && pending.is_empty() => entry.other.push(line.text.clone()),
             _ => pending.push(line.text.clone()),
@@ -443,15 +469,22 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
 fn unmark_dated_headings(lines: &[Line]) -> Vec<Line> {
     let date_alone = |l: &Line| {
         find_range(&l.text).is_some_and(|f| {
-            let rest = |t: &str| t.trim().trim_matches(['-', '–', '—', ',', '|', '(', ')']).trim().is_empty();
-            rest(&l.text[..f.start]) && rest(&l.text[f.end..])
+            let bare = |t: &str| t.trim().trim_matches(['-', '–', '—', ',', '|', '(', ')']).trim().to_owned();
+            // "• Jun, 2017 - Feb, 2021  3 years, 8 months": the time it lasted may follow.
+            let after = bare(&l.text[f.end..]);
+            bare(&l.text[..f.start]).is_empty() && (after.is_empty() || is_duration(&after))
         })
     };
+    // The heading may instead stand under the dates, unmarked ("• Jun, 2017 - Feb, 2021" /
+    // "Software Engineer"): then the item over the dates is the last of the entry before.
+    let short = |l: &Line| l.text.split_whitespace().count() <= 8 && !l.text.ends_with('.');
     let mut lines = lines.to_vec();
     for i in 0..lines.len() {
         if lines[i].bullet && date_alone(&lines[i]) {
             lines[i].bullet = false;
-            if i > 0 && lines[i - 1].bullet && !date_alone(&lines[i - 1]) {
+            let heading_below =
+                lines.get(i + 1).is_some_and(|next| !next.bullet && short(next) && looks_like_role(&next.text));
+            if i > 0 && lines[i - 1].bullet && !date_alone(&lines[i - 1]) && !heading_below {
                 lines[i - 1].bullet = false;
             }
         }
@@ -472,6 +505,17 @@ fn heading_lines(pending: &[String]) -> usize {
                 && short(last)
                 && contains_word(first, INSTITUTION_WORDS)
                 && contains_word(last, DEGREE_WORDS) =>
+        {
+            3
+        }
+        // "Master of Science" over "Informatik" over "Technische Universität Berlin".
+        [.., first, second, last]
+            if short(first)
+                && short(second)
+                && short(last)
+                && contains_word(first, DEGREE_WORDS)
+                && !contains_word(second, INSTITUTION_WORDS)
+                && contains_word(last, INSTITUTION_WORDS) =>
         {
             3
         }
@@ -808,6 +852,14 @@ fn contains_word(text: &str, words: &[&str]) -> bool {
 /// "Bachelor of Science in Computer Science", "Grado en Ingeniería", "Master im Fach ...":
 /// the degree and its field, when the words before the joint name a degree.
 fn split_degree_field(text: &str) -> Option<(String, String)> {
+    // "Master of Science (Informatik)".
+    if let Some((degree, field)) = text.strip_suffix(')').and_then(|t| t.split_once(" ("))
+        && contains_word(degree, DEGREE_WORDS)
+        && !contains_word(field, DEGREE_WORDS)
+        && !field.trim().is_empty()
+    {
+        return Some((degree.trim().to_owned(), field.trim().to_owned()));
+    }
     let in_field = [" in ", " en ", " im ", " de ", ": "].iter().find_map(|joint| {
         let (a, b) = text.split_once(joint)?;
         let (a, b) = (a.trim(), b.trim());
@@ -821,7 +873,7 @@ fn split_degree_field(text: &str) -> Option<(String, String)> {
             _ => None,
         }
     });
-    let in_field = in_field.or_else(|| degree_then_field(text));
+    let in_field = in_field.or_else(|| degree_then_field(text)).or_else(|| field_then_degree(text));
     // "PhD - Statistics", "Statistics / PhD": the side with the degree word is the degree.
     in_field.or_else(|| {
         [" - ", " – ", " — ", " / ", " | "].iter().find_map(|joint| {
@@ -859,23 +911,10 @@ const DEGREE_SUBJECTS: &[&str] = &[
 /// "תואר ראשון מדעי המחשב": a degree named first and its field after it with nothing between.
 fn degree_then_field(text: &str) -> Option<(String, String)> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let first = words.first()?;
-    if !contains_word(first, DEGREE_WORDS) || contains_word(text, INSTITUTION_WORDS) {
+    if contains_word(text, INSTITUTION_WORDS) {
         return None;
     }
-    let mut taken = 1;
-    let lower = |w: &str| w.trim_end_matches([',', ':']).to_lowercase();
-    // "Bachelor's", "Master of Science", "Doctor of Business Administration".
-    if words.get(1).is_some_and(|w| lower(w) == "of") {
-        let subject = DEGREE_SUBJECTS.iter().find(|subject| {
-            let n = subject.split(' ').count();
-            words.len() >= 2 + n && words[2..2 + n].iter().map(|w| lower(w)).collect::<Vec<_>>().join(" ") == **subject
-        })?;
-        taken = 2 + subject.split(' ').count();
-    } else if first.trim_end_matches(':') == "תואר" {
-        // "תואר ראשון" (first degree), "שני", "שלישי".
-        taken = 2;
-    }
+    let taken = degree_name_len(&words)?;
     let degree = words.get(..taken)?.join(" ");
     let field = words.get(taken..)?.join(" ");
     let field = field.trim_start_matches([':', ',', '-', '–']).trim();
@@ -884,10 +923,50 @@ fn degree_then_field(text: &str) -> Option<(String, String)> {
         .then(|| (degree.to_owned(), field.to_owned()))
 }
 
+/// "Computer Science Bachelor of Science", "Statistics PhD", "Informatik Master of Science": the
+/// field first and the degree's whole name after it, as some themes print area and degree.
+fn field_then_degree(text: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if contains_word(text, INSTITUTION_WORDS) {
+        return None;
+    }
+    (1..words.len()).find_map(|at| {
+        let field = words[..at].join(" ");
+        (degree_name_len(&words[at..]) == Some(words.len() - at)
+            && !contains_word(&field, DEGREE_WORDS)
+            && field.chars().next().is_some_and(char::is_alphabetic))
+        .then(|| (words[at..].join(" "), field.trim_end_matches([',', ':', '-', '–']).trim_end().to_owned()))
+    })
+}
+
+/// How many of `words`, from the first, name a degree: "PhD", "Bachelor's", "Master of
+/// Science", "Doctor of Business Administration", "תואר ראשון"; none when the first word is not
+/// a degree's.
+fn degree_name_len(words: &[&str]) -> Option<usize> {
+    let first = words.first()?;
+    if !contains_word(first, DEGREE_WORDS) {
+        return None;
+    }
+    let lower = |w: &str| w.trim_end_matches([',', ':']).to_lowercase();
+    if words.get(1).is_some_and(|w| lower(w) == "of") {
+        let subject = DEGREE_SUBJECTS.iter().find(|subject| {
+            let n = subject.split(' ').count();
+            words.len() >= 2 + n && words[2..2 + n].iter().map(|w| lower(w)).collect::<Vec<_>>().join(" ") == **subject
+        })?;
+        return Some(2 + subject.split(' ').count());
+    }
+    // "תואר ראשון" (first degree), "שני", "שלישי".
+    Some(if first.trim_end_matches(':') == "תואר" && words.len() >= 2 { 2 } else { 1 })
+}
+
 /// "Institution / dates / Degree": a degree line read after an entry's dates was taken as the
 /// start of the next entry's heading (or left over at the end); it goes back to its entry.
 fn regroup_degrees(mut entries: Vec<Entry>) -> Vec<Entry> {
-    let has_degree = |e: &Entry| e.header.iter().chain(&e.beside_dates).any(|l| contains_word(l, DEGREE_WORDS));
+    // Dates first, then school and degree ("2015 – 2019" / "University of Manchester" / "PhD"):
+    // the degree under the dates is the entry's own.
+    let has_degree = |e: &Entry| {
+        e.header.iter().chain(&e.beside_dates).chain(e.other.iter().take(3)).any(|l| contains_word(l, DEGREE_WORDS))
+    };
     let is_degree_line = |l: &String| contains_word(l, DEGREE_WORDS) && !contains_word(l, INSTITUTION_WORDS);
     for i in 1..entries.len() {
         // The entry keeps a heading of its own: another line of it, or the school beside its
@@ -1862,6 +1941,8 @@ fn after_prefix(line: &str, prefixes: &[&str]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use r2w_core::model::{DateRange, PartialDate};
+
     use super::*;
 
     #[test]
@@ -2316,5 +2397,61 @@ mod tests {
         assert_eq!(cv.hero.full_name.as_deref(), Some("Jo Bloggs"));
         assert_eq!(cv.unclassified_text.as_deref(), Some("Some line we cannot place 123"));
         assert!(cv.contact.email.is_none() && cv.experience.is_empty());
+    }
+
+    #[test]
+    fn dates_marked_as_items_with_the_time_they_lasted_and_the_role_under_them() {
+        let text = "Experience\n• March, 2021 - Present 5 years, 9 months\nSenior Backend Engineer\nOwns the platform.\n\
+            • Led a team of four engineers through a zero-downtime migration\n• Cut costs by half\n\
+            • June, 2017 - February, 2021 3 years, 8 months\nSoftware Engineer\n• Designed the refunds API\n\
+            Experience\n• March, 2021 - Present 5 years, 9 months\nSenior Backend Engineer\nOwns the platform.\n\
+            • Led a team of four engineers through a zero-downtime migration\n• Cut costs by half\n\
+            • June, 2017 - February, 2021 3 years, 8 months\nSoftware Engineer\n• Designed the refunds API\n";
+        let cv = extract(text);
+        // The section printed twice (one copy per screen width) is read once.
+        let jobs: Vec<(Option<&str>, Option<&str>, usize)> = cv
+            .experience
+            .iter()
+            .map(|e| (e.title.as_deref(), e.company.as_deref(), e.responsibilities.len()))
+            .collect();
+        assert_eq!(jobs, [(Some("Senior Backend Engineer"), None, 2), (Some("Software Engineer"), None, 1)]);
+        assert_eq!(cv.experience[1].dates.start, PartialDate::month(2017, 6).ok());
+    }
+
+    #[test]
+    fn a_degree_after_its_field_in_brackets_or_over_it_and_years_stacked_in_a_column() {
+        let split = |t: &str| split_degree_field(t);
+        assert_eq!(
+            split("Computer Science Bachelor of Science"),
+            Some(("Bachelor of Science".into(), "Computer Science".into()))
+        );
+        assert_eq!(split("Statistics PhD"), Some(("PhD".into(), "Statistics".into())));
+        assert_eq!(split("מדעי המחשב תואר ראשון"), Some(("תואר ראשון".into(), "מדעי המחשב".into())));
+        assert_eq!(split("Master of Science (Informatik)"), Some(("Master of Science".into(), "Informatik".into())));
+        assert_eq!(split("Science Museum"), None);
+        let cv = extract(
+            "Education\n2015\n\n2019\nUniversity of Manchester\nPhD\nStatistics\n\
+             Master of Science\nInformatik\nTechnische Universität Berlin\n2013 – 2015\n",
+        );
+        let schools: Vec<String> =
+            cv.education.iter().map(|e| format!("{:?} {:?} {:?}", e.institution, e.degree, e.dates)).collect();
+        let year = |y| PartialDate::year(y).ok();
+        assert_eq!(
+            schools,
+            [
+                format!(
+                    "{:?} {:?} {:?}",
+                    Some("University of Manchester"),
+                    Some("PhD"),
+                    DateRange { start: year(2015), end: year(2019), ..DateRange::default() }
+                ),
+                format!(
+                    "{:?} {:?} {:?}",
+                    Some("Technische Universität Berlin"),
+                    Some("Master of Science"),
+                    DateRange { start: year(2013), end: year(2015), ..DateRange::default() }
+                ),
+            ]
+        );
     }
 }

@@ -357,7 +357,11 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
                         && is_label_text(&c.text);
                     if labelled {
                         c.text = format!("{}: ", c.text.trim_end());
-                    } else if gap > run_size * 0.15 && !c.text.ends_with(' ') && !run.text.starts_with(' ') {
+                    } else if (gap > run_size * 0.15 || gap < -run_size * 0.3)
+                        && !c.text.ends_with(' ')
+                        && !run.text.starts_with(' ')
+                    {
+                        // Text drawn over the end of other text is not the same word.
                         c.text.push(' ');
                     }
                     c.text.push_str(&run.text);
@@ -691,7 +695,8 @@ fn is_page_number(text: &str) -> bool {
         .split(|c: char| c == '/' || c.is_whitespace())
         .filter(|p| !p.is_empty() && *p != "of" && *p != "von" && *p != "de" && *p != "sur")
         .collect();
-    !parts.is_empty() && parts.len() <= 2 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+    // Up to three digits: "2015" at the foot of a page is the year an entry starts, carried over.
+    !parts.is_empty() && parts.len() <= 2 && parts.iter().all(|p| p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
