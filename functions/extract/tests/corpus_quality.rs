@@ -1,4 +1,4 @@
-//! The offline extractor on the development corpus (functions/extract/corpus: 51 renderers this
+//! The offline extractor on the development corpus (functions/extract/corpus: 54 renderers this
 //! project did not write). Fails below the floor reached so far, so a change that reads real
 //! CVs worse does not land; docs/extraction-quality.md has the tables and the target.
 
@@ -10,22 +10,11 @@ use r2w_extract::eval::{Reader, Report, discover, read};
 const FLOOR: f64 = 0.85;
 const PDF_FLOOR: f64 = 0.80;
 const FIELD_FLOOR: f64 = 0.60;
-/// Renderers added on 2026-12-06 and never looked at: what generalises is measured on them.
-const HELD_OUT: [&str; 13] = [
-    "theme-crisp",
-    "theme-minyma",
-    "theme-onepage-plus",
-    "theme-compact",
-    "theme-jacrys",
-    "theme-dinesh",
-    "theme-material",
-    "theme-spartacus",
-    "theme-tech",
-    "theme-simple",
-    "theme-minimal",
-    "theme-msresume",
-    "theme-ace",
-];
+/// How far the never-seen renderers may fall behind the tuned ones: more is rules that fit the
+/// corpus rather than CVs.
+const HELD_OUT_GAP: f64 = 0.05;
+/// Renderers added on 2026-12-07 and never looked at: what generalises is measured on them.
+const HELD_OUT: [&str; 3] = ["theme-full", "theme-srt", "theme-fresh"];
 
 #[tokio::test]
 async fn the_offline_extractor_reads_the_development_corpus_at_least_as_well_as_before() {
@@ -48,6 +37,11 @@ async fn the_offline_extractor_reads_the_development_corpus_at_least_as_well_as_
     for (field, counts) in &report.overall.counts {
         assert!(counts.f1() >= FIELD_FLOOR, "{field}: F1 {:.3} is below {FIELD_FLOOR}", counts.f1());
     }
+    let (tuned, unseen) = (report.tuned.total().f1(), report.held_out.total().f1());
+    assert!(
+        tuned - unseen <= HELD_OUT_GAP,
+        "the held-out renderers read {unseen:.3} against {tuned:.3} for the tuned ones: more than {HELD_OUT_GAP} apart"
+    );
     let only_scan_fails = report.failures.iter().all(|(file, _)| file.starts_with(corpus.join("scan")));
     assert!(only_scan_fails, "only the scan may fail (it needs OCR): {:?}", report.failures);
 }
