@@ -376,9 +376,17 @@ test("the whole journey with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   await page.getByRole("heading", { name: "Your CVs" }).waitFor();
   await tabTo("Choose a file");
-  const chooser = page.waitForEvent("filechooser");
-  await page.keyboard.press("Space");
-  await (await chooser).setFiles(pdf);
+  // Chromium sometimes does not report a file chooser opened right after Playwright asks to
+  // intercept it (microsoft/playwright#28023; seen here once, in the full suite under load):
+  // Space on the still-focused control again, a few times, before calling it unreachable.
+  let chooser = null;
+  for (let attempt = 0; attempt < 3 && !chooser; attempt++) {
+    const opened = page.waitForEvent("filechooser", { timeout: 10_000 }).catch(() => null);
+    await page.keyboard.press("Space");
+    chooser = await opened;
+  }
+  assert.ok(chooser, "Space on the focused file control opens no file chooser");
+  await chooser.setFiles(pdf);
   await page.getByRole("heading", { name: "Edit your CV" }).waitFor({ timeout: 60_000 });
   await tabTo("Professional title");
   await page.keyboard.press("Control+A");
