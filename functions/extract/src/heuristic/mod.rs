@@ -9,6 +9,7 @@
 mod contacts;
 mod dates;
 mod headings;
+mod labelled;
 
 use r2w_core::model::{
     Achievement, Certification, Course, CvData, Education, Experience, ExtractionMethod, Hobby, Language, LanguageTag,
@@ -21,7 +22,7 @@ pub use headings::{Section, heading};
 
 /// The CV data found in `text`.
 pub fn extract(text: &str) -> CvData {
-    let mut lines = join_continuations(text);
+    let mut lines = labelled::rows_as_entries(join_continuations(text));
     lift_stranded_name(&mut lines);
     let mut cv = CvData::default();
     cv.metadata.extraction_method = Some(ExtractionMethod::Heuristic);
@@ -335,9 +336,33 @@ fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
     cv.contact.links = links(&urls);
 }
 
+/// What a CV calls itself at its top, which is nobody's name.
+const DOCUMENT_TITLES: &[&str] = &[
+    "curriculum vitae",
+    "curriculum vitæ",
+    "cv",
+    "résumé",
+    "resume",
+    "europass",
+    "lebenslauf",
+    "currículum",
+    "currículum vitae",
+    "personal information",
+    "información personal",
+    "angaben zur person",
+    "informations personnelles",
+];
+
 fn looks_like_name(text: &str) -> bool {
+    if DOCUMENT_TITLES.contains(&text.trim().to_lowercase().as_str()) {
+        return false;
+    }
     let words = text.split_whitespace().count();
+    // "Austin, US": a place and its country's code.
+    let place =
+        text.rsplit_once(", ").is_some_and(|(_, code)| code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()));
     (1..=5).contains(&words)
+        && !place
         && !text.chars().any(|c| c.is_ascii_digit() || "@/:|".contains(c))
         && text.chars().any(char::is_alphabetic)
 }
@@ -475,10 +500,43 @@ fn unmark_dated_headings(lines: &[Line]) -> Vec<Line> {
             bare(&l.text[..f.start]).is_empty() && (after.is_empty() || is_duration(&after))
         })
     };
-    // The heading may instead stand under the dates, unmarked ("• Jun, 2017 - Feb, 2021" /
-    // "Software Engineer"): then the item over the dates is the last of the entry before.
     let short = |l: &Line| l.text.split_whitespace().count() <= 8 && !l.text.ends_with('.');
     let mut lines = lines.to_vec();
+    // Dates alone, then the entry's heading as the first item under them ("03/2021 – present" /
+    // "• Senior Engineer, Acme. Owns the platform." / "• Rebuilt ..."), when no heading stands over
+    // the dates: the item is the heading, read as if it stood over the dates, and a sentence run
+    // on after it is the entry's text.
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        // An item over the dates that names a role is their heading ("- Software Engineer").
+        let unheaded =
+            i == 0 || (lines[i - 1].bullet && !(short(&lines[i - 1]) && looks_like_role(&lines[i - 1].text)));
+        if !lines[i].bullet && date_alone(&lines[i]) && unheaded && lines[i + 1].bullet {
+            let item = lines[i + 1].text.clone();
+            let (heading, rest) = match item.split_once(". ") {
+                Some((heading, rest)) if heading.split_whitespace().count() <= 8 => (heading, rest.trim()),
+                _ => (item.as_str(), ""),
+            };
+            // A heading names a role, a school or an organisation; an item that does not is
+            // what was done ("- Aufbau von REST-Schnittstellen").
+            let names = looks_like_role(heading)
+                || contains_word(heading, INSTITUTION_WORDS)
+                || split_title_company(heading).1.is_some();
+            if !names || heading.split_whitespace().count() > 8 {
+                i += 1;
+                continue;
+            }
+            lines[i + 1] = lines[i].clone();
+            lines[i] = Line { text: heading.trim_end_matches('.').to_owned(), bullet: false };
+            if !rest.is_empty() {
+                lines.insert(i + 2, Line { text: rest.to_owned(), bullet: false });
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    // The heading may instead stand under the dates, unmarked ("• Jun, 2017 - Feb, 2021" /
+    // "Software Engineer"): then the item over the dates is the last of the entry before.
     for i in 0..lines.len() {
         if lines[i].bullet && date_alone(&lines[i]) {
             lines[i].bullet = false;
@@ -2453,5 +2511,60 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_europass_form_reads_as_entries_and_languages() {
+        let text = "Europass\nCurriculum Vitae\nPersonal information\nName / Surname: Priya Raman\n\
+            Address: Austin, US\nTelephone: +1 (512) 555-0187\nWork experience\nDates: 03/2021 – present\n\
+            Occupation or position held: Senior Backend Engineer\nMain activities and: Owns the tracking platform.\n\
+            responsibilities\n– Rebuilt the event pipeline on Kafka\nName of employer: Northwind Freight\n\
+            Education and training\nDates: 08/2011 – 05/2015\nTitle of qualification awarded: Bachelor of Science\n\
+            Principal subjects: Computer Science\nName of organisation providing: University of Texas at Austin education\n\
+            Personal skills and competences\nMother tongue: English\nOther languages: Tamil (Fluent)\n\
+            Infrastructure: Kubernetes, Terraform\n";
+        let cv = extract(text);
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
+        let job = &cv.experience[0];
+        assert_eq!(
+            (job.title.as_deref(), job.company.as_deref(), job.dates.start),
+            (Some("Senior Backend Engineer"), Some("Northwind Freight"), PartialDate::month(2021, 3).ok())
+        );
+        assert_eq!(job.responsibilities, ["Rebuilt the event pipeline on Kafka"]);
+        let school = &cv.education[0];
+        assert_eq!(
+            (school.institution.as_deref(), school.degree.as_deref(), school.field.as_deref()),
+            (Some("University of Texas at Austin"), Some("Bachelor of Science"), Some("Computer Science"))
+        );
+        let languages: Vec<Option<&str>> = cv.languages.iter().map(|l| l.language.as_deref()).collect();
+        assert_eq!(languages, [Some("English"), Some("Tamil")]);
+        let skills: Vec<&str> =
+            cv.skills.categories.iter().flat_map(|g| g.keywords.iter().map(String::as_str)).collect();
+        assert_eq!(skills, ["Kubernetes", "Terraform"]);
+    }
+
+    #[test]
+    fn dates_over_an_item_that_heads_the_entry_and_no_place_or_title_for_a_name() {
+        let cv = extract(
+            "priya@example.com\nAustin, US\nPriya Raman\nSenior Backend Engineer\nWork experience\n\
+             03/2021 – present\n• Senior Backend Engineer, Northwind Freight. Owns the platform.\n\
+             • Rebuilt the event pipeline\n06/2017 – 02/2021\n• Software Engineer, Bluebird Payments.\n\
+             • Reduced p99 latency by 35%\nEducation\n2011 – 2015\n• University of Texas at Austin\n",
+        );
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
+        let jobs: Vec<String> = cv
+            .experience
+            .iter()
+            .map(|e| format!("{:?} {:?} {:?} {}", e.title, e.company, e.summary, e.responsibilities.len()))
+            .collect();
+        assert_eq!(
+            jobs,
+            [
+                r#"Some("Senior Backend Engineer") Some("Northwind Freight") Some("Owns the platform.") 1"#,
+                r#"Some("Software Engineer") Some("Bluebird Payments") None 1"#,
+            ]
+        );
+        assert_eq!(cv.education[0].institution.as_deref(), Some("University of Texas at Austin"));
+        assert!(!looks_like_name("Europass") && !looks_like_name("Curriculum Vitae"));
     }
 }

@@ -545,10 +545,33 @@ fn column_split(cells: &[Cell]) -> Option<f32> {
             let wide = if lc < rc { &right } else { &left };
             let headings = |side: &[&Cell]| side.iter().filter(|c| heading(&c.text).is_some()).count();
             let labels = labels || (headings(narrow) >= 2 && headings(wide) == 0);
+            let labels = labels || label_column(&left, &right).is_some();
             (!labels).then_some((split, to - from))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(split, _)| split)
+}
+
+/// A column of labels set flush right against the text they label, each on its row's baseline
+/// (Europass: "Dates", "Occupation or position held" beside their values): the right edge they
+/// share. A sidebar is flush left, and its lines keep their own spacing.
+fn label_column(narrow: &[&Cell], wide: &[&Cell]) -> Option<f32> {
+    // Two rows are enough: a page's end or a band may leave only a few of a form's rows.
+    if narrow.len() < 2 {
+        return None;
+    }
+    let mut edges: Vec<f32> = narrow.iter().map(|c| c.x1).collect();
+    edges.sort_by(f32::total_cmp);
+    let edge = edges[edges.len() / 2];
+    let flush = narrow.iter().filter(|c| (c.x1 - edge).abs() < 2.0).count();
+    let starts: Vec<f32> = narrow.iter().map(|c| c.x0).collect();
+    let left_spread = starts.iter().cloned().fold(f32::MIN, f32::max) - starts.iter().cloned().fold(f32::MAX, f32::min);
+    let paired = narrow
+        .iter()
+        .filter(|c| wide.iter().any(|w| (w.y - c.y).abs() < c.size.max(w.size) * 0.3 && w.x0 > c.x1))
+        .count();
+    // Two in five at least: the rest are section headings and labels wrapped onto a second line.
+    (flush * 10 >= narrow.len() * 8 && left_spread > 10.0 && paired * 5 >= narrow.len() * 2).then_some(edge)
 }
 
 /// A year (19xx or 20xx) in the text: a date, or a range of them.
@@ -608,6 +631,17 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
     cells.sort_by(|a, b| b.top.total_cmp(&a.top).then(a.x0.total_cmp(&b.x0)));
     let margin = margin_of(&cells);
     let body = body_size(&cells);
+    // Labels: words without figures that start a line and have its value after a gap.
+    let labels = {
+        let starts_row = |c: &&Cell| {
+            is_label_text(&c.text)
+                && (c.x0 - margin).abs() < 200.0
+                && cells.iter().any(|w| (w.y - c.y).abs() < c.size * 0.3 && w.x0 > c.x1 + c.size)
+                && !cells.iter().any(|w| (w.y - c.y).abs() < c.size * 0.3 && w.x1 <= c.x0)
+        };
+        let (narrow, wide): (Vec<&Cell>, Vec<&Cell>) = cells.iter().copied().partition(starts_row);
+        label_column(&narrow, &wide)
+    };
     let mut i = 0;
     while i < cells.len() {
         let mut j = i + 1;
@@ -617,6 +651,19 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
         let mut line: Vec<&Cell> = cells[i..j].to_vec();
         let rtl = is_rtl(&line.iter().map(|c| c.text.as_str()).collect::<String>());
         line.sort_by(|a, b| if rtl { b.x1.total_cmp(&a.x1) } else { a.x0.total_cmp(&b.x0) });
+        // A label in a column of labels reads with its value: "Dates: 03/2021 – present".
+        if let (Some(edge), [label, value, ..]) = (labels, line.as_slice())
+            && !rtl
+            && is_label_text(&label.text)
+            && heading(&label.text).is_none()
+            && (label.x1 - edge).abs() < 2.0
+            && value.x0 > edge
+        {
+            out.push((format!("{}: {}", label.text.trim_end_matches(':'), value.text), label.y));
+            out.extend(line[2..].iter().map(|c| (c.text.clone(), c.y)));
+            i = j;
+            continue;
+        }
         for (k, cell) in line.iter().enumerate() {
             let indent = cell.x0 - margin;
             // Headings are larger, or in capitals: never list items.
@@ -898,6 +945,59 @@ mod tests {
             texts,
             ["Languages: Go, Python, SQL", "Tools: Git, Docker", "English: Native", "Built the whole billing system"]
         );
+    }
+
+    #[test]
+    fn a_form_s_labels_set_flush_right_a_column_away_read_with_their_values() {
+        // Europass: the labels end at x = 190, their values start at 215, a column apart.
+        let label = |text: &str, y: f32| {
+            let width = text.chars().count() as f32 * 5.0;
+            Run { text: text.into(), x: 190.0 - width, y, width, height: 10.0, size: 10.0 }
+        };
+        let mut runs = vec![
+            label("Work experience", 720.0),
+            label("Dates", 700.0),
+            run("03/2021 – present", 215.0, 700.0, 10.0),
+            label("Occupation or position held", 686.0),
+            run("Senior Backend Engineer", 215.0, 686.0, 10.0),
+            label("Name of employer", 672.0),
+            run("Northwind Freight", 215.0, 672.0, 10.0),
+            label("Dates", 650.0),
+            run("06/2017 – 02/2021", 215.0, 650.0, 10.0),
+            label("Occupation or position held", 636.0),
+            run("Software Engineer", 215.0, 636.0, 10.0),
+            run("Designed the idempotent refunds API used by 3,000 merchants", 215.0, 622.0, 10.0),
+            label("Name of employer", 608.0),
+            run("Bluebird Payments", 215.0, 608.0, 10.0),
+        ];
+        let read = |runs: &[Run]| page_lines(runs, 842.0);
+        assert_eq!(
+            read(&runs),
+            [
+                "Work experience",
+                "Dates: 03/2021 – present",
+                "Occupation or position held: Senior Backend Engineer",
+                "Name of employer: Northwind Freight",
+                "Dates: 06/2017 – 02/2021",
+                "Occupation or position held: Software Engineer",
+                "Designed the idempotent refunds API used by 3,000 merchants",
+                "Name of employer: Bluebird Payments",
+            ]
+        );
+        // A sidebar is set flush left, its lines on baselines of their own: read as a column.
+        runs = vec![
+            run("Skills", 40.0, 700.0, 10.0),
+            run("Go, Python", 40.0, 684.0, 10.0),
+            run("Kubernetes", 40.0, 668.0, 10.0),
+            run("Languages", 40.0, 652.0, 10.0),
+            run("English", 40.0, 636.0, 10.0),
+            run("Experience", 215.0, 700.0, 10.0),
+            run("Senior Engineer, Acme", 215.0, 690.0, 10.0),
+            run("Built the billing system from scratch for three markets", 215.0, 676.0, 10.0),
+            run("Led the move to Kubernetes across all the teams", 215.0, 662.0, 10.0),
+            run("Cut the cloud bill by a third in one year", 215.0, 648.0, 10.0),
+        ];
+        assert_eq!(read(&runs)[..5], ["Skills", "Go, Python", "Kubernetes", "Languages", "English"]);
     }
 
     #[test]

@@ -1,0 +1,249 @@
+//! CVs written as a form: every value on a row of its own under a label in the margin, as the
+//! Europass CV has them ("Dates: 03/2021 – present", "Occupation or position held: Senior
+//! Engineer", "Name of employer: Acme"). The labels are Europass's own words in English, Spanish,
+//! German and French. Rows are rewritten into the shape the rest of the reader knows: an
+//! entry's heading, then its dates, then what it says.
+
+use super::Line;
+use super::headings::heading;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Dates,
+    Position,
+    Activities,
+    Employer,
+    Qualification,
+    Subjects,
+    School,
+    MotherTongue,
+    OtherLanguages,
+    /// The person's name, which heads the CV whatever section the form sets it in.
+    Name,
+    /// A label whose value stands as it is (address, telephone, e-mail, home page).
+    Plain,
+}
+
+const LABELS: &[(Label, &[&str])] = &[
+    (Label::Dates, &["dates", "fechas", "zeitraum", "période", "periodo"]),
+    (
+        Label::Position,
+        &[
+            "occupation or position held",
+            "profesión o cargo desempeñado",
+            "beruf oder funktion",
+            "fonction ou poste occupé",
+        ],
+    ),
+    (
+        Label::Activities,
+        &[
+            "main activities and responsibilities",
+            "funciones y responsabilidades principales",
+            "wichtigste tätigkeiten und zuständigkeiten",
+            "principales activités et responsabilités",
+        ],
+    ),
+    (
+        Label::Employer,
+        &[
+            "name of employer",
+            "name and address of employer",
+            "nombre del empleador",
+            "nombre y dirección del empleador",
+            "name des arbeitgebers",
+            "name und adresse des arbeitgebers",
+            "nom de l'employeur",
+            "nom et adresse de l'employeur",
+            "organisation",
+            "organization",
+            "organización",
+        ],
+    ),
+    (
+        Label::Qualification,
+        &[
+            "title of qualification awarded",
+            "cualificación obtenida",
+            "título de la cualificación obtenida",
+            "bezeichnung der erworbenen qualifikation",
+            "intitulé du diplôme délivré",
+            "intitulé du certificat ou diplôme délivré",
+        ],
+    ),
+    (Label::Subjects, &["principal subjects", "principales materias", "hauptfächer", "principales matières"]),
+    (
+        Label::School,
+        &[
+            "name of organisation providing education",
+            "name and type of organisation providing education and training",
+            "nombre de la organización",
+            "nombre y tipo de la organización",
+            "name der bildungseinrichtung",
+            "name und art der bildungs- oder ausbildungseinrichtung",
+            "nom de l'organisme de formation",
+            "nom et type de l'établissement",
+        ],
+    ),
+    (
+        Label::MotherTongue,
+        &["mother tongue", "mother tongue(s)", "lengua(s) materna(s)", "muttersprache(n)", "langue(s) maternelle(s)"],
+    ),
+    (
+        Label::Name,
+        &[
+            "name / surname",
+            "surname / first name",
+            "nombre(s) / apellido(s)",
+            "nachname(n) / vorname(n)",
+            "prénom(s)/ nom(s)",
+            "prénom(s) / nom(s)",
+        ],
+    ),
+    (Label::OtherLanguages, &["other languages", "otros idiomas", "sonstige sprachen", "autres langues"]),
+    (
+        Label::Plain,
+        &[
+            "address",
+            "dirección(es)",
+            "adresse(n)",
+            "adresse(s)",
+            "telephone",
+            "teléfono(s)",
+            "telefon",
+            "téléphone(s)",
+            "mobile",
+            "email",
+            "e-mail",
+            "personal email",
+            "correo(s) electrónico(s)",
+            "courrier(s) électronique(s)",
+            "home page",
+        ],
+    ),
+];
+
+/// The label a row's text starts with, and where its value begins; a label cut short where its
+/// margin wrapped it ("Main activities and: …") counts when it is most of the label.
+fn label_of(text: &str) -> Option<(Label, &str)> {
+    let (head, value) = match text.split_once(": ") {
+        Some((head, value)) => (head, value.trim()),
+        None => (text.trim_end_matches(':'), ""),
+    };
+    let head = head.trim().to_lowercase();
+    LABELS.iter().find_map(|(label, words)| {
+        words.iter().find_map(|w| {
+            if *w == head {
+                return Some((*label, value));
+            }
+            // The label's wrapped rest may have been read onto the end of its value.
+            let rest = w.strip_prefix(head.as_str())?.strip_prefix(' ')?;
+            let value = match value.len().checked_sub(rest.len() + 1) {
+                Some(cut) if value.is_char_boundary(cut) && value[cut..].eq_ignore_ascii_case(&format!(" {rest}")) => {
+                    value[..cut].trim_end()
+                }
+                _ => value,
+            };
+            (head.split_whitespace().count() >= 3).then_some((*label, value))
+        })
+    })
+}
+
+/// The rest of a label its margin wrapped onto a line of its own ("responsibilities"): a word
+/// or two, and no section's heading ("Education and training" ends a label too).
+fn is_label_tail(text: &str) -> bool {
+    let text = text.trim().to_lowercase();
+    !text.is_empty()
+        && text.split_whitespace().count() <= 2
+        && heading(&text).is_none()
+        && LABELS
+            .iter()
+            .flat_map(|(_, words)| words.iter())
+            .any(|w| w.len() > text.len() && w.ends_with(&format!(" {text}")))
+}
+
+/// Rewrites labelled rows; lines of a CV with fewer than three labelled rows come back as
+/// they were.
+pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
+    let labelled = lines.iter().filter(|l| label_of(&l.text).is_some_and(|(_, v)| !v.is_empty())).count();
+    if labelled < 3 {
+        return lines;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    // The entry being read: its dates row waits for the heading that follows it.
+    let mut dates: Option<String> = None;
+    let mut heading: Vec<String> = Vec::new();
+    let mut body: Vec<Line> = Vec::new();
+    let mut languages_open = false;
+    let flush = |out: &mut Vec<Line>, dates: &mut Option<String>, heading: &mut Vec<String>, body: &mut Vec<Line>| {
+        if dates.is_none() && heading.is_empty() {
+            out.append(body);
+            return;
+        }
+        if !heading.is_empty() {
+            out.push(Line { text: heading.join(" - "), bullet: false });
+        }
+        out.extend(dates.take().map(|text| Line { text, bullet: false }));
+        heading.clear();
+        out.append(body);
+    };
+    for line in lines {
+        if is_label_tail(&line.text) {
+            continue;
+        }
+        let language_row =
+            label_of(&line.text).is_some_and(|(l, _)| matches!(l, Label::MotherTongue | Label::OtherLanguages));
+        if languages_open && !language_row {
+            // What follows the languages in the same section are the other skills.
+            flush(&mut out, &mut dates, &mut heading, &mut body);
+            out.push(Line { text: "Skills".to_owned(), bullet: false });
+            languages_open = false;
+        }
+        let Some((label, value)) = label_of(&line.text) else {
+            if dates.is_some() || !heading.is_empty() {
+                body.push(line);
+            } else {
+                out.push(line);
+            }
+            continue;
+        };
+        let value = value.to_owned();
+        match label {
+            Label::Dates => {
+                flush(&mut out, &mut dates, &mut heading, &mut body);
+                dates = Some(value);
+            }
+            Label::Position | Label::Qualification if !value.is_empty() => heading.insert(0, value),
+            Label::Subjects if !value.is_empty() => match heading.first_mut() {
+                Some(degree) => *degree = format!("{degree}, {value}"),
+                None => heading.push(value),
+            },
+            Label::Employer | Label::School if !value.is_empty() => heading.push(value),
+            // The languages under a heading of their own, so that they are not read as skills.
+            Label::MotherTongue | Label::OtherLanguages if !value.is_empty() => {
+                flush(&mut out, &mut dates, &mut heading, &mut body);
+                if !languages_open {
+                    out.push(Line { text: "Languages".to_owned(), bullet: false });
+                }
+                languages_open = true;
+                out.extend(value.split(", ").map(|language| Line {
+                    text: if label == Label::MotherTongue {
+                        format!("{language} (native)")
+                    } else {
+                        language.to_owned()
+                    },
+                    bullet: false,
+                }));
+            }
+            Label::Name if !value.is_empty() => out.insert(0, Line { text: value, bullet: false }),
+            Label::Activities if !value.is_empty() => body.push(Line { text: value, bullet: false }),
+            Label::Plain if !value.is_empty() => {
+                flush(&mut out, &mut dates, &mut heading, &mut body);
+                out.push(Line { text: value, bullet: false });
+            }
+            _ => {}
+        }
+    }
+    flush(&mut out, &mut dates, &mut heading, &mut body);
+    out
+}
