@@ -175,6 +175,8 @@ pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
     let mut heading: Vec<String> = Vec::new();
     let mut body: Vec<Line> = Vec::new();
     let mut languages_open = false;
+    // Whether the person's name was read, and whether the last row was a personal detail.
+    let (mut named, mut after_details) = (false, false);
     let flush = |out: &mut Vec<Line>, dates: &mut Option<String>, heading: &mut Vec<String>, body: &mut Vec<Line>| {
         if dates.is_none() && heading.is_empty() {
             out.append(body);
@@ -202,11 +204,15 @@ pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
         let Some((label, value)) = label_of(&line.text) else {
             if dates.is_some() || !heading.is_empty() {
                 body.push(line);
+            } else if std::mem::take(&mut after_details) && named && super::looks_like_role(&line.text) {
+                // The headline under the personal details goes with the name, at the top.
+                out.insert(1, line);
             } else {
                 out.push(line);
             }
             continue;
         };
+        after_details = false;
         let value = value.to_owned();
         match label {
             Label::Dates => {
@@ -235,11 +241,16 @@ pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
                     bullet: false,
                 }));
             }
-            Label::Name if !value.is_empty() => out.insert(0, Line { text: value, bullet: false }),
+            Label::Name if !value.is_empty() => {
+                out.insert(0, Line { text: value, bullet: false });
+                named = true;
+                after_details = true;
+            }
             Label::Activities if !value.is_empty() => body.push(Line { text: value, bullet: false }),
             Label::Plain if !value.is_empty() => {
                 flush(&mut out, &mut dates, &mut heading, &mut body);
                 out.push(Line { text: value, bullet: false });
+                after_details = true;
             }
             _ => {}
         }

@@ -2516,7 +2516,8 @@ mod tests {
     #[test]
     fn a_europass_form_reads_as_entries_and_languages() {
         let text = "Europass\nCurriculum Vitae\nPersonal information\nName / Surname: Priya Raman\n\
-            Address: Austin, US\nTelephone: +1 (512) 555-0187\nWork experience\nDates: 03/2021 – present\n\
+            Address: Austin, US\nTelephone: +1 (512) 555-0187\nSenior Backend Engineer\nWork experience\n\
+            Dates: 03/2021 – present\n\
             Occupation or position held: Senior Backend Engineer\nMain activities and: Owns the tracking platform.\n\
             responsibilities\n– Rebuilt the event pipeline on Kafka\nName of employer: Northwind Freight\n\
             Education and training\nDates: 08/2011 – 05/2015\nTitle of qualification awarded: Bachelor of Science\n\
@@ -2525,6 +2526,7 @@ mod tests {
             Infrastructure: Kubernetes, Terraform\n";
         let cv = extract(text);
         assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
+        assert_eq!(cv.hero.professional_title.as_deref(), Some("Senior Backend Engineer"));
         let job = &cv.experience[0];
         assert_eq!(
             (job.title.as_deref(), job.company.as_deref(), job.dates.start),

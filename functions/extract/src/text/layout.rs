@@ -737,7 +737,12 @@ fn drop_page_furniture(lines: Vec<(String, f32)>, height: f32) -> Vec<String> {
 
 fn is_page_number(text: &str) -> bool {
     let t = text.trim().to_lowercase();
-    let t = t.trim_start_matches("page").trim_start_matches("seite").trim_start_matches("página").trim();
+    let labelled = ["page", "seite", "página", "pagina"].iter().find_map(|word| t.strip_prefix(word));
+    // "Page 2 - Curriculum vitæ of": a page label with a running title after it.
+    let t = match labelled.map(|rest| rest.split_once(" - ").map_or(rest, |(number, _)| number)) {
+        Some(number) => number.trim(),
+        None => t.as_str(),
+    };
     let parts: Vec<&str> = t
         .split(|c: char| c == '/' || c.is_whitespace())
         .filter(|p| !p.is_empty() && *p != "of" && *p != "von" && *p != "de" && *p != "sur")
@@ -875,6 +880,7 @@ mod tests {
             run("dana@example.com", 45.3, 700.2, 10.0),
             run("S U M M A R Y", 30.0, 660.0, 12.0),
             run("Page 1 of 2", 280.0, 20.0, 8.0),
+            run("Página 2 - Curriculum vitæ de", 100.0, 32.0, 8.0),
         ];
         assert_eq!(page_lines(&runs, 792.0), ["dana@example.com", "SUMMARY"]);
     }
