@@ -299,10 +299,15 @@ def tex(text):
     return "".join(LATEX_SPECIALS.get(c, c) for c in str(text or ""))
 
 
-def when(entry):
+def month_year(d):
+    """"03/2021" from "2021-03"; a year alone as it is."""
+    return f"{d[5:7]}/{d[:4]}" if len(d) >= 7 else d
+
+
+def when(entry, present="present"):
+    """"03/2021 -- present"; `present` in the CV's language."""
     start, end = entry.get("startDate", ""), entry.get("endDate", "")
-    fmt = lambda d: f"{d[5:7]}/{d[:4]}" if len(d) >= 7 else d
-    return f"{fmt(start)} -- {fmt(end) if end else 'present'}" if start else ""
+    return f"{month_year(start)} -- {month_year(end) if end else present}" if start else ""
 
 
 def article_cv(doc):
@@ -402,12 +407,12 @@ def currvita(doc):
 MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def spelled(entry):
+def spelled(entry, present="Present"):
     """"Mar 2021 -- Present": month names, as moderncv's examples write dates."""
     def one(d):
         return f"{MONTH_ABBR[int(d[5:7]) - 1]} {d[:4]}" if len(d) >= 7 else d
     start, end = entry.get("startDate", ""), entry.get("endDate", "")
-    return f"{one(start)} -- {one(end) if end else 'Present'}" if start else ""
+    return f"{one(start)} -- {one(end) if end else present}" if start else ""
 
 
 def moderncv(doc, style):
@@ -538,12 +543,8 @@ def europecv(doc):
     if b.get("summary"):
         lines += [r"\ecvsection{" + words["summary"] + "}", r"\ecvitem{}{" + tex(b["summary"]) + "}"]
 
-    def numeric(d):
-        return f"{d[5:7]}/{d[:4]}" if len(d) >= 7 else d
-
     def dates(e):
-        start, end = e.get("startDate", ""), e.get("endDate", "")
-        return f"{numeric(start)} -- {numeric(end) if end else words['present']}" if start else ""
+        return when(e, words["present"])
 
     def activities(e):
         out = tex(e.get("summary", ""))
@@ -584,7 +585,7 @@ def europecv(doc):
             lines.append(r"\ecvsection{" + words[key] + "}")
             for item in doc[key]:
                 date = (item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:7]
-                lines.append(r"\ecvitem{" + numeric(date) + "}{" + tex(item.get(name))
+                lines.append(r"\ecvitem{" + month_year(date) + "}{" + tex(item.get(name))
                              + (", " + tex(item.get(by)) if item.get(by) else "") + "}")
     if doc.get("skills") or doc.get("languages"):
         lines.append(r"\ecvsection{" + words["skills"] + "}")
@@ -611,12 +612,8 @@ def curve(doc):
     lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
     words = EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
 
-    def numeric(d):
-        return f"{d[5:7]}/{d[:4]}" if len(d) >= 7 else d
-
     def dates(e):
-        start, end = e.get("startDate", ""), e.get("endDate", "")
-        return f"{numeric(start)} -- {numeric(end) if end else words['present']}" if start else ""
+        return when(e, words["present"])
 
     rubrics = {}
 
@@ -674,10 +671,7 @@ def europasscv(doc):
     first, _, last = (b.get("name") or "").partition(" ")
 
     def spelled_dates(e):
-        def one(d):
-            return f"{MONTH_ABBR[int(d[5:7]) - 1]} {d[:4]}" if len(d) >= 7 else d
-        start, end = e.get("startDate", ""), e.get("endDate", "")
-        return f"{one(start)} -- {one(end) if end else words['present']}" if start else ""
+        return spelled(e, words["present"])
 
     lines = [r"\documentclass[" + EUROPASS_OPTIONS.get(lang, "english") + r",a4paper]{europasscv}",
              r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}",

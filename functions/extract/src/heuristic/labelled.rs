@@ -162,6 +162,30 @@ fn is_label_tail(text: &str) -> bool {
             .any(|w| w.len() > text.len() && w.ends_with(&format!(" {text}")))
 }
 
+/// The entry being read: its dates row waits for the heading rows that follow it.
+#[derive(Default)]
+struct Entry {
+    dates: Option<String>,
+    heading: Vec<String>,
+    body: Vec<Line>,
+}
+
+impl Entry {
+    fn is_open(&self) -> bool {
+        self.dates.is_some() || !self.heading.is_empty()
+    }
+
+    /// The entry as the rest of the reader knows one: heading, dates, then what it says.
+    fn close_into(&mut self, out: &mut Vec<Line>) {
+        if !self.heading.is_empty() {
+            out.push(Line { text: self.heading.join(" - "), bullet: false });
+            self.heading.clear();
+        }
+        out.extend(self.dates.take().map(|text| Line { text, bullet: false }));
+        out.append(&mut self.body);
+    }
+}
+
 /// Rewrites labelled rows; lines of a CV with fewer than three labelled rows come back as
 /// they were.
 pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
@@ -170,40 +194,25 @@ pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
         return lines;
     }
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    // The entry being read: its dates row waits for the heading that follows it.
-    let mut dates: Option<String> = None;
-    let mut heading: Vec<String> = Vec::new();
-    let mut body: Vec<Line> = Vec::new();
+    let mut entry = Entry::default();
     let mut languages_open = false;
     // Whether the person's name was read, and whether the last row was a personal detail.
     let (mut named, mut after_details) = (false, false);
-    let flush = |out: &mut Vec<Line>, dates: &mut Option<String>, heading: &mut Vec<String>, body: &mut Vec<Line>| {
-        if dates.is_none() && heading.is_empty() {
-            out.append(body);
-            return;
-        }
-        if !heading.is_empty() {
-            out.push(Line { text: heading.join(" - "), bullet: false });
-        }
-        out.extend(dates.take().map(|text| Line { text, bullet: false }));
-        heading.clear();
-        out.append(body);
-    };
     for line in lines {
         if is_label_tail(&line.text) {
             continue;
         }
-        let language_row =
-            label_of(&line.text).is_some_and(|(l, _)| matches!(l, Label::MotherTongue | Label::OtherLanguages));
+        let row = label_of(&line.text).map(|(label, value)| (label, value.to_owned()));
+        let language_row = row.as_ref().is_some_and(|(l, _)| matches!(l, Label::MotherTongue | Label::OtherLanguages));
         if languages_open && !language_row {
             // What follows the languages in the same section are the other skills.
-            flush(&mut out, &mut dates, &mut heading, &mut body);
+            entry.close_into(&mut out);
             out.push(Line { text: "Skills".to_owned(), bullet: false });
             languages_open = false;
         }
-        let Some((label, value)) = label_of(&line.text) else {
-            if dates.is_some() || !heading.is_empty() {
-                body.push(line);
+        let Some((label, value)) = row else {
+            if entry.is_open() {
+                entry.body.push(line);
             } else if std::mem::take(&mut after_details) && named && super::looks_like_role(&line.text) {
                 // The headline under the personal details goes with the name, at the top.
                 out.insert(1, line);
@@ -213,21 +222,24 @@ pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
             continue;
         };
         after_details = false;
-        let value = value.to_owned();
+        // A label without its value says nothing, but for dates, which still start an entry.
+        if value.is_empty() && label != Label::Dates {
+            continue;
+        }
         match label {
             Label::Dates => {
-                flush(&mut out, &mut dates, &mut heading, &mut body);
-                dates = Some(value);
+                entry.close_into(&mut out);
+                entry.dates = Some(value);
             }
-            Label::Position | Label::Qualification if !value.is_empty() => heading.insert(0, value),
-            Label::Subjects if !value.is_empty() => match heading.first_mut() {
+            Label::Position | Label::Qualification => entry.heading.insert(0, value),
+            Label::Subjects => match entry.heading.first_mut() {
                 Some(degree) => *degree = format!("{degree}, {value}"),
-                None => heading.push(value),
+                None => entry.heading.push(value),
             },
-            Label::Employer | Label::School if !value.is_empty() => heading.push(value),
+            Label::Employer | Label::School => entry.heading.push(value),
             // The languages under a heading of their own, so that they are not read as skills.
-            Label::MotherTongue | Label::OtherLanguages if !value.is_empty() => {
-                flush(&mut out, &mut dates, &mut heading, &mut body);
+            Label::MotherTongue | Label::OtherLanguages => {
+                entry.close_into(&mut out);
                 if !languages_open {
                     out.push(Line { text: "Languages".to_owned(), bullet: false });
                 }
@@ -241,20 +253,19 @@ pub(super) fn rows_as_entries(lines: Vec<Line>) -> Vec<Line> {
                     bullet: false,
                 }));
             }
-            Label::Name if !value.is_empty() => {
+            Label::Name => {
                 out.insert(0, Line { text: value, bullet: false });
                 named = true;
                 after_details = true;
             }
-            Label::Activities if !value.is_empty() => body.push(Line { text: value, bullet: false }),
-            Label::Plain if !value.is_empty() => {
-                flush(&mut out, &mut dates, &mut heading, &mut body);
+            Label::Activities => entry.body.push(Line { text: value, bullet: false }),
+            Label::Plain => {
+                entry.close_into(&mut out);
                 out.push(Line { text: value, bullet: false });
                 after_details = true;
             }
-            _ => {}
         }
     }
-    flush(&mut out, &mut dates, &mut heading, &mut body);
+    entry.close_into(&mut out);
     out
 }

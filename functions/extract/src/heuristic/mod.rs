@@ -336,7 +336,8 @@ fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
     cv.contact.links = links(&urls);
 }
 
-/// What a CV calls itself at its top, which is nobody's name.
+/// What a CV calls itself at its top, which is nobody's name. (Section headings, "Personal
+/// information" among them, end the lines a name is looked for in.)
 const DOCUMENT_TITLES: &[&str] = &[
     "curriculum vitae",
     "curriculum vitæ",
@@ -347,10 +348,6 @@ const DOCUMENT_TITLES: &[&str] = &[
     "lebenslauf",
     "currículum",
     "currículum vitae",
-    "personal information",
-    "información personal",
-    "angaben zur person",
-    "informations personnelles",
 ];
 
 fn looks_like_name(text: &str) -> bool {

@@ -566,12 +566,33 @@ fn label_column(narrow: &[&Cell], wide: &[&Cell]) -> Option<f32> {
     let flush = narrow.iter().filter(|c| (c.x1 - edge).abs() < 2.0).count();
     let starts: Vec<f32> = narrow.iter().map(|c| c.x0).collect();
     let left_spread = starts.iter().cloned().fold(f32::MIN, f32::max) - starts.iter().cloned().fold(f32::MAX, f32::min);
+    let by_y = by_baseline(wide);
+    let largest = wide.iter().map(|w| w.size).fold(0.0, f32::max);
     let paired = narrow
         .iter()
-        .filter(|c| wide.iter().any(|w| (w.y - c.y).abs() < c.size.max(w.size) * 0.3 && w.x0 > c.x1))
+        .filter(|c| {
+            near_baseline(&by_y, c.y, c.size.max(largest) * 0.3)
+                .iter()
+                .any(|w| (w.y - c.y).abs() < c.size.max(w.size) * 0.3 && w.x0 > c.x1)
+        })
         .count();
     // Two in five at least: the rest are section headings and labels wrapped onto a second line.
     (flush * 10 >= narrow.len() * 8 && left_spread > 10.0 && paired * 5 >= narrow.len() * 2).then_some(edge)
+}
+
+/// `cells` in the order of their baselines, for [`near_baseline`].
+fn by_baseline<'a>(cells: &[&'a Cell]) -> Vec<&'a Cell> {
+    let mut sorted = cells.to_vec();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y));
+    sorted
+}
+
+/// The cells of `by_y` (sorted by baseline) whose baseline is less than `tolerance` from `y`:
+/// found by halving, so that pairing every cell with its row stays O(n log n) on a full page.
+fn near_baseline<'a, 'b>(by_y: &'b [&'a Cell], y: f32, tolerance: f32) -> &'b [&'a Cell] {
+    let from = by_y.partition_point(|c| c.y <= y - tolerance);
+    let to = by_y.partition_point(|c| c.y < y + tolerance).max(from);
+    &by_y[from..to]
 }
 
 /// A year (19xx or 20xx) in the text: a date, or a range of them.
@@ -633,11 +654,13 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
     let body = body_size(&cells);
     // Labels: words without figures that start a line and have its value after a gap.
     let labels = {
+        let by_y = by_baseline(&cells);
         let starts_row = |c: &&Cell| {
+            let row = near_baseline(&by_y, c.y, c.size * 0.3);
             is_label_text(&c.text)
                 && (c.x0 - margin).abs() < 200.0
-                && cells.iter().any(|w| (w.y - c.y).abs() < c.size * 0.3 && w.x0 > c.x1 + c.size)
-                && !cells.iter().any(|w| (w.y - c.y).abs() < c.size * 0.3 && w.x1 <= c.x0)
+                && row.iter().any(|w| w.x0 > c.x1 + c.size)
+                && !row.iter().any(|w| w.x1 <= c.x0)
         };
         let (narrow, wide): (Vec<&Cell>, Vec<&Cell>) = cells.iter().copied().partition(starts_row);
         label_column(&narrow, &wide)
