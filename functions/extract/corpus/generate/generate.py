@@ -788,6 +788,119 @@ def simplecv(doc):
     return "\n".join(lines)
 
 
+
+def section_words(doc):
+    """The section titles in the CV's language (Europass's words serve every class)."""
+    lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
+    return EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
+
+
+def one_line_items(doc, words):
+    """Projects, certificates, awards and publications: (section title, [(year, name, by)])."""
+    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
+                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
+        if doc.get(key):
+            yield words[key], [((item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:4],
+                                tex(item.get(name)), tex(item.get(by))) for item in doc[key]]
+
+
+def harnon_cv(doc):
+    """Debian texlive's harnon-cv class: contact details in two corners under the name, large grey
+    section titles, and each entry on a timeline, its dates in a narrow column left of a rule."""
+    b = doc.get("basics", {})
+    words = section_words(doc)
+    # The class prints a stray "l" before the e-mail address; the patch takes it out, as its users do.
+    lines = [r"\documentclass{harnon-cv}", r"\usepackage[utf8]{inputenc}",
+             r"\makeatletter\patchcmd{\@maketitle}{l\small}{\small}{}{}\makeatother",
+             r"\yourname{" + tex(b.get("name")) + "}"]
+    for command, value in [("youremail", b.get("email")), ("yournumber", b.get("phone")),
+                           ("yourwebsite", re.sub(r"^https?://", "", b.get("url") or "")),
+                           ("youraddress", b.get("location", {}).get("city"))]:
+        if value:
+            lines.append("\\" + command + "{" + tex(value) + "}")
+    if b.get("label"):
+        lines.append(r"\recenthistory{\addcallout{" + tex(b["label"]) + "}}")
+    lines += [r"\begin{document}", r"\maketitle"]
+    if b.get("summary"):
+        lines += [r"\addheadertext{" + words["summary"] + "}", tex(b["summary"]) + r"\par"]
+
+    def timeline(title, items):
+        # Items apart by the class's spacer, as its example sets them.
+        lines.extend([r"\addheadertext{" + title + "}", r"\starttimeline"])
+        lines.append("\n\\timelinespacer\n".join(r"\timelineitem{" + when + "}{" + body + "}" for when, body in items))
+        lines.extend([r"\par", r"\stoptimeline"])
+
+    for key, head, sub in [("work", "position", "name"), ("volunteer", "position", "organization")]:
+        if doc.get(key):
+            timeline(words[key], [(when(e, words["present"]), r"\addsubheader{" + tex(e.get(head)) + "}"
+                                   + (r"\addcallout{" + tex(e[sub]) + r"}\par " if e.get(sub) else "")
+                                   + (tex(e["summary"]) + r"\par " if e.get("summary") else "")
+                                   + "".join(r"\addtimelinebullet{" + tex(h) + "}" for h in e.get("highlights", [])))
+                                  for e in doc[key]])
+    if doc.get("education"):
+        timeline(words["education"], [(when(e, words["present"]), r"\addsubheader{" + tex(e.get("institution")) + "}"
+                                       + tex(", ".join(x for x in [e.get("studyType"), e.get("area")] if x)))
+                                      for e in doc["education"]])
+    for title, items in one_line_items(doc, words):
+        timeline(title, [(year, r"\addsubheader{" + name + "}" + by) for year, name, by in items])
+    if doc.get("skills"):
+        lines.append(r"\addheadertext{" + words["skills"] + "}")
+        lines += [r"\addcallout{" + tex(g.get("name")) + r"}\par " + tex(", ".join(g.get("keywords", []))) + r"\par"
+                  for g in doc["skills"]]
+    if doc.get("languages"):
+        lines += [r"\addheadertext{" + words["languages"] + "}", r"\begin{itemize}"]
+        lines += [r"\listitem{" + tex(l.get("language")) + "}" + tex(l.get("fluency")) for l in doc["languages"]]
+        lines.append(r"\end{itemize}")
+    lines.append(r"\end{document}")
+    # The class's font, Cantarell, is in texlive-fonts-extra (not installed here): Latin Modern
+    # Sans stands in, the class's layout unchanged.
+    cantarell = "\\ProvidesPackage{cantarell}\n\\DeclareOption*{}\\ProcessOptions\n\\RequirePackage{lmodern}\n\\renewcommand*\\familydefault{\\sfdefault}\n"
+    return {"cv.tex": "\n".join(lines), "cantarell.sty": cantarell}
+
+
+def tucv(doc):
+    """Debian texlive's tucv package: section titles in grey bars; an employer in bold with its
+    jobs indented under it, each job's start and end stacked in a narrow right-hand column."""
+    b = doc.get("basics", {})
+    words = section_words(doc)
+    contact = [tex(b.get("email")), tex(b.get("phone")), tex(b.get("location", {}).get("city")),
+               tex(re.sub(r"^https?://", "", b.get("url") or ""))]
+    lines = [r"\documentclass[11pt]{article}", r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}",
+             r"\usepackage{lmodern}", r"\usepackage[pagesetup]{tucv}", r"\begin{document}",
+             r"\begin{center}{\LARGE\bfseries " + tex(b.get("name")) + r"}\\[2pt]"
+             + (tex(b["label"]) + r"\\[2pt]" if b.get("label") else "")
+             + " | ".join(c for c in contact if c) + r"\end{center}"]
+    if b.get("summary"):
+        lines += [r"\resheading{" + words["summary"] + "}", r"\resentrysinglecol{" + tex(b["summary"]) + "}"]
+    for key, head, sub in [("work", "name", "position"), ("volunteer", "organization", "position")]:
+        if doc.get(key):
+            lines.append(r"\resheading{" + words[key] + "}")
+            for e in doc[key]:
+                start, end = e.get("startDate", ""), e.get("endDate", "")
+                lines.append(r"\resemployer{" + tex(e.get(head)) + "}{" + tex(e.get("location")) + "}")
+                detail = tex(e.get("summary")) + "".join(r"\newline -- " + tex(h) for h in e.get("highlights", []))
+                lines.append(r"\resjob[" + detail + "]{" + tex(e.get(sub)) + "}{" + month_year(start) + "}{"
+                             + (month_year(end) if end else words["present"]) + "}")
+    if doc.get("education"):
+        lines.append(r"\resheading{" + words["education"] + "}")
+        for e in doc["education"]:
+            lines.append(r"\resschool{" + tex(e.get("institution")) + "}{" + e.get("endDate", "")[:4] + "}")
+            if e.get("studyType"):
+                lines.append(r"\resdegree{" + tex(e["studyType"]) + "}{" + tex(e.get("area")) + "}{}")
+    for title, items in one_line_items(doc, words):
+        lines.append(r"\resheading{" + title + "}")
+        lines += [r"\resentry{\textbf{" + name + "}" + (r"\newline " + by if by else "") + "}{" + year + "}"
+                  for year, name, by in items]
+    if doc.get("skills"):
+        lines.append(r"\resheading{" + words["skills"] + "}")
+        lines += [r"\resdesc{" + tex(g.get("name")) + ":}{" + tex(", ".join(g.get("keywords", []))) + "}"
+                  for g in doc["skills"]]
+    if doc.get("languages"):
+        lines.append(r"\resheading{" + words["languages"] + "}")
+        lines += [r"\resdesc{" + tex(l.get("language")) + ":}{" + tex(l.get("fluency")) + "}" for l in doc["languages"]]
+    lines.append(r"\end{document}")
+    return "\n".join(lines)
+
 # The icons moderncv names from fontawesome5, as plain bullets (only list bullets are drawn with
 # them once the letters icon set is chosen).
 FONTAWESOME_STAND_IN = "\\ProvidesPackage{fontawesome5}\n" + "".join(
@@ -812,6 +925,9 @@ LATEX_RENDERERS = {
     # Added 2026-12-07, after those two were opened, and held out from then on.
     "latex-europasscv": europasscv,
     "latex-simplecv": simplecv,
+    # Added 2026-12-07 (evening) and held out: written here before the extractor changed again.
+    "latex-harnon-cv": harnon_cv,
+    "latex-tucv": tucv,
 }
 
 

@@ -457,7 +457,8 @@ pub fn is_month_name(text: &str) -> bool {
 /// follows ("Present Owns the platform", "Feb 2021 Designed the API").
 pub fn opening_date(line: &str) -> Option<usize> {
     let (_, 0, end) = *tokens(line).first()? else { return None };
-    (line.len() == end || line[end..].starts_with(char::is_whitespace)).then_some(end)
+    // A colon after it is the layout's: a wrapped date read as the label of its line.
+    (line.len() == end || line[end..].starts_with(|c: char| c.is_whitespace() || c == ':')).then_some(end)
 }
 
 #[cfg(test)]
@@ -472,6 +473,7 @@ mod tests {
         assert_eq!(opening_date("Present Owns the platform."), Some("Present".len()));
         assert_eq!(opening_date("Feb 2021 { Designed the API"), Some("Feb 2021".len()));
         assert_eq!(opening_date("Presently working"), None);
+        assert_eq!(opening_date("Present: Owns the platform."), Some("Present".len()));
         assert!(is_month_name("December") && is_month_name("sept.") && !is_month_name("Decembers"));
     }
 

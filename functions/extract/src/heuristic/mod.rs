@@ -207,7 +207,7 @@ fn mend_wrapped_ranges(text: &str) -> Vec<String> {
             && let Some(len) = opening_date(next)
         {
             *open = format!("{} {}{}", &open[..at], &next[..len], &open[at..]);
-            *next = next[len..].trim_start().to_owned();
+            *next = next[len..].trim_start_matches(':').trim_start().to_owned();
             continue;
         }
         if is_year(unmarked(next)) && is_month_name(unmarked(open)) {

@@ -357,6 +357,13 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
                         && is_label_text(&c.text);
                     if labelled {
                         c.text = format!("{}: ", c.text.trim_end());
+                    } else if gap >= run_size * ITEM_GAP
+                        && is_item_text(c.text.rsplit(" · ").next().unwrap_or_default())
+                        && is_item_text(&run.text)
+                    {
+                        // Words set apart by twice a space or more are separate items (tags drawn
+                        // as chips, "Go  Python  SQL"), as a list would write them.
+                        c.text.push_str(" · ");
                     } else if (gap > run_size * 0.15 || gap < -run_size * 0.3)
                         && !c.text.ends_with(' ')
                         && !run.text.starts_with(' ')
@@ -396,6 +403,19 @@ fn cells(runs: &[Run]) -> Vec<Cell> {
 /// A gap of at least this many ems before text that starts at a tab stop sets a label apart;
 /// a space between words is about a quarter of an em.
 const TAB_GAP: f32 = 0.45;
+
+/// A gap of at least this many ems between runs that share a line and no tab stop parts two
+/// items; a space between words is about a quarter of an em.
+const ITEM_GAP: f32 = 0.5;
+
+/// A tag's text: one to three words, no figures (not a date), no mark that opens a list item.
+fn is_item_text(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=3).contains(&words)
+        && text == text.trim()
+        && !text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().next().is_some_and(char::is_alphanumeric)
+}
 
 /// Where text starts after a wide gap on at least three lines of a page: the second column of
 /// a two-column table (moderncv's labels and their text, a Word document's tab stops).
@@ -943,6 +963,21 @@ mod tests {
         assert_eq!((runs[0].x, runs[0].width), (50.0, 17.0));
         let nan = Glyph { c: 'x', x: f32::NAN, y: 1.0, width: 1.0, height: 1.0, size: 1.0 };
         assert!(runs_from_glyphs(vec![nan]).is_empty());
+    }
+
+    #[test]
+    fn tags_set_apart_by_twice_a_space_are_items_and_words_a_space_apart_are_not() {
+        // Chips: each tag its own run, 6 points apart at 10 points (a space is about 2.5).
+        let mut runs = Vec::new();
+        for (tag, x) in [("Go", 56.0), ("Python", 72.0), ("SQL", 108.0)] {
+            runs.push(run(tag, x, 540.0, 10.0));
+        }
+        runs.push(run("Mar 2021 –", 56.0, 520.0, 10.0));
+        runs.push(run("Senior Engineer", 111.0, 520.0, 10.0));
+        runs.push(run("English", 56.0, 500.0, 10.0));
+        runs.push(run("(Native)", 93.5, 500.0, 10.0));
+        // A date is no tag, nor is a sentence: they keep a space.
+        assert_eq!(page_lines(&runs, 792.0), ["Go · Python · SQL", "Mar 2021 – Senior Engineer", "English (Native)"]);
     }
 
     #[test]
