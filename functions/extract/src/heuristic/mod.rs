@@ -121,6 +121,28 @@ fn lift_stranded_name(lines: &mut Vec<Line>) {
     if has_name {
         return;
     }
+    // A name with contact details right under it is a header wherever it is: the whole block,
+    // up to the next heading, goes to the top.
+    let is_name = |line: &Line| {
+        !line.bullet
+            && looks_like_name(&line.text)
+            && heading(&line.text).is_none()
+            && !contacts::is_contact_line(&line.text)
+    };
+    let with_contacts = (first_heading..lines.len()).find(|&j| {
+        is_name(&lines[j])
+            && !lines[j].text.ends_with('.')
+            && lines[j + 1..].iter().take(3).take_while(|l| heading(&l.text).is_none()).any(|l| {
+                !contacts::emails(&l.text).is_empty()
+                    || (find_range(&l.text).is_none() && !contacts::phones(&l.text).is_empty())
+            })
+    });
+    if let Some(j) = with_contacts {
+        let end = (j + 1..lines.len()).find(|&k| heading(&lines[k].text).is_some()).unwrap_or(lines.len());
+        let block: Vec<Line> = lines.drain(j..end).collect();
+        lines.splice(0..0, block);
+        return;
+    }
     let stranded = (first_heading..lines.len().saturating_sub(2)).find(|&j| {
         let (name, title, next) = (&lines[j], &lines[j + 1], &lines[j + 2]);
         !name.bullet
@@ -300,13 +322,22 @@ fn header(lines: &[Line], cv: &mut CvData, unclassified: &mut Vec<String>) {
         let text = line.text.as_str();
         // "Dana Levi, Backend Engineer" / "Dana Levi | Backend Engineer" on one line.
         if cv.hero.full_name.is_none()
-            && let Some((name, title)) = [", ", " | ", " – ", " — "].iter().find_map(|s| text.split_once(s))
+            && let Some((name, title)) = [", ", " | ", " – ", " — ", " · "].iter().find_map(|s| text.split_once(s))
             && looks_like_name(name)
             && looks_like_role(title)
             && !looks_like_role(name)
         {
             cv.hero.full_name = Some(name.trim().to_owned());
             cv.hero.professional_title = Some(title.trim().to_owned());
+            continue;
+        }
+        // "Personal information: Priya Raman": a form's first row names the person.
+        if cv.hero.full_name.is_none()
+            && let Some((label, name)) = text.split_once(": ")
+            && heading(label) == Some(Section::Contact)
+            && looks_like_name(name)
+        {
+            cv.hero.full_name = Some(name.trim().to_owned());
             continue;
         }
         let is_title = match role_line {
@@ -358,8 +389,12 @@ fn looks_like_name(text: &str) -> bool {
     // "Austin, US": a place and its country's code.
     let place =
         text.rsplit_once(", ").is_some_and(|(_, code)| code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()));
+    // A name is written with capitals where its script has them ("profile-pic" is an image's
+    // stand-in text).
+    let capitalised = text.chars().any(char::is_uppercase) || !text.chars().any(char::is_lowercase);
     (1..=5).contains(&words)
         && !place
+        && capitalised
         && !text.chars().any(|c| c.is_ascii_digit() || "@/:|".contains(c))
         && text.chars().any(char::is_alphabetic)
 }
@@ -384,6 +419,7 @@ struct Entry {
 /// right before a date line are the next entry's heading.
 fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
     let lines = &unmark_dated_headings(lines);
+
     let dated: Vec<bool> = lines.iter().map(|l| !l.bullet && find_range(&l.text).is_some()).collect();
     let mut out: Vec<Entry> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
@@ -506,9 +542,11 @@ fn unmark_dated_headings(lines: &[Line]) -> Vec<Line> {
     let mut i = 0;
     while i + 1 < lines.len() {
         // An item over the dates that names a role is their heading ("- Software Engineer").
-        let unheaded =
-            i == 0 || (lines[i - 1].bullet && !(short(&lines[i - 1]) && looks_like_role(&lines[i - 1].text)));
-        if !lines[i].bullet && date_alone(&lines[i]) && unheaded && lines[i + 1].bullet {
+        // The entry before ending in a sentence heads nothing either.
+        let unheaded = i == 0
+            || (lines[i - 1].bullet && !(short(&lines[i - 1]) && looks_like_role(&lines[i - 1].text)))
+            || lines[i - 1].text.ends_with('.');
+        if date_alone(&lines[i]) && unheaded && lines[i + 1].bullet {
             let item = lines[i + 1].text.clone();
             let (heading, rest) = match item.split_once(". ") {
                 Some((heading, rest)) if heading.split_whitespace().count() <= 8 => (heading, rest.trim()),
@@ -813,6 +851,15 @@ fn experience(entry: Entry) -> Experience {
         } else {
             company = Some(after);
         }
+    }
+    // "Dates / Company / Role": the role under the company.
+    if title.is_none()
+        && let Some(first) = other.first()
+        && first.split_whitespace().count() <= 6
+        && looks_like_role(first)
+        && !first.ends_with('.')
+    {
+        title = Some(other.remove(0));
     }
     // A theme's own label over the list ("Highlights") and the time it works out the job
     // lasted ("3 years 8 months") are not the person's text.
@@ -2565,5 +2612,46 @@ mod tests {
         );
         assert_eq!(cv.education[0].institution.as_deref(), Some("University of Texas at Austin"));
         assert!(!looks_like_name("Europass") && !looks_like_name("Curriculum Vitae"));
+    }
+
+    #[test]
+    fn a_name_over_its_contacts_after_a_sidebar_and_names_that_are_no_names() {
+        // The sidebar's skills end on two short lines over a heading, like a name and title;
+        // the name is the one with contact details under it.
+        let cv = extract(
+            "Skills\nGo\nPostgreSQL\nKafka\nLanguages\nEnglish: Native\nPriya RAMAN\nAustin, US\n\
+             +1 (512) 555-0187 priya@example.com\nSenior Backend Engineer\nExperience\n\
+             2021 – present\nSenior Backend Engineer, Northwind Freight\n",
+        );
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Priya RAMAN"));
+        assert_eq!(cv.hero.professional_title.as_deref(), Some("Senior Backend Engineer"));
+        let cv = extract("profile-pic\nJonas Müller · Softwareentwickler\njonas@example.de\n");
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Jonas Müller"));
+        assert_eq!(cv.hero.professional_title.as_deref(), Some("Softwareentwickler"));
+        let cv = extract("Curriculum vitae\nPersonal information: Priya Raman\nAustin, US\nSenior Backend Engineer\n");
+        assert_eq!(cv.hero.full_name.as_deref(), Some("Priya Raman"));
+        assert!(looks_like_name("נועה כהן") && looks_like_name("佐藤 陽翔") && !looks_like_name("profile-pic"));
+    }
+
+    #[test]
+    fn a_role_marked_as_an_item_under_its_dates_and_a_role_under_its_company() {
+        let cv = extract(
+            "Experience\n• 2021-03 - Present\n• Senior Backend Engineer\nOwns the platform.\n\
+             • 2017-06 - 2021-02\n• Software Engineer\n• 2015-01 - 2017-05\n• Junior Developer\n",
+        );
+        let titles: Vec<_> = cv.experience.iter().map(|e| e.title.as_deref()).collect();
+        assert_eq!(titles, [Some("Senior Backend Engineer"), Some("Software Engineer"), Some("Junior Developer")]);
+        let cv = extract(
+            "Work\n2021-03 - present\nNorthwind Freight\nSenior Backend Engineer\n- Rebuilt the pipeline\n\
+             2017-06 - 2021-02\nBluebird Payments\nSoftware Engineer\n- Designed the refunds API\n",
+        );
+        let jobs: Vec<_> = cv.experience.iter().map(|e| (e.title.as_deref(), e.company.as_deref())).collect();
+        assert_eq!(
+            jobs,
+            [
+                (Some("Senior Backend Engineer"), Some("Northwind Freight")),
+                (Some("Software Engineer"), Some("Bluebird Payments"))
+            ]
+        );
     }
 }
