@@ -672,6 +672,21 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
     cells.sort_by(|a, b| b.top.total_cmp(&a.top).then(a.x0.total_cmp(&b.x0)));
     let margin = margin_of(&cells);
     let body = body_size(&cells);
+    // A heading in a gutter set a little lower than the first line of its section beside it
+    // (its box is padded, or its text larger) still comes first.
+    for h in 1..cells.len() {
+        let cell = cells[h];
+        if heading(&cell.text).is_none() {
+            continue;
+        }
+        let mut at = h;
+        while at > 0 && cells[at - 1].x0 > cell.x1 && cells[at - 1].top - cell.top < body * 0.8 {
+            at -= 1;
+        }
+        if at < h {
+            cells[at..=h].rotate_right(1);
+        }
+    }
     // Labels: words without figures that start a line and have its value after a gap.
     let labels = {
         let by_y = by_baseline(&cells);
@@ -978,6 +993,27 @@ mod tests {
         runs.push(run("(Native)", 93.5, 500.0, 10.0));
         // A date is no tag, nor is a sentence: they keep a space.
         assert_eq!(page_lines(&runs, 792.0), ["Go · Python · SQL", "Mar 2021 – Senior Engineer", "English (Native)"]);
+    }
+
+    #[test]
+    fn a_gutter_heading_a_little_lower_than_its_first_line_still_comes_first() {
+        let runs = vec![
+            run("Summary", 50.0, 700.0, 12.0),
+            run("Backend engineer with ten years of experience", 150.0, 700.0, 9.0),
+            run("Languages", 50.0, 655.2, 12.0),
+            run("English (Native)", 150.0, 664.2, 9.0),
+            run("Tamil (Fluent)", 150.0, 647.8, 9.0),
+        ];
+        assert_eq!(
+            page_lines(&runs, 792.0),
+            [
+                "Summary",
+                "Backend engineer with ten years of experience",
+                "Languages",
+                "English (Native)",
+                "Tamil (Fluent)"
+            ]
+        );
     }
 
     #[test]
