@@ -22,7 +22,7 @@ pub use headings::{Section, heading};
 
 /// The CV data found in `text`.
 pub fn extract(text: &str) -> CvData {
-    let mut lines = labelled::rows_as_entries(join_continuations(text));
+    let mut lines = join_wrapped_headings(labelled::rows_as_entries(join_continuations(text)));
     lift_stranded_name(&mut lines);
     let mut cv = CvData::default();
     cv.metadata.extraction_method = Some(ExtractionMethod::Heuristic);
@@ -109,6 +109,28 @@ pub fn extract(text: &str) -> CvData {
         cv.unclassified_text = Some(unclassified.join("\n"));
     }
     cv
+}
+
+/// A heading too long for its column wraps ("PERSÖNLICHE FÄHIGKEITEN" / "UND KOMPETENZEN"):
+/// two lines that only together name a section are that section's heading.
+fn join_wrapped_headings(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let Some(last) = out.last_mut()
+            && !last.bullet
+            && !line.bullet
+            && heading(&last.text).is_none()
+            && heading(&line.text).is_none()
+        {
+            let joined = format!("{} {}", last.text, line.text);
+            if heading(&joined).is_some() {
+                last.text = joined;
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// In two-column CVs the sidebar (contact, skills, languages) is often read before the main
@@ -436,6 +458,7 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
     };
     let mut heading_below: Option<usize> = None;
     let mut one_line_headings = false;
+    let mut headed_beside = false;
     for (i, line) in lines.iter().enumerate() {
         if heading_below == Some(i) {
             continue;
@@ -474,11 +497,16 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
             // one shape: when the first was headed by one line, so are the others ("Title /
             // May 2023 / Journal" then "Title / Nov 2020 / Journal").
             let keep = match (one_line_headings, heading_lines(&pending)) {
+                // The first entry headed by the text beside its dates, with nothing over them
+                // ("Oct 2013 – Dec 2015 Master of Science" / "Technische Universität Berlin"):
+                // so are the others, and what stands over their dates ends the entry before.
+                _ if headed_beside && !beside.is_empty() && !out.is_empty() => 0,
                 (true, n) if n > 1 && !out.is_empty() => 1,
                 (_, n) => n,
             };
-            if out.is_empty() && !pending.is_empty() {
+            if out.is_empty() {
                 one_line_headings = keep == 1 && pending.len() == 1;
+                headed_beside = pending.is_empty() && !beside.is_empty();
             }
             let earlier: Vec<String> = pending.drain(..pending.len() - keep).collect();
             match out.last_mut() {
@@ -1123,7 +1151,12 @@ fn education(entry: Entry) -> Education {
         }
         parts.extend(school.map(str::to_owned));
     }
-    parts.extend(entry.beside_dates);
+    for part in entry.beside_dates {
+        match split_degree_field(&part) {
+            Some((degree, field)) if !contains_word(&part, INSTITUTION_WORDS) => parts.extend([degree, field]),
+            _ => parts.push(part),
+        }
+    }
     let institution_at = parts.iter().position(|p| contains_word(p, INSTITUTION_WORDS));
     let degree_at =
         parts.iter().enumerate().position(|(i, p)| Some(i) != institution_at && contains_word(p, DEGREE_WORDS));
@@ -1151,9 +1184,10 @@ fn education(entry: Entry) -> Education {
     } else if education.field.is_none() {
         education.field = rest.next();
     }
-    // "Degree / dates / School": the school on the line after the dates.
+    // "Degree / dates / School": the school on the line after the dates (and after the time the
+    // theme works out they lasted).
     if education.institution.is_none()
-        && let Some(first) = entry.other.first()
+        && let Some(first) = entry.other.iter().find(|l| !is_duration(l))
         && contains_word(first, INSTITUTION_WORDS)
     {
         education.institution = Some(first.clone());
@@ -2653,5 +2687,29 @@ mod tests {
                 (Some("Software Engineer"), Some("Bluebird Payments"))
             ]
         );
+    }
+
+    #[test]
+    fn schools_under_degrees_beside_their_dates_a_wrapped_heading_and_a_school_after_the_years() {
+        let cv = extract(
+            "SCHUL- UND BERUFSBILDUNG\nOct 2013 – Dec 2015 Master of Science – Informatik\n\
+             Technische Universität Berlin\nOct 2010 – Sep 2013 Bachelor of Science – Informatik\n\
+             Universität Potsdam\nPERSÖNLICHE FÄHIGKEITEN\nUND KOMPETENZEN\nDeutsch: Muttersprache\n\
+             Programmiersprachen: Kotlin, Java\n",
+        );
+        let schools: Vec<_> =
+            cv.education.iter().map(|e| (e.institution.as_deref(), e.degree.as_deref(), e.field.as_deref())).collect();
+        assert_eq!(
+            schools,
+            [
+                (Some("Technische Universität Berlin"), Some("Master of Science"), Some("Informatik")),
+                (Some("Universität Potsdam"), Some("Bachelor of Science"), Some("Informatik"))
+            ]
+        );
+        let groups: Vec<_> = cv.skills.categories.iter().map(|c| c.name.as_deref()).collect();
+        assert_eq!(groups, [Some("Deutsch"), Some("Programmiersprachen")]);
+        assert_eq!(cv.skills.categories[1].keywords, ["Kotlin", "Java"]);
+        let cv = extract("Education\nStatistics, PhD\n2015 — 2019\n4 years\nUniversity of Manchester\n");
+        assert_eq!(cv.education[0].institution.as_deref(), Some("University of Manchester"));
     }
 }

@@ -787,7 +787,8 @@ fn drop_page_furniture(lines: Vec<(String, f32)>, height: f32) -> Vec<String> {
         .into_iter()
         .filter(|(text, y)| {
             let at_edge = *y < height * 0.08 || *y > height * 0.92;
-            !(at_edge && is_page_number(text))
+            // A copyright line at a page's foot is the template's, not the person's.
+            !(at_edge && (is_page_number(text) || text.trim_start().starts_with('©')))
         })
         .map(|(text, _)| text)
         .collect()
@@ -1014,6 +1015,16 @@ mod tests {
                 "Tamil (Fluent)"
             ]
         );
+    }
+
+    #[test]
+    fn a_copyright_line_at_a_page_s_foot_is_the_template_s() {
+        let runs = vec![
+            run("Werkzeuge: Gradle, Docker", 50.0, 400.0, 10.0),
+            run("© Europäische Union, 2002 – 2026", 50.0, 30.0, 8.0),
+            run("© 2024 Acme, Ltd: rights", 50.0, 380.0, 10.0),
+        ];
+        assert_eq!(page_lines(&runs, 842.0), ["Werkzeuge: Gradle, Docker", "© 2024 Acme, Ltd: rights"]);
     }
 
     #[test]
