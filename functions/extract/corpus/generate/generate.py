@@ -945,7 +945,9 @@ def latex(sources, failed, renderers):
                     (Path(tmp) / file).write_text(text)
                 (Path(tmp) / "fontawesome5.sty").write_text(FONTAWESOME_STAND_IN)
                 try:
-                    run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "cv.tex"], cwd=tmp)
+                    # Twice, as a person would: page references ("Page 1 / 2") need the second run.
+                    for _ in range(2):
+                        run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "cv.tex"], cwd=tmp)
                 except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
                     failed.append(f"{renderer}/{name}: {e}")
                     continue
