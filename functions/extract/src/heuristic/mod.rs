@@ -58,11 +58,11 @@ pub fn extract(text: &str) -> CvData {
                 }
             }
             Some(Section::Experience) => {
-                cv.experience.extend(entries(lines, &mut unclassified).into_iter().map(experience))
+                cv.experience.extend(entries(lines, false, &mut unclassified).into_iter().map(experience))
             }
-            Some(Section::Education) => {
-                cv.education.extend(regroup_degrees(entries(lines, &mut unclassified)).into_iter().map(education))
-            }
+            Some(Section::Education) => cv
+                .education
+                .extend(regroup_degrees(entries(lines, false, &mut unclassified)).into_iter().map(education)),
             Some(Section::Skills) => skills(&without_contacts(lines), &mut cv, &mut unclassified),
             // "Languages" is also what a skills list calls programming languages.
             Some(Section::Languages) => {
@@ -439,7 +439,8 @@ struct Entry {
 
 /// Splits a section into entries: a date range closes an entry's heading; the plain lines
 /// right before a date line are the next entry's heading.
-fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
+/// `long_headings`: the section's items are headed by titles as long as sentences (publications).
+fn entries(lines: &[Line], long_headings: bool, unclassified: &mut Vec<String>) -> Vec<Entry> {
     let lines = &unmark_dated_headings(lines);
 
     let dated: Vec<bool> = lines.iter().map(|l| !l.bullet && find_range(&l.text).is_some()).collect();
@@ -474,8 +475,10 @@ fn entries(lines: &[Line], unclassified: &mut Vec<String>) -> Vec<Entry> {
             let alone = line.text[..found.start].trim().is_empty() && line.text[found.end..].trim().is_empty();
             if alone
                 && !out.is_empty()
-                && pending.last().is_some_and(|p| sentence(p))
                 && lines.get(i + 1).is_some_and(short_heading)
+                // A publication's title is a long heading, not a sentence ("Causal effects of
+                // discharge policies" / "Nov 2020" / "Statistics in Medicine").
+                && pending.last().is_some_and(|p| sentence(p) && !long_headings)
                 && let Some(previous) = out.last_mut()
             {
                 previous.other.append(&mut pending);
@@ -1568,7 +1571,7 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         find_range(&l.text).is_some_and(|f| l.text[..f.start].trim().is_empty() && l.text[f.end..].trim().is_empty())
     };
     if section == Section::Volunteer {
-        for entry in entries(lines, unclassified) {
+        for entry in entries(lines, false, unclassified) {
             let job = experience(entry);
             cv.volunteer.push(Volunteer {
                 role: job.title,
@@ -1587,7 +1590,7 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         Section::Certifications | Section::Achievements | Section::Courses | Section::Projects | Section::Publications
     ) && lines.iter().any(date_alone);
     if grouped {
-        for entry in entries(lines, unclassified) {
+        for entry in entries(lines, section == Section::Publications, unclassified) {
             multi_line_item(section, entry, cv);
         }
         return;
@@ -2711,5 +2714,21 @@ mod tests {
         assert_eq!(cv.skills.categories[1].keywords, ["Kotlin", "Java"]);
         let cv = extract("Education\nStatistics, PhD\n2015 — 2019\n4 years\nUniversity of Manchester\n");
         assert_eq!(cv.education[0].institution.as_deref(), Some("University of Manchester"));
+    }
+
+    #[test]
+    fn publications_titled_over_their_dates_and_venues() {
+        let cv = extract(
+            "Publications\nForecasting bed occupancy with hierarchical models\nMay 2023\n\
+             Journal of Health Informatics\nCausal effects of discharge policies\nNov 2020\nStatistics in Medicine\n",
+        );
+        let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
+        assert_eq!(
+            found,
+            [
+                (Some("Forecasting bed occupancy with hierarchical models"), Some("Journal of Health Informatics")),
+                (Some("Causal effects of discharge policies"), Some("Statistics in Medicine"))
+            ]
+        );
     }
 }
