@@ -459,7 +459,11 @@ fn entries(lines: &[Line], long_headings: bool, unclassified: &mut Vec<String>) 
     };
     let mut heading_below: Option<usize> = None;
     let mut one_line_headings = false;
-    let mut headed_beside = false;
+    // Whether the first entry had nothing over its dates, and if so, nothing beside them either.
+    let mut nothing_over_dates: Option<bool> = None;
+    // Entries headed under their dates have text after the last ones; a section that ends on
+    // dates has its headings over them.
+    let text_after_last_dates = dated.iter().rposition(|d| *d).is_some_and(|last| last + 1 < lines.len());
     for (i, line) in lines.iter().enumerate() {
         if heading_below == Some(i) {
             continue;
@@ -500,16 +504,17 @@ fn entries(lines: &[Line], long_headings: bool, unclassified: &mut Vec<String>) 
             // one shape: when the first was headed by one line, so are the others ("Title /
             // May 2023 / Journal" then "Title / Nov 2020 / Journal").
             let keep = match (one_line_headings, heading_lines(&pending)) {
-                // The first entry headed by the text beside its dates, with nothing over them
-                // ("Oct 2013 – Dec 2015 Master of Science" / "Technische Universität Berlin"):
-                // so are the others, and what stands over their dates ends the entry before.
-                _ if headed_beside && !beside.is_empty() && !out.is_empty() => 0,
+                // Nothing over the first entry's dates: it is headed beside or under them
+                // ("Oct 2013 – Dec 2015 Master of Science" / "Technische Universität Berlin"),
+                // so are the others of that shape, and what stands over their dates ends the
+                // entry before.
+                _ if nothing_over_dates == Some(beside.is_empty()) && !out.is_empty() && text_after_last_dates => 0,
                 (true, n) if n > 1 && !out.is_empty() => 1,
                 (_, n) => n,
             };
             if out.is_empty() {
                 one_line_headings = keep == 1 && pending.len() == 1;
-                headed_beside = pending.is_empty() && !beside.is_empty();
+                nothing_over_dates = pending.is_empty().then_some(beside.is_empty());
             }
             let earlier: Vec<String> = pending.drain(..pending.len() - keep).collect();
             match out.last_mut() {
@@ -1662,6 +1667,20 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
             publication.venue = Some(venue);
             continue;
         }
+        // "Journal of Health Informatics" under a publication and the line that dated it: where
+        // it appeared, when it is a name (the next title is in sentence case).
+        if section == Section::Publications
+            && !line.bullet
+            && is_title_cased(&line.text)
+            && line.text.split_whitespace().count() <= 6
+            && find_range(&line.text).is_none()
+            && let Some(publication) = cv.publications.last_mut()
+            && publication.venue.is_none()
+            && publication.date.is_some()
+        {
+            publication.venue = Some(line.text.clone());
+            continue;
+        }
         // "Bluebird Payments" under "Engineering Excellence Award": who gave it, when the line
         // above names the award and this one names nothing of its kind.
         let plain_name = line.text.split_whitespace().count() <= 5
@@ -1769,7 +1788,12 @@ fn multi_line_item(section: Section, mut entry: Entry, cv: &mut CvData) {
     if entry.header.is_empty() && entry.beside_dates.is_empty() && section != Section::Projects {
         entry.other.append(&mut bullets);
     }
-    let mut header = entry.header.into_iter().chain(entry.beside_dates).chain(entry.other);
+    let mut lines: Vec<String> = entry.header.into_iter().chain(entry.beside_dates).chain(entry.other).collect();
+    // "Published in Journal of Health Informatics" over the title: the title names it.
+    if lines.len() >= 2 && strip_published_by(&lines[0]).is_some() {
+        lines.swap(0, 1);
+    }
+    let mut header = lines.into_iter();
     let Some(mut name) = header.next() else { return };
     let mut by = None;
     let mut rest = Vec::new();
@@ -2019,11 +2043,13 @@ fn publication_and_venue(text: &str) -> (String, Option<String>) {
         }
     }
     let (title, venue) = item_and_by(text);
+    if venue.as_deref().is_some_and(is_title_cased) { (title, venue) } else { (text.to_owned(), None) }
+}
+
+/// "Statistics in Medicine": every word capitalised but the small ones, as a name is written.
+fn is_title_cased(text: &str) -> bool {
     let small = ["of", "in", "for", "and", "on", "the", "de", "des", "der", "und", "y", "et", "&"];
-    let title_cased = venue.as_deref().is_some_and(|v| {
-        v.split_whitespace().all(|w| small.contains(&w) || w.chars().next().is_some_and(char::is_uppercase))
-    });
-    if title_cased { (title, venue) } else { (text.to_owned(), None) }
+    text.split_whitespace().all(|w| small.contains(&w) || w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// "Issued by CNCF", "Awarded by Acme", "Emitido por ...", "Verliehen von ...", "Délivré par ...".
@@ -2721,6 +2747,35 @@ mod tests {
         let cv = extract(
             "Publications\nForecasting bed occupancy with hierarchical models\nMay 2023\n\
              Journal of Health Informatics\nCausal effects of discharge policies\nNov 2020\nStatistics in Medicine\n",
+        );
+        let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
+        assert_eq!(
+            found,
+            [
+                (Some("Forecasting bed occupancy with hierarchical models"), Some("Journal of Health Informatics")),
+                (Some("Causal effects of discharge policies"), Some("Statistics in Medicine"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_venue_under_the_line_that_dates_a_publication_and_one_named_before_its_title() {
+        let cv = extract(
+            "Publications\nForecasting bed occupancy with hierarchical models\n• Published on: May 1, 2023\n\
+             Journal of Health Informatics\nCausal effects of discharge policies\n",
+        );
+        let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
+        assert_eq!(
+            found,
+            [
+                (Some("Forecasting bed occupancy with hierarchical models"), Some("Journal of Health Informatics")),
+                (Some("Causal effects of discharge policies"), None)
+            ]
+        );
+        let cv = extract(
+            "Publications\n2023-05\nPublished in Journal of Health Informatics\n\
+             Forecasting bed occupancy with hierarchical models\n2020-11\nPublished in Statistics in Medicine\n\
+             Causal effects of discharge policies\n",
         );
         let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
         assert_eq!(
