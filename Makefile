@@ -31,8 +31,10 @@ site: ## CV in, static site folder out: $(CV) -> data/demo/cv.json -> data/demo/
 	target/debug/r2w extract "$(CV)" > data/demo/cv.json
 	target/debug/r2w build data/demo/cv.json --out data/demo/site --theme "$(THEME)"
 
+# Linked as a fixed-address executable: a position-independent one of this size spends about a
+# tenth of a one-shot command's time relocating itself at start (docs/benchmarks.md).
 cli: ## The r2w command optimised (thin LTO, parallel codegen; not the Lambda profile) -> target/cli/r2w
-	cargo build --profile cli -p r2w-local --bin r2w
+	cargo rustc --profile cli -p r2w-local --bin r2w -- -C relocation-model=static
 
 test: tools ## fmt, clippy and every test; starts and stops a local AWS emulator
 	scripts/test.sh
