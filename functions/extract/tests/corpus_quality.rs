@@ -49,6 +49,28 @@ async fn the_offline_extractor_reads_the_development_corpus_at_least_as_well_as_
         tuned - unseen <= GAP,
         "the held-out renderers ({unseen:.3}) are more than {GAP} behind the tuned ({tuned:.3})"
     );
+    // What is read is exported as it is found: every export is valid JSON Resume.
+    let validator = official_json_resume_validator();
+    for (case, outcome) in cases.iter().zip(&outcomes) {
+        if let Ok(cv) = &outcome.found {
+            let export = r2w_core::model::json_resume::export(cv);
+            let errors: Vec<String> =
+                validator.iter_errors(&export).map(|e| format!("{e} at {}", e.instance_path())).collect();
+            assert!(errors.is_empty(), "{}: the export is not valid JSON Resume: {errors:?}", case.file.display());
+        }
+    }
     let only_scan_fails = report.failures.iter().all(|(file, _)| file.starts_with(corpus.join("scan")));
     assert!(only_scan_fails, "only the scan may fail (it needs OCR): {:?}", report.failures);
+}
+
+/// The official schema, from the npm package the test script installs (`npm ci` at the root).
+fn official_json_resume_validator() -> jsonschema::Validator {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("workspace root").to_path_buf();
+    let package = std::env::var("R2W_JSON_RESUME_PACKAGE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root.join("node_modules/@jsonresume/schema"));
+    let text = std::fs::read_to_string(package.join("schema.json"))
+        .unwrap_or_else(|e| panic!("{}: {e} (run `npm ci` in the workspace root; make test does)", package.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
+    jsonschema::draft7::options().should_validate_formats(true).build(&schema).expect("the official schema compiles")
 }
