@@ -58,11 +58,11 @@ pub fn extract(text: &str) -> CvData {
                 }
             }
             Some(Section::Experience) => {
-                cv.experience.extend(entries(lines, false, &mut unclassified).into_iter().map(experience))
+                cv.experience.extend(entries(lines, Headings::Short, &mut unclassified).into_iter().map(experience))
             }
             Some(Section::Education) => cv
                 .education
-                .extend(regroup_degrees(entries(lines, false, &mut unclassified)).into_iter().map(education)),
+                .extend(regroup_degrees(entries(lines, Headings::Short, &mut unclassified)).into_iter().map(education)),
             Some(Section::Skills) => skills(&without_contacts(lines), &mut cv, &mut unclassified),
             // "Languages" is also what a skills list calls programming languages.
             Some(Section::Languages) => {
@@ -437,12 +437,19 @@ struct Entry {
     other: Vec<String>,
 }
 
+/// How long the headings of a section's items may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Headings {
+    /// A role, a school, a degree: a few words.
+    Short,
+    /// A publication's title, as long as a sentence.
+    Long,
+}
+
 /// Splits a section into entries: a date range closes an entry's heading; the plain lines
 /// right before a date line are the next entry's heading.
-/// `long_headings`: the section's items are headed by titles as long as sentences (publications).
-fn entries(lines: &[Line], long_headings: bool, unclassified: &mut Vec<String>) -> Vec<Entry> {
+fn entries(lines: &[Line], headings: Headings, unclassified: &mut Vec<String>) -> Vec<Entry> {
     let lines = &unmark_dated_headings(lines);
-
     let dated: Vec<bool> = lines.iter().map(|l| !l.bullet && find_range(&l.text).is_some()).collect();
     let mut out: Vec<Entry> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
@@ -482,7 +489,7 @@ fn entries(lines: &[Line], long_headings: bool, unclassified: &mut Vec<String>) 
                 && lines.get(i + 1).is_some_and(short_heading)
                 // A publication's title is a long heading, not a sentence ("Causal effects of
                 // discharge policies" / "Nov 2020" / "Statistics in Medicine").
-                && pending.last().is_some_and(|p| sentence(p) && !long_headings)
+                && pending.last().is_some_and(|p| sentence(p) && headings == Headings::Short)
                 && let Some(previous) = out.last_mut()
             {
                 previous.other.append(&mut pending);
@@ -1576,7 +1583,7 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         find_range(&l.text).is_some_and(|f| l.text[..f.start].trim().is_empty() && l.text[f.end..].trim().is_empty())
     };
     if section == Section::Volunteer {
-        for entry in entries(lines, false, unclassified) {
+        for entry in entries(lines, Headings::Short, unclassified) {
             let job = experience(entry);
             cv.volunteer.push(Volunteer {
                 role: job.title,
@@ -1595,7 +1602,11 @@ fn simple_section(section: Section, lines: &[Line], cv: &mut CvData, unclassifie
         Section::Certifications | Section::Achievements | Section::Courses | Section::Projects | Section::Publications
     ) && lines.iter().any(date_alone);
     if grouped {
-        for entry in entries(lines, section == Section::Publications, unclassified) {
+        for entry in entries(
+            lines,
+            if section == Section::Publications { Headings::Long } else { Headings::Short },
+            unclassified,
+        ) {
             multi_line_item(section, entry, cv);
         }
         return;
