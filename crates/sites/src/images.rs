@@ -8,7 +8,6 @@
 //! in; the last two zlib-compressed), so a card looks the same on a laptop and in a Lambda that
 //! has no fonts at all.
 
-use std::io::Read;
 use std::sync::{Arc, LazyLock};
 
 use qrcode::QrCode;
@@ -36,30 +35,33 @@ static SANS_FONT: &[u8] = include_bytes!("../fonts/card-sans.ttf");
 static CJK_FONT: &[u8] = include_bytes!("../fonts/card-cjk.ttf.zlib");
 static HANGUL_FONT: &[u8] = include_bytes!("../fonts/card-hangul.ttf.zlib");
 
+/// More than any compiled-in font inflates to (the CJK one is 2.2 MB).
+const FONT_LIMIT: usize = 8 << 20;
+
 /// The Latin, Greek, Cyrillic and Hebrew face alone: what most pictures need, read where the
 /// binary holds it.
-static SANS_FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
-    let mut fonts = fontdb::Database::new();
-    fonts.load_font_source(fontdb::Source::Binary(Arc::new(SANS_FONT)));
-    fonts.set_sans_serif_family(SANS);
-    Arc::new(fonts)
-});
-
+static SANS_FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| faces(false));
 /// Every face, the East Asian ones inflated once: for text in Chinese, Japanese or Korean.
-static ALL_FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
+static ALL_FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| faces(true));
+
+fn faces(east_asian: bool) -> Arc<fontdb::Database> {
     let mut fonts = fontdb::Database::new();
     fonts.load_font_source(fontdb::Source::Binary(Arc::new(SANS_FONT)));
-    for compressed in [CJK_FONT, HANGUL_FONT] {
-        // Compiled in and checked by the tests: inflating cannot fail on other input.
-        let mut font = Vec::new();
-        match flate2::read::ZlibDecoder::new(compressed).read_to_end(&mut font) {
-            Ok(_) => fonts.load_font_data(font),
-            Err(e) => tracing::error!(error = %e, "a compiled-in font did not inflate"),
+    if east_asian {
+        for compressed in [CJK_FONT, HANGUL_FONT] {
+            // The inflater png reads its compressed chunks with, so no other is linked. The
+            // fonts are compiled in and checked by the tests: this cannot fail on other input.
+            match fdeflate::decompress_to_vec_bounded(compressed, FONT_LIMIT) {
+                Ok(font) => {
+                    fonts.load_font_source(fontdb::Source::Binary(Arc::new(font)));
+                }
+                Err(_) => tracing::error!("a compiled-in font did not inflate"),
+            }
         }
     }
     fonts.set_sans_serif_family(SANS);
     Arc::new(fonts)
-});
+}
 
 /// Characters only the East Asian faces draw: Hangul, kana, ideographs and their punctuation.
 fn needs_east_asian_face(c: char) -> bool {
