@@ -516,12 +516,32 @@ EUROPASS_WORDS = {
 EUROPASS_OPTIONS = {"en": "english", "es": "spanish", "de": "german", "fr": "french"}
 
 
+def language_of(doc):
+    """The CV's language subtag ("en" when it does not say)."""
+    return doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
+
+
+def section_words(doc):
+    """The section titles in the CV's language (Europass's words serve every class)."""
+    return EUROPASS_WORDS.get(language_of(doc), EUROPASS_WORDS["en"])
+
+
+def one_line_items(doc, words):
+    """Projects, certificates, awards and publications that the CV has, in that order:
+    (key, section title, [(date as written, name, by whom)]), the text set for LaTeX."""
+    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
+                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
+        if doc.get(key):
+            yield key, words[key], [(item.get("date") or item.get("releaseDate") or item.get("startDate") or "",
+                                     tex(item.get(name)), tex(item.get(by))) for item in doc[key]]
+
+
 def europecv(doc):
     """Debian texlive's europecv class: the Europass CV, every row a label in a right-aligned left
     column beside its text, in the source's language."""
     b = doc.get("basics", {})
-    lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
-    words = EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
+    lang = language_of(doc)
+    words = section_words(doc)
     first, _, last = (b.get("name") or "").partition(" ")
     # hyperref in the preamble: the class loads it at \begin{document}, which LaTeX's hooks now
     # refuse ("Sorting rule for 'begindocument' hook applied too late").
@@ -579,14 +599,10 @@ def europecv(doc):
             lines.append(r"\ecvitem{" + words["organisation"] + "}{" + tex(e.get("organization")) + "}")
             if activities(e):
                 lines.append(r"\ecvitem{" + words["activities"] + "}{" + activities(e) + "}")
-    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
-                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
-        if doc.get(key):
-            lines.append(r"\ecvsection{" + words[key] + "}")
-            for item in doc[key]:
-                date = (item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:7]
-                lines.append(r"\ecvitem{" + month_year(date) + "}{" + tex(item.get(name))
-                             + (", " + tex(item.get(by)) if item.get(by) else "") + "}")
+    for _, title, items in one_line_items(doc, words):
+        lines.append(r"\ecvsection{" + title + "}")
+        lines += [r"\ecvitem{" + month_year(date[:7]) + "}{" + name + (", " + by if by else "") + "}"
+                  for date, name, by in items]
     if doc.get("skills") or doc.get("languages"):
         lines.append(r"\ecvsection{" + words["skills"] + "}")
         languages = doc.get("languages", [])
@@ -609,8 +625,8 @@ def curve(doc):
     (each its own file, as the class reads them) whose keys sit in a left column. Returns the
     files to typeset, cv.tex first."""
     b = doc.get("basics", {})
-    lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
-    words = EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
+    lang = language_of(doc)
+    words = section_words(doc)
 
     def dates(e):
         return when(e, words["present"])
@@ -634,11 +650,8 @@ def curve(doc):
     rubric("volunteer", words["volunteer"], [
         r"\entry*[" + dates(e) + r"] \textbf{" + tex(e.get("position")) + "}, " + tex(e.get("organization"))
         for e in doc.get("volunteer", [])])
-    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
-                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
-        rubric(key, words[key], [
-            r"\entry*[" + (item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:4] + "] "
-            + tex(item.get(name)) + (", " + tex(item.get(by)) if item.get(by) else "") for item in doc.get(key, [])])
+    for key, title, items in one_line_items(doc, words):
+        rubric(key, title, [r"\entry*[" + date[:4] + "] " + name + (", " + by if by else "") for date, name, by in items])
     rubric("skills", words["skills"], [r"\entry*[" + tex(g.get("name")) + "] " + tex(", ".join(g.get("keywords", [])))
                                         for g in doc.get("skills", [])])
     rubric("languages", words["languages"], [
@@ -666,8 +679,8 @@ def europasscv(doc):
     """Debian texlive's europasscv class: the 2013 Europass CV, each job's dates in the left
     column beside its title, the employer and the activities under it."""
     b = doc.get("basics", {})
-    lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
-    words = EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
+    lang = language_of(doc)
+    words = section_words(doc)
     first, _, last = (b.get("name") or "").partition(" ")
 
     def spelled_dates(e):
@@ -712,14 +725,9 @@ def europasscv(doc):
             lines.append(r"\ecvtitle{" + spelled_dates(e) + "}{" + tex(e.get("studyType"))
                          + (" -- " + tex(e["area"]) if e.get("area") else "") + "}")
             lines.append(r"\ecvitem{}{" + tex(e.get("institution")) + "}")
-    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
-                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
-        if doc.get(key):
-            lines.append(r"\ecvsection{" + words[key] + "}")
-            for item in doc[key]:
-                date = (item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:4]
-                lines.append(r"\ecvitem{" + date + "}{" + tex(item.get(name))
-                             + (" -- " + tex(item.get(by)) if item.get(by) else "") + "}")
+    for _, title, items in one_line_items(doc, words):
+        lines.append(r"\ecvsection{" + title + "}")
+        lines += [r"\ecvitem{" + date[:4] + "}{" + name + (" -- " + by if by else "") + "}" for date, name, by in items]
     if doc.get("skills") or doc.get("languages"):
         lines.append(r"\ecvsection{" + words["skills"] + "}")
         for l in doc.get("languages", []):
@@ -734,8 +742,7 @@ def simplecv(doc):
     """Debian texlive's simplecv class: a header in two corners and a centred name, sections
     whose topics carry their labels (dates, a skill group) in a left margin."""
     b = doc.get("basics", {})
-    lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
-    words = EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
+    words = section_words(doc)
 
     def years(e):
         start, end = e.get("startDate", "")[:4], e.get("endDate", "")[:4]
@@ -768,14 +775,10 @@ def simplecv(doc):
                   + tex(" ".join(x for x in [e.get("studyType"), e.get("area") and f"({e['area']})"] if x))
                   for e in doc["education"]]
         lines.append(r"\end{topic}")
-    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
-                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
-        if doc.get(key):
-            lines += [r"\section{" + words[key] + "}", r"\begin{topic}"]
-            for item in doc[key]:
-                date = (item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:4]
-                lines.append(r"\item[" + date + "] " + tex(item.get(name)) + (r"\newline " + tex(item.get(by)) if item.get(by) else ""))
-            lines.append(r"\end{topic}")
+    for _, title, items in one_line_items(doc, words):
+        lines += [r"\section{" + title + "}", r"\begin{topic}"]
+        lines += [r"\item[" + date[:4] + "] " + name + (r"\newline " + by if by else "") for date, name, by in items]
+        lines.append(r"\end{topic}")
     if doc.get("skills"):
         lines += [r"\section{" + words["skills"] + "}", r"\begin{topic}"]
         lines += [r"\item[" + tex(g.get("name")) + "] " + tex(", ".join(g.get("keywords", []))) for g in doc["skills"]]
@@ -787,21 +790,6 @@ def simplecv(doc):
     lines.append(r"\end{document}")
     return "\n".join(lines)
 
-
-
-def section_words(doc):
-    """The section titles in the CV's language (Europass's words serve every class)."""
-    lang = doc.get("x-r2w", {}).get("metadata", {}).get("sourceLanguage") or "en"
-    return EUROPASS_WORDS.get(lang, EUROPASS_WORDS["en"])
-
-
-def one_line_items(doc, words):
-    """Projects, certificates, awards and publications: (section title, [(year, name, by)])."""
-    for key, name, by in [("projects", "name", "description"), ("certificates", "name", "issuer"),
-                          ("awards", "title", "awarder"), ("publications", "name", "publisher")]:
-        if doc.get(key):
-            yield words[key], [((item.get("date") or item.get("releaseDate") or item.get("startDate") or "")[:4],
-                                tex(item.get(name)), tex(item.get(by))) for item in doc[key]]
 
 
 def harnon_cv(doc):
@@ -841,8 +829,8 @@ def harnon_cv(doc):
         timeline(words["education"], [(when(e, words["present"]), r"\addsubheader{" + tex(e.get("institution")) + "}"
                                        + tex(", ".join(x for x in [e.get("studyType"), e.get("area")] if x)))
                                       for e in doc["education"]])
-    for title, items in one_line_items(doc, words):
-        timeline(title, [(year, r"\addsubheader{" + name + "}" + by) for year, name, by in items])
+    for _, title, items in one_line_items(doc, words):
+        timeline(title, [(date[:4], r"\addsubheader{" + name + "}" + by) for date, name, by in items])
     if doc.get("skills"):
         lines.append(r"\addheadertext{" + words["skills"] + "}")
         lines += [r"\addcallout{" + tex(g.get("name")) + r"}\par " + tex(", ".join(g.get("keywords", []))) + r"\par"
@@ -887,10 +875,10 @@ def tucv(doc):
             lines.append(r"\resschool{" + tex(e.get("institution")) + "}{" + e.get("endDate", "")[:4] + "}")
             if e.get("studyType"):
                 lines.append(r"\resdegree{" + tex(e["studyType"]) + "}{" + tex(e.get("area")) + "}{}")
-    for title, items in one_line_items(doc, words):
+    for _, title, items in one_line_items(doc, words):
         lines.append(r"\resheading{" + title + "}")
-        lines += [r"\resentry{\textbf{" + name + "}" + (r"\newline " + by if by else "") + "}{" + year + "}"
-                  for year, name, by in items]
+        lines += [r"\resentry{\textbf{" + name + "}" + (r"\newline " + by if by else "") + "}{" + date[:4] + "}"
+                  for date, name, by in items]
     if doc.get("skills"):
         lines.append(r"\resheading{" + words["skills"] + "}")
         lines += [r"\resdesc{" + tex(g.get("name")) + ":}{" + tex(", ".join(g.get("keywords", []))) + "}"

@@ -2759,9 +2759,8 @@ mod tests {
             "Publications\nForecasting bed occupancy with hierarchical models\nMay 2023\n\
              Journal of Health Informatics\nCausal effects of discharge policies\nNov 2020\nStatistics in Medicine\n",
         );
-        let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
         assert_eq!(
-            found,
+            titles_and_venues(&cv),
             [
                 (Some("Forecasting bed occupancy with hierarchical models"), Some("Journal of Health Informatics")),
                 (Some("Causal effects of discharge policies"), Some("Statistics in Medicine"))
@@ -2775,9 +2774,8 @@ mod tests {
             "Publications\nForecasting bed occupancy with hierarchical models\n• Published on: May 1, 2023\n\
              Journal of Health Informatics\nCausal effects of discharge policies\n",
         );
-        let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
         assert_eq!(
-            found,
+            titles_and_venues(&cv),
             [
                 (Some("Forecasting bed occupancy with hierarchical models"), Some("Journal of Health Informatics")),
                 (Some("Causal effects of discharge policies"), None)
@@ -2788,13 +2786,16 @@ mod tests {
              Forecasting bed occupancy with hierarchical models\n2020-11\nPublished in Statistics in Medicine\n\
              Causal effects of discharge policies\n",
         );
-        let found: Vec<_> = cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect();
         assert_eq!(
-            found,
+            titles_and_venues(&cv),
             [
                 (Some("Forecasting bed occupancy with hierarchical models"), Some("Journal of Health Informatics")),
                 (Some("Causal effects of discharge policies"), Some("Statistics in Medicine"))
             ]
         );
+    }
+
+    fn titles_and_venues(cv: &CvData) -> Vec<(Option<&str>, Option<&str>)> {
+        cv.publications.iter().map(|p| (p.title.as_deref(), p.venue.as_deref())).collect()
     }
 }

@@ -676,16 +676,16 @@ fn read_lines(cells: &[Cell], out: &mut Vec<(String, f32)>) {
     // (its box is padded, or its text larger) still comes first.
     for h in 1..cells.len() {
         let cell = cells[h];
-        if heading(&cell.text).is_none() {
+        let beside_and_higher = |other: &Cell| other.x0 > cell.x1 && other.top - cell.top < body * 0.8;
+        // The place first, the words (a look-up among every heading name) only then.
+        if !beside_and_higher(cells[h - 1]) || heading(&cell.text).is_none() {
             continue;
         }
         let mut at = h;
-        while at > 0 && cells[at - 1].x0 > cell.x1 && cells[at - 1].top - cell.top < body * 0.8 {
+        while at > 0 && beside_and_higher(cells[at - 1]) {
             at -= 1;
         }
-        if at < h {
-            cells[at..=h].rotate_right(1);
-        }
+        cells[at..=h].rotate_right(1);
     }
     // Labels: words without figures that start a line and have its value after a gap.
     let labels = {
