@@ -13,8 +13,10 @@ use serde_json::Value;
 const FUNCTIONS: &str = "functions/";
 /// What a function's binaries must never contain: the one-machine adapters; aws-config's
 /// credential chain (profiles, SSO, STS), since Lambda gives a function its credentials in its
-/// environment (`r2w_aws::sdk_config`); aws-lc, a second TLS stack beside rustls with ring.
-const NOT_IN_LAMBDA: [&str; 8] = [
+/// environment (`r2w_aws::sdk_config`); aws-lc, a second TLS stack beside rustls with ring; the
+/// SDK's S3 client and the checksums it requires (crc-fast), the largest part of every binary
+/// before the S3 adapter signed its own requests (`r2w_aws::S3Blobs`).
+const NOT_IN_LAMBDA: [&str; 10] = [
     "rusqlite",
     "libsqlite3-sys",
     "r2w-embedded",
@@ -23,6 +25,8 @@ const NOT_IN_LAMBDA: [&str; 8] = [
     "aws-sdk-sts",
     "aws-lc-rs",
     "aws-lc-sys",
+    "aws-sdk-s3",
+    "crc-fast",
 ];
 /// What the core must never contain.
 const NOT_IN_CORE: [&str; 6] =

@@ -206,9 +206,9 @@ async fn aws_a_deleted_account_leaves_no_item_and_no_object_version() {
     table.ensure_table().await.expect("table");
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
     let (uploads_bucket, sites_bucket) = (r2w_tests::unique("uploads"), r2w_tests::unique("sites"));
-    let uploads = S3Blobs::new(s3.clone(), &uploads_bucket);
+    let uploads = S3Blobs::new(&sdk, &uploads_bucket, true).expect("blobs");
     uploads.ensure_bucket().await.expect("bucket");
-    let sites = S3Blobs::new(s3.clone(), &sites_bucket);
+    let sites = S3Blobs::new(&sdk, &sites_bucket, true).expect("blobs");
     sites.ensure_bucket().await.expect("bucket");
     // As template.yaml deploys it.
     s3.put_bucket_versioning()

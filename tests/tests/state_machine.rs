@@ -38,15 +38,14 @@ async fn the_trigger_starts_one_named_run_and_the_catch_records_the_failure() {
     let table_name = r2w_tests::unique("table");
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), &table_name);
     table.ensure_table().await.expect("table");
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
-    let uploads_store = S3Blobs::new(s3.clone(), r2w_tests::unique("uploads"));
+    let uploads_store = S3Blobs::new(&sdk, r2w_tests::unique("uploads"), true).expect("blobs");
     uploads_store.ensure_bucket().await.expect("bucket");
     let dir = tempfile::tempdir().expect("tempdir");
     let app = App {
         config: Arc::new(Config::embedded(dir.path())),
         table: Arc::new(table),
         uploads: Arc::new(uploads_store),
-        sites: Arc::new(S3Blobs::new(s3, r2w_tests::unique("sites"))),
+        sites: Arc::new(S3Blobs::new(&sdk, r2w_tests::unique("sites"), true).expect("blobs")),
         secrets: Arc::new(EnvSecrets::from_vars([])),
         domains: Arc::new(r2w_core::domains::NoCustomDomains),
         url_signer: None,

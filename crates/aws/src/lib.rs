@@ -24,8 +24,6 @@ pub use step_functions::StepFunctionsPipeline;
 /// The cloud wiring, on [`sdk_config`] (region, credentials, `AWS_ENDPOINT_URL`).
 pub async fn app(config: Config, settings: &AwsSettings) -> Result<App, Error> {
     let sdk = sdk_config().await?;
-    let s3 = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(settings.s3_force_path_style).build();
-    let s3 = aws_sdk_s3::Client::from_conf(s3);
     let domains: Arc<dyn CustomDomains> = match &settings.custom_domains {
         Some(tenancy) => Arc::new(CloudFrontDomains::new(aws_sdk_cloudfront::Client::new(&sdk), tenancy.clone())),
         None => Arc::new(NoCustomDomains),
@@ -33,8 +31,8 @@ pub async fn app(config: Config, settings: &AwsSettings) -> Result<App, Error> {
     Ok(App {
         domains,
         table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table_name)),
-        uploads: Arc::new(S3Blobs::new(s3.clone(), &settings.uploads_bucket)),
-        sites: Arc::new(S3Blobs::new(s3, &settings.sites_bucket)),
+        uploads: Arc::new(S3Blobs::new(&sdk, &settings.uploads_bucket, settings.s3_force_path_style)?),
+        sites: Arc::new(S3Blobs::new(&sdk, &settings.sites_bucket, settings.s3_force_path_style)?),
         secrets: Arc::new(SecretsManagerSecrets::new(
             aws_sdk_secretsmanager::Client::new(&sdk),
             &config.secrets_prefix,

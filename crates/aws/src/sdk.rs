@@ -63,7 +63,7 @@ pub fn from_environment(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfi
         .http_client(https_client())
         .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(credentials))
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest());
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest());
     config.set_endpoint_url(var("AWS_ENDPOINT_URL"));
     Ok(config.build())
 }
