@@ -15,8 +15,9 @@ const FUNCTIONS: &str = "functions/";
 /// credential chain (profiles, SSO, STS), since Lambda gives a function its credentials in its
 /// environment (`r2w_aws::sdk_config`); aws-lc, a second TLS stack beside rustls with ring; the
 /// SDK's S3 client and the checksums it requires (crc-fast), the largest part of every binary
-/// before the S3 adapter signed its own requests (`r2w_aws::S3Blobs`).
-const NOT_IN_LAMBDA: [&str; 10] = [
+/// before the S3 adapter signed its own requests (`r2w_aws::S3Blobs`); the SDK's own HTTP client
+/// and HTTP/2, since the AWS clients use the process's one (`r2w_aws::https_client`).
+const NOT_IN_LAMBDA: [&str; 12] = [
     "rusqlite",
     "libsqlite3-sys",
     "r2w-embedded",
@@ -27,6 +28,8 @@ const NOT_IN_LAMBDA: [&str; 10] = [
     "aws-lc-sys",
     "aws-sdk-s3",
     "crc-fast",
+    "aws-smithy-http-client",
+    "h2",
 ];
 /// What the core must never contain.
 const NOT_IN_CORE: [&str; 6] =

@@ -8,6 +8,7 @@ mod s3;
 mod sdk;
 mod secrets_manager;
 mod step_functions;
+mod transport;
 
 use std::sync::Arc;
 
@@ -17,9 +18,10 @@ use r2w_core::config::AwsSettings;
 use r2w_core::domains::{CustomDomains, NoCustomDomains};
 use r2w_core::{App, Config, Error};
 pub use s3::S3Blobs;
-pub use sdk::{from_environment, https_client, sdk_config};
+pub use sdk::{from_environment, sdk_config};
 pub use secrets_manager::SecretsManagerSecrets;
 pub use step_functions::StepFunctionsPipeline;
+pub use transport::https_client;
 
 /// The cloud wiring, on [`sdk_config`] (region, credentials, `AWS_ENDPOINT_URL`).
 pub async fn app(config: Config, settings: &AwsSettings) -> Result<App, Error> {

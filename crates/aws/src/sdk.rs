@@ -5,19 +5,17 @@
 //! never uses. The `credential-chain` feature brings the chain back for the r2w command, which
 //! an operator may run against AWS with a profile.
 //!
-//! Every client gets [`https_client`]: the SDK's hyper client on rustls with *ring*, the TLS
-//! stack the rest of the process uses (`r2w_http::http_client`), instead of the SDK's default
-//! aws-lc.
+//! Every client gets [`https_client`]: the process's own HTTPS client (`r2w_http::http_client`,
+//! rustls with *ring*), instead of the SDK's hyper client and its default TLS stack, aws-lc.
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_smithy_http_client::Builder as HttpClientBuilder;
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_types::SdkConfig;
 use aws_types::region::Region;
-use aws_types::sdk_config::SharedHttpClient;
 use r2w_core::Error;
 use tokio::sync::OnceCell;
+
+use crate::transport::https_client;
 
 /// The configuration every client of this process is made from: made once, so the table, the
 /// stores, the pipeline and the mailer share one HTTPS client and its connections.
@@ -35,11 +33,6 @@ pub async fn sdk_config() -> Result<SdkConfig, Error> {
     })
     .await
     .cloned()
-}
-
-/// The HTTPS client of every AWS client: hyper, rustls, ring, the platform's certificate roots.
-pub fn https_client() -> SharedHttpClient {
-    HttpClientBuilder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https()
 }
 
 /// The configuration the variables `var` returns describe, as Lambda sets them; `AWS_ENDPOINT_URL`
