@@ -763,6 +763,22 @@ fn every_function_ships_gradually_behind_its_alias_and_rolls_back_on_its_own_ala
     }
 }
 
+/// SAM's build cache is keyed on a function's CodeUri folder alone: with it on, a change to a
+/// shared crate (crates/*) left every function's previous binary in place, to be deployed.
+#[test]
+fn every_build_rebuilds_from_the_sources_not_from_sams_cache() {
+    let text = std::fs::read_to_string(root().join("samconfig.toml")).expect("samconfig.toml");
+    let config: toml::Table = toml::from_str(&text).expect("samconfig.toml is TOML");
+    for (environment, sections) in &config {
+        let Some(build) = sections.get("build").and_then(|b| b.get("parameters")) else { continue };
+        let cached = build.get("cached").and_then(toml::Value::as_bool);
+        assert_eq!(cached, Some(false), "[{environment}.build.parameters] cached");
+    }
+    for environment in ["default", "staging", "prod"] {
+        assert!(config.get(environment).and_then(|e| e.get("build")).is_some(), "[{environment}.build.parameters]");
+    }
+}
+
 #[test]
 fn staging_and_production_are_two_stacks_and_production_asks_before_changing() {
     let text = std::fs::read_to_string(root().join("samconfig.toml")).expect("samconfig.toml");
