@@ -54,11 +54,12 @@ for record in font["name"].names:
         record.string = name
 font.save(sys.argv[1])
 PY
-# The two East Asian fonts are kept zlib-compressed (3.0 MB -> 1.5 MB in every function that
-# publishes a site); crates/sites inflates them the first time a name needs them.
+# The two East Asian fonts are kept zlib-compressed (3.0 MB -> 1.5 MB) in east-asian/, the
+# fonts layer of the functions that publish sites; crates/sites inflates them the first time a
+# name needs them.
 for font in card-cjk card-hangul; do
   python3 -c 'import sys, zlib; open(sys.argv[2], "wb").write(zlib.compress(open(sys.argv[1], "rb").read(), 9))' \
-    "$out/$font.ttf" "$out/$font.ttf.zlib"
+    "$out/$font.ttf" "$out/east-asian/$font.ttf.zlib"
   rm "$out/$font.ttf"
 done
-ls -l "$out"/*.ttf "$out"/*.zlib
+ls -l "$out"/*.ttf "$out"/east-asian/*.zlib

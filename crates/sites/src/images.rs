@@ -2,12 +2,19 @@
 //! fetched: a favicon of the person's initials, a social card (the 1200x630 image a shared link
 //! shows) and a QR code of the site's address. All in the theme's colours.
 //!
-//! Text is drawn with fonts compiled in (`fonts/`: DejaVu Sans Bold for Latin, Greek, Cyrillic
-//! and Hebrew; Droid Sans Fallback cut to the ideographs of Chinese and Japanese names; Nanum
-//! Gothic Bold cut to the 2,350 Hangul syllables of KS X 1001, which Korean names are written
-//! in; the last two zlib-compressed), so a card looks the same on a laptop and in a Lambda that
-//! has no fonts at all.
+//! Text is drawn with our own fonts (`fonts/`: DejaVu Sans Bold for Latin, Greek, Cyrillic and
+//! Hebrew, compiled in; in `fonts/east-asian/`, zlib-compressed, Droid Sans Fallback cut to the
+//! ideographs of Chinese and Japanese names and Nanum Gothic Bold cut to the 2,350 Hangul
+//! syllables of KS X 1001, which Korean names are written in), never the system's, so a card
+//! looks the same on a laptop and in a Lambda that has no fonts at all.
+//!
+//! The East Asian faces (1.4 MB) are compiled in with the `embedded-fonts` feature (the `r2w`
+//! command, tests, local runs). A Lambda function is built without it and reads them from the
+//! folder `R2W_CARD_FONTS_DIR` names: the fonts layer the three publishing functions share
+//! (template.yaml), so no function binary carries them.
 
+use std::borrow::Cow;
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use qrcode::QrCode;
@@ -30,12 +37,18 @@ const CJK: &str = "Droid Sans Fallback";
 const HANGUL: &str = "R2W Card Hangul";
 
 static SANS_FONT: &[u8] = include_bytes!("../fonts/card-sans.ttf");
-// The East Asian fonts are kept compressed (zlib, 1.5 MB instead of 3.0 MB in every function
-// that publishes a site) and inflated the first time a name needs them.
-static CJK_FONT: &[u8] = include_bytes!("../fonts/card-cjk.ttf.zlib");
-static HANGUL_FONT: &[u8] = include_bytes!("../fonts/card-hangul.ttf.zlib");
+/// The East Asian faces, compressed (1.5 MB instead of 3.0 MB), inflated the first time a name
+/// needs them.
+pub const EAST_ASIAN_FILES: [&str; 2] = ["card-cjk.ttf.zlib", "card-hangul.ttf.zlib"];
+#[cfg(feature = "embedded-fonts")]
+static EAST_ASIAN_FONTS: [&[u8]; 2] = [
+    include_bytes!("../fonts/east-asian/card-cjk.ttf.zlib"),
+    include_bytes!("../fonts/east-asian/card-hangul.ttf.zlib"),
+];
+/// Where a build without `embedded-fonts` finds [`EAST_ASIAN_FILES`].
+pub const FONTS_DIR_VARIABLE: &str = "R2W_CARD_FONTS_DIR";
 
-/// More than any compiled-in font inflates to (the CJK one is 2.2 MB).
+/// More than any of our fonts inflates to (the CJK one is 2.2 MB).
 const FONT_LIMIT: usize = 8 << 20;
 
 /// The Latin, Greek, Cyrillic and Hebrew face alone: what most pictures need, read where the
@@ -48,19 +61,48 @@ fn faces(east_asian: bool) -> Arc<fontdb::Database> {
     let mut fonts = fontdb::Database::new();
     fonts.load_font_source(fontdb::Source::Binary(Arc::new(SANS_FONT)));
     if east_asian {
-        for compressed in [CJK_FONT, HANGUL_FONT] {
-            // The inflater png reads its compressed chunks with, so no other is linked. The
-            // fonts are compiled in and checked by the tests: this cannot fail on other input.
-            match fdeflate::decompress_to_vec_bounded(compressed, FONT_LIMIT) {
+        for compressed in east_asian_fonts() {
+            // The inflater png reads its compressed chunks with, so no other is linked.
+            match fdeflate::decompress_to_vec_bounded(&compressed, FONT_LIMIT) {
                 Ok(font) => {
                     fonts.load_font_source(fontdb::Source::Binary(Arc::new(font)));
                 }
-                Err(_) => tracing::error!("a compiled-in font did not inflate"),
+                Err(_) => tracing::error!("an East Asian card font did not inflate"),
             }
         }
     }
     fonts.set_sans_serif_family(SANS);
     Arc::new(fonts)
+}
+
+#[cfg(feature = "embedded-fonts")]
+fn east_asian_fonts() -> Vec<Cow<'static, [u8]>> {
+    EAST_ASIAN_FONTS.iter().map(|font| Cow::Borrowed(*font)).collect()
+}
+
+#[cfg(not(feature = "embedded-fonts"))]
+fn east_asian_fonts() -> Vec<Cow<'static, [u8]>> {
+    match std::env::var_os(FONTS_DIR_VARIABLE) {
+        Some(dir) => read_east_asian_fonts(Path::new(&dir)),
+        None => {
+            tracing::error!("{FONTS_DIR_VARIABLE} is not set: East Asian names are drawn without their faces");
+            Vec::new()
+        }
+    }
+}
+
+/// The compressed East Asian faces in `dir`; a missing one is logged (the picture is still drawn,
+/// its East Asian characters as blanks) rather than failing the site.
+#[cfg_attr(feature = "embedded-fonts", allow(dead_code))]
+fn read_east_asian_fonts(dir: &Path) -> Vec<Cow<'static, [u8]>> {
+    let read = |file: &str| match std::fs::read(dir.join(file)) {
+        Ok(font) => Some(Cow::Owned(font)),
+        Err(e) => {
+            tracing::error!(file, dir = %dir.display(), error = %e, "an East Asian card font is missing");
+            None
+        }
+    };
+    EAST_ASIAN_FILES.iter().filter_map(|file| read(file)).collect()
 }
 
 /// Characters only the East Asian faces draw: Hangul, kana, ideographs and their punctuation.
@@ -267,6 +309,28 @@ mod tests {
         assert_eq!(SANS_FONTS.len(), 1);
         assert!("佐藤 김민준 ｱ".chars().filter(|c| *c != ' ').all(needs_east_asian_face));
         assert!(!"Ada Łovelace — נועה Ωμέγα Ж".chars().any(needs_east_asian_face));
+    }
+
+    /// What a Lambda function reads from its fonts layer: the same files, inflating to the
+    /// same faces; a folder without them gives none, and no panic.
+    #[test]
+    fn the_east_asian_faces_read_from_a_folder_are_the_compiled_in_ones() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/east-asian");
+        let read = read_east_asian_fonts(&folder);
+        assert_eq!(read.len(), EAST_ASIAN_FILES.len());
+        let mut fonts = fontdb::Database::new();
+        for compressed in &read {
+            let Ok(font) = fdeflate::decompress_to_vec_bounded(compressed, FONT_LIMIT) else {
+                panic!("a face inflates")
+            };
+            fonts.load_font_source(fontdb::Source::Binary(Arc::new(font)));
+        }
+        let families: Vec<String> =
+            fonts.faces().flat_map(|face| face.families.iter().map(|(name, _)| name.clone())).collect();
+        assert_eq!(families, [CJK, HANGUL]);
+        #[cfg(feature = "embedded-fonts")]
+        assert!(read.iter().zip(EAST_ASIAN_FONTS).all(|(file, compiled)| file.as_ref() == compiled));
+        assert!(read_east_asian_fonts(&folder.join("absent")).is_empty());
     }
 
     #[test]

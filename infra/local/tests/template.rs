@@ -763,6 +763,31 @@ fn every_function_ships_gradually_behind_its_alias_and_rolls_back_on_its_own_ala
     }
 }
 
+/// The three functions that publish sites draw East Asian names with the faces of the fonts
+/// layer, found where the code looks for them; the layer holds exactly those files.
+#[test]
+fn the_publishing_functions_read_the_card_fonts_from_their_layer() {
+    use r2w_sites::images::{EAST_ASIAN_FILES, FONTS_DIR_VARIABLE};
+    let template = template();
+    let layer = resource(&template, "CardFontsLayer");
+    assert_eq!(text(layer, &["Type"]), "AWS::Serverless::LayerVersion");
+    let folder = root().join(text(layer, &["Properties", "ContentUri"]));
+    let mut held: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the layer's folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| !name.starts_with("LICENSE"))
+        .collect();
+    held.sort();
+    assert_eq!(held, EAST_ASIAN_FILES, "{}", folder.display());
+    let functions = functions(&template);
+    for binary in ["build-portfolio", "portfolios", "stripe-webhook"] {
+        let (name, function) = &functions[binary];
+        let layers = list(at(function, &["Properties", "Layers"]));
+        assert!(layers.iter().any(|l| reference(l) == Some("CardFontsLayer")), "{name} has the fonts layer");
+        assert_eq!(text(function, &["Properties", "Environment", "Variables", FONTS_DIR_VARIABLE]), "/opt", "{name}");
+    }
+}
+
 /// SAM's build cache is keyed on a function's CodeUri folder alone: with it on, a change to a
 /// shared crate (crates/*) left every function's previous binary in place, to be deployed.
 #[test]
