@@ -253,16 +253,24 @@ enum Signature<'a> {
     InQuery { expires_in: Duration },
 }
 
-/// Where the bucket's objects are addressed.
+/// Where the bucket's objects are addressed: by host (`<bucket>.<endpoint host>`) as S3 prefers,
+/// or by path (`<endpoint>/<bucket>/`) when asked, when the endpoint is an IP address (a local
+/// emulator: no host names under it) or when the bucket's name cannot be a host label, as the
+/// SDK decides.
 fn bucket_url(endpoint: Option<&str>, region: &str, bucket: &str, path_style: bool) -> Result<Url, Error> {
     let invalid = |e: url::ParseError| Error::internal(format!("no S3 address for the bucket {bucket:?}"), e);
     let endpoint = match endpoint {
         Some(endpoint) => Url::parse(endpoint).map_err(invalid)?,
         None => Url::parse(&format!("https://s3.{region}.amazonaws.com")).map_err(invalid)?,
     };
-    let bucket_segment = utf8_percent_encode(bucket, SEGMENT).to_string();
+    let host_label = (3..=63).contains(&bucket.len())
+        && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !bucket.starts_with('-')
+        && !bucket.ends_with('-');
+    let by_ip = matches!(endpoint.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
     let mut url = endpoint.clone();
-    if path_style {
+    if path_style || by_ip || !host_label {
+        let bucket_segment = utf8_percent_encode(bucket, SEGMENT).to_string();
         url.set_path(&format!("{}/{bucket_segment}/", endpoint.path().trim_end_matches('/')));
     } else {
         let host = endpoint.host_str().ok_or_else(|| Error::Internal(format!("no host in {endpoint}")))?;
@@ -589,12 +597,28 @@ mod tests {
         same_as_the_sdk(Some("http://127.0.0.1:5000"), true).await;
     }
 
+    /// An emulator at an IP address, path style not asked for: addressed by path, as the SDK
+    /// does (a bucket cannot be a host under an IP address).
+    #[tokio::test]
+    async fn presigned_urls_are_the_sdks_on_an_ip_endpoint_without_path_style() {
+        same_as_the_sdk(Some("http://127.0.0.1:5000"), false).await;
+    }
+
+    #[tokio::test]
+    async fn presigned_urls_are_the_sdks_on_a_named_endpoint() {
+        same_as_the_sdk(Some("https://s3.example.test"), false).await;
+    }
+
     #[test]
     fn buckets_are_addressed_by_host_on_aws_and_by_path_on_an_emulator() {
         let aws = bucket_url(None, "eu-west-1", "uploads", false).expect("url");
         assert_eq!(aws.as_str(), "https://uploads.s3.eu-west-1.amazonaws.com/");
         let local = bucket_url(Some("http://127.0.0.1:5000"), "us-east-1", "uploads", true).expect("url");
         assert_eq!(local.as_str(), "http://127.0.0.1:5000/uploads/");
+        let by_ip = bucket_url(Some("http://[::1]:5000"), "us-east-1", "uploads", false).expect("url");
+        assert_eq!(by_ip.as_str(), "http://[::1]:5000/uploads/");
+        let dotted = bucket_url(None, "eu-west-1", "my.uploads", false).expect("url");
+        assert_eq!(dotted.as_str(), "https://s3.eu-west-1.amazonaws.com/my.uploads/");
     }
 
     #[test]
