@@ -129,6 +129,11 @@ fn no_lambda_binary_links_sqlite_the_embedded_adapters_or_the_fault_wrappers() {
         assert!(packages.contains("r2w-aws"), "{name}'s binaries run on the AWS adapters: {packages:?}");
         let found: Vec<&str> = NOT_IN_LAMBDA.iter().copied().filter(|p| packages.contains(*p)).collect();
         assert!(found.is_empty(), "{name}'s Lambda build contains {found:?}");
+        // Access tokens are HMAC-SHA256, checked by r2w-core itself; a JWT library (with every
+        // signature algorithm it knows) is for the auth function's OpenID Connect ID tokens only.
+        if name != "r2w-auth" {
+            assert!(!packages.contains("jsonwebtoken"), "{name}'s Lambda build contains jsonwebtoken");
+        }
     }
 }
 

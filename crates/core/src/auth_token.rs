@@ -12,7 +12,9 @@
 
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,14 +26,29 @@ use crate::error::Error;
 use crate::model::UserId;
 use crate::records::users;
 use crate::secrets::SecretsError;
-use crate::store::Table;
+use crate::store::{Table, unix_now};
 
 pub const JWT_SIGNING_SECRET: &str = "jwt-signing-key";
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 const ISSUER: &str = "r2w";
 const AUDIENCE: &str = "r2w-api";
 /// Clocks of the machines issuing and checking tokens may differ by this much.
-const LEEWAY_SECS: u64 = 30;
+const LEEWAY_SECS: i64 = 30;
+/// The one algorithm a token may name. Signing and checking are HMAC-SHA256 over the token's
+/// first two parts (RFC 7515, 7519), done here rather than by a JWT library: a library that
+/// picks its verifier from the token's header links every algorithm it knows (RSA, EC, EdDSA:
+/// about 460 KiB in each function, docs/benchmarks.md), and this way no header can ask for one.
+const ALGORITHM: &str = "HS256";
+
+/// A token's header, as we write it and as much as we read of one.
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    alg: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    typ: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
@@ -74,14 +91,13 @@ pub struct Verified {
 
 struct VerifyingKey {
     kid: String,
-    key: DecodingKey,
+    /// HMAC-SHA256 keyed with the key, before any input: cloned for each token.
+    mac: Hmac<Sha256>,
 }
 
 pub struct AccessTokens {
-    signing_kid: String,
-    encoding: EncodingKey,
+    /// The first of `verifying` signs.
     verifying: Vec<VerifyingKey>,
-    validation: Validation,
     lifetime: Duration,
 }
 
@@ -93,24 +109,18 @@ impl AccessTokens {
 
     /// Tokens signed with the first of `keys` and verified with any of them.
     pub fn with_keys(keys: &[Vec<u8>]) -> Result<Self, Error> {
-        let Some(signing) = keys.first() else {
+        if keys.is_empty() {
             return Err(Error::Internal("no access-token key".into()));
-        };
+        }
         if keys.iter().any(|k| k.len() < 32) {
             return Err(Error::Internal("an access-token key must be at least 32 bytes".into()));
         }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
-        validation.leeway = LEEWAY_SECS;
-        Ok(Self {
-            signing_kid: key_id(signing),
-            encoding: EncodingKey::from_secret(signing),
-            verifying: keys.iter().map(|k| VerifyingKey { kid: key_id(k), key: DecodingKey::from_secret(k) }).collect(),
-            validation,
-            lifetime: ACCESS_TOKEN_LIFETIME,
-        })
+        let keyed = |key: &Vec<u8>| {
+            let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+                .map_err(|e| Error::Internal(format!("an access-token key cannot key HMAC: {e}")))?;
+            Ok(VerifyingKey { kid: key_id(key), mac })
+        };
+        Ok(Self { verifying: keys.iter().map(keyed).collect::<Result<_, Error>>()?, lifetime: ACCESS_TOKEN_LIFETIME })
     }
 
     /// Tokens that last `lifetime` instead of [`ACCESS_TOKEN_LIFETIME`].
@@ -170,26 +180,53 @@ impl AccessTokens {
             jti: uuid::Uuid::new_v4().simple().to_string(),
             epoch,
         };
-        let header = Header { kid: Some(self.signing_kid.clone()), ..Header::new(Algorithm::HS256) };
-        jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .map_err(|e| Error::internal("signing an access token", e))
+        let signing = self.verifying.first().ok_or_else(|| Error::Internal("no access-token key".into()))?;
+        let header = Header { alg: ALGORITHM.into(), typ: Some("JWT".into()), kid: Some(signing.kid.clone()) };
+        let json = |value: Result<Vec<u8>, serde_json::Error>| {
+            value.map(|json| URL_SAFE_NO_PAD.encode(json)).map_err(|e| Error::internal("writing an access token", e))
+        };
+        let signing_input = format!("{}.{}", json(serde_json::to_vec(&header))?, json(serde_json::to_vec(&claims))?);
+        let mut mac = signing.mac.clone();
+        mac.update(signing_input.as_bytes());
+        Ok(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())))
     }
 
     /// What the token says, if it is ours (HS256 with one of our keys, named by its `kid`),
     /// unexpired and unaltered. Anything else — `alg: none`, another algorithm, another issuer
     /// or audience — is [`Error::Unauthorized`].
     pub fn verify(&self, token: &str) -> Result<Verified, Error> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| Error::Unauthorized)?;
+        self.verify_at(token, unix_now())
+    }
+
+    fn verify_at(&self, token: &str, now: i64) -> Result<Verified, Error> {
+        let (signing_input, signature) = token.rsplit_once('.').ok_or(Error::Unauthorized)?;
+        let (header, payload) = signing_input.split_once('.').ok_or(Error::Unauthorized)?;
+        if payload.contains('.') {
+            return Err(Error::Unauthorized);
+        }
+        let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| Error::Unauthorized);
+        let header: Header = serde_json::from_slice(&decode(header)?).map_err(|_| Error::Unauthorized)?;
+        if header.alg != ALGORITHM {
+            return Err(Error::Unauthorized);
+        }
         let kid = header.kid.ok_or(Error::Unauthorized)?;
         let key = self.verifying.iter().find(|k| k.kid == kid).ok_or(Error::Unauthorized)?;
-        let data =
-            jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation).map_err(|_| Error::Unauthorized)?;
+        let mut mac = key.mac.clone();
+        mac.update(signing_input.as_bytes());
+        // Compared in constant time.
+        mac.verify_slice(&decode(signature)?).map_err(|_| Error::Unauthorized)?;
+        // Only now is the payload ours to read.
+        let claims: Claims = serde_json::from_slice(&decode(payload)?).map_err(|_| Error::Unauthorized)?;
+        let current = claims.exp + LEEWAY_SECS >= now;
+        if !current || claims.iss != ISSUER || claims.aud != AUDIENCE {
+            return Err(Error::Unauthorized);
+        }
         Ok(Verified {
-            user: UserId::parse(data.claims.sub).map_err(|_| Error::Unauthorized)?,
-            issued_at: data.claims.iat,
-            token_id: data.claims.jti,
-            epoch: data.claims.epoch,
-            session: match (data.claims.sid, data.claims.auth_time) {
+            user: UserId::parse(claims.sub).map_err(|_| Error::Unauthorized)?,
+            issued_at: claims.iat,
+            token_id: claims.jti,
+            epoch: claims.epoch,
+            session: match (claims.sid, claims.auth_time) {
                 (Some(id), Some(signed_in_at)) => Some(SessionClaims { id, signed_in_at }),
                 _ => None,
             },
@@ -234,9 +271,6 @@ fn key_id(key: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use hmac::{Hmac, KeyInit, Mac};
     use serde_json::json;
 
     use super::*;
@@ -329,7 +363,43 @@ mod tests {
         assert_eq!(rotated.verify(&before).expect("old tokens still pass").user, user);
         let after = rotated.issue(&user, 0, unix_now()).expect("token");
         assert!(matches!(old.verify(&after), Err(Error::Unauthorized)), "signed with the new key");
-        let header = jsonwebtoken::decode_header(&after).expect("header");
+        let header = after.split('.').next().and_then(|h| URL_SAFE_NO_PAD.decode(h).ok()).expect("header");
+        let header: Header = serde_json::from_slice(&header).expect("header");
         assert_eq!(header.kid.as_deref(), Some(key_id(&[9u8; 32]).as_str()));
+    }
+
+    /// What we issue, a JWT library reads as a valid HS256 token with our claims; what it
+    /// issues with our key and claims, we accept. The format is the standard one.
+    #[test]
+    fn tokens_are_standard_jwts_both_ways() {
+        use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
+        let tokens = AccessTokens::new(&KEY).expect("key");
+        let user = UserId::random();
+        let ours = tokens.issue(&user, 3, unix_now()).expect("token");
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        let read = jsonwebtoken::decode::<serde_json::Value>(&ours, &DecodingKey::from_secret(&KEY), &validation)
+            .expect("a library reads our token");
+        assert_eq!(read.claims["sub"], json!(user.as_str()));
+        assert_eq!(read.claims["epoch"], json!(3));
+        assert_eq!(read.header.kid.as_deref(), Some(key_id(&KEY).as_str()));
+
+        let header = jsonwebtoken::Header { kid: Some(key_id(&KEY)), ..jsonwebtoken::Header::new(Algorithm::HS256) };
+        let theirs = jsonwebtoken::encode(&header, &claims(&user), &EncodingKey::from_secret(&KEY)).expect("token");
+        assert_eq!(tokens.verify(&theirs).expect("we read a library's token").user, user);
+    }
+
+    #[test]
+    fn expiry_allows_the_clock_leeway_and_no_more() {
+        let tokens = AccessTokens::new(&KEY).expect("key");
+        let user = UserId::random();
+        let token = tokens.issue(&user, 0, 1_800_000_000).expect("token");
+        let expires = 1_800_000_000 + ACCESS_TOKEN_LIFETIME.as_secs() as i64;
+        assert!(tokens.verify_at(&token, expires + LEEWAY_SECS).is_ok());
+        assert!(matches!(tokens.verify_at(&token, expires + LEEWAY_SECS + 1), Err(Error::Unauthorized)));
+        for malformed in ["", "a.b", "a.b.c.d", "....", &format!("{token}."), &format!("{token}x")] {
+            assert!(matches!(tokens.verify(malformed), Err(Error::Unauthorized)), "{malformed:?}");
+        }
     }
 }
