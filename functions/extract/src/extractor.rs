@@ -18,7 +18,10 @@ use crate::breaker::{Breaker, BreakerPolicy, Permit};
 use crate::cache::{CacheKey, ExtractionCache};
 use crate::heuristic;
 use crate::llm::{Claude, ClaudeConfig, LlmError, PROMPT_VERSION, Source};
-use crate::text::{self, ExtractedText, TextError};
+use crate::text::reader::TextReader;
+#[cfg(feature = "read")]
+use crate::text;
+use crate::text::{ExtractedText, TextError};
 
 /// The secret holding the Anthropic API key (locally the variable `ANTHROPIC_API_KEY`).
 pub const ANTHROPIC_KEY_SECRET: &str = "anthropic-api-key";
@@ -57,6 +60,8 @@ pub struct Extractor {
     cache: ExtractionCache,
     breaker: Breaker,
     clock: Arc<dyn Clock>,
+    /// Where files are read; `None` is this process (builds with the parsers).
+    reader: Option<TextReader>,
 }
 
 impl Extractor {
@@ -92,16 +97,30 @@ impl Extractor {
             cache: ExtractionCache::new(Arc::clone(&table)),
             breaker: Breaker::new(table, Arc::clone(&clock), "anthropic", policy),
             clock,
+            reader: None,
+        }
+    }
+
+    /// Files read by `reader` (the extract Lambda: a `read-text` child).
+    pub fn reading_with(mut self, reader: TextReader) -> Self {
+        self.reader = Some(reader);
+        self
+    }
+
+    async fn read_text(&self, original: Bytes) -> Result<Result<ExtractedText, TextError>, ExtractError> {
+        match &self.reader {
+            Some(reader) => reader.read(original).await,
+            #[cfg(feature = "read")]
+            None => TextReader::InProcess.read(original).await,
+            #[cfg(not(feature = "read"))]
+            None => TextReader::from_env()?.read(original).await,
         }
     }
 
     /// The CV in `original`, which `owner` uploaded: Claude's answers are cached as theirs.
     /// `None` (the command line reading a file) caches nothing.
     pub async fn extract(&self, owner: Option<&UserId>, original: Bytes, mode: Mode) -> Result<CvData, ExtractError> {
-        let text = {
-            let bytes = original.clone();
-            blocking(move || text::extract(&bytes)).await?
-        };
+        let text = self.read_text(original.clone()).await?;
         let api_key = match mode {
             Mode::Heuristic => None,
             Mode::Auto | Mode::Anthropic => self.api_key(mode).await?,
@@ -187,6 +206,7 @@ impl Extractor {
 /// The offline reading of a file, with nothing else set up: its text, then the heuristic. What
 /// [`Extractor::extract`] does with no key, for callers that know no key is wanted (the command
 /// line skips building an HTTP client it would not use).
+#[cfg(feature = "read")]
 pub fn offline(original: &[u8]) -> Result<CvData, ExtractError> {
     let text = text::extract(original)?;
     Ok(heuristic::extract(&text.text))

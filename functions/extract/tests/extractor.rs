@@ -19,6 +19,7 @@ use r2w_extract::extractor::{ExtractError, Extractor, Mode};
 use r2w_extract::llm::{Claude, ClaudeConfig, TOOL_NAME};
 use r2w_extract::task::{ExtractTask, TaskInput};
 use r2w_extract::text::TextError;
+use r2w_extract::text::reader::TextReader;
 use serde_json::json;
 use time::OffsetDateTime;
 use wiremock::matchers::{method, path};
@@ -248,6 +249,32 @@ async fn a_bad_file_fails_the_job_with_a_stable_name_and_a_reason() {
         assert_eq!((failure.step, failure.error.as_str()), (Step::Extract, name));
         assert!(!failure.message.is_empty());
     }
+}
+
+#[tokio::test]
+async fn the_task_reading_in_a_read_text_child_stores_what_it_stores_reading_in_process() {
+    let world = World::new(None).await;
+    let user = UserId::random();
+    let child = TextReader::Child {
+        program: std::path::PathBuf::from(env!("CARGO_BIN_EXE_read-text")),
+        deadline: Duration::from_secs(20),
+    };
+    let as_the_lambda = ExtractTask::new(world.app.clone(), world.extractor().reading_with(child), world.clock.clone());
+    for file in ["pdf/01-en-classic.pdf", "pdf/12-he-classic.pdf", "docx/01-en-classic.docx"] {
+        let bytes = fixture(file);
+        let in_process = world.task().run(world.job(&user, &bytes).await).await.expect("extracted in process");
+        let in_child = as_the_lambda.run(world.job(&user, &bytes).await).await.expect("extracted in a child");
+        let stored = |output: &r2w_extract::task::TaskOutput| {
+            let (table, user, id) = (world.app.table.clone(), user.clone(), output.cv_id.clone());
+            async move { cvs::load(table.as_ref(), &user, &id).await.expect("read").expect("stored").cv }
+        };
+        assert_eq!(stored(&in_child).await, stored(&in_process).await, "{file}");
+        assert_eq!((in_child.method, in_child.warnings), (in_process.method, in_process.warnings), "{file}");
+    }
+    // A file the child refuses fails the job as in process.
+    let input = world.job(&user, &pdf_with_pages(2, None)).await;
+    let err = as_the_lambda.run(input).await.expect_err("a scan");
+    assert_eq!(err.diagnostic().error_type, "Extract.NeedsOcr");
 }
 
 #[tokio::test]

@@ -6,4 +6,5 @@ mod claude;
 mod corpus_quality;
 mod extractor;
 mod heuristic_quality;
+mod reader;
 mod support;

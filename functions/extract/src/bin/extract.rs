@@ -7,6 +7,7 @@ use r2w_core::clock::SystemClock;
 use r2w_core::{Config, telemetry};
 use r2w_extract::extractor::Extractor;
 use r2w_extract::task::{ExtractTask, TaskInput};
+use r2w_extract::text::reader::TextReader;
 use tracing::Instrument;
 
 #[tokio::main]
@@ -15,7 +16,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init(config.log_format);
     let app = r2w_wiring::app(config).await?;
     let clock = Arc::new(SystemClock);
-    let extractor = Extractor::for_app(&app, clock.clone())?;
+    // On Lambda each file is read by a `read-text` child (R2W_TEXT_READER): this binary has no
+    // parsers, and a parser's crash is not the function's.
+    let extractor = Extractor::for_app(&app, clock.clone())?.reading_with(TextReader::from_env()?);
     let task = ExtractTask::new(app, extractor, clock);
     let task = &task;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<TaskInput>| async move {

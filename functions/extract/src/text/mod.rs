@@ -4,12 +4,18 @@
 //! Every outcome is classified: text, or an [`TextError`] naming why not, so a bad file fails
 //! its job with a reason instead of a crash or an empty CV.
 
+#[cfg(feature = "read")]
 mod docx;
 pub mod layout;
+#[cfg(feature = "read")]
 mod pdf;
+pub mod reader;
+#[cfg(feature = "read")]
 mod txt;
 
 use r2w_core::files::{self, FileKind, FileRejection};
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "read")]
 use unicode_normalization::UnicodeNormalization;
 
 /// The upload limit: 10 MB. Anything larger is refused before parsing.
@@ -19,7 +25,8 @@ pub const MAX_PDF_PAGES: usize = 30;
 /// Fewer letters and digits than this in a PDF means there is no usable text layer.
 pub const MIN_TEXT_CHARS: usize = 40;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
     Pdf,
     Docx,
@@ -36,7 +43,8 @@ impl SourceFormat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a reader answers (as JSON from a `read-text` child).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtractedText {
     pub format: SourceFormat,
     /// NFKC-normalised, lines in reading order, `\n` line ends.
@@ -45,7 +53,7 @@ pub struct ExtractedText {
     pub pages: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum TextError {
     #[error("{0}")]
     UnsupportedFile(String),
@@ -93,13 +101,24 @@ impl From<FileRejection> for TextError {
     }
 }
 
-/// The text of a CV file.
+/// How a file the reader could not get through is refused (a parser panicked, crashed or ran
+/// out of time).
+fn unreadable(format: SourceFormat) -> TextError {
+    TextError::Corrupt(format!(
+        "the {} file could not be read; save it again or export it anew",
+        format.as_str().to_uppercase()
+    ))
+}
+
+/// The text of a CV file, read in this process.
+#[cfg(feature = "read")]
 pub fn extract(bytes: &[u8]) -> Result<ExtractedText, TextError> {
     check_size(bytes.len() as u64)?;
     read_as(detect(bytes)?, bytes)
 }
 
 /// Runs a file reader; its panic is the file refused as unreadable.
+#[cfg(feature = "read")]
 fn refusing_panics<T>(
     format: SourceFormat,
     read: impl FnOnce() -> Result<T, TextError> + std::panic::UnwindSafe,
@@ -108,26 +127,46 @@ fn refusing_panics<T>(
         Ok(read) => read,
         Err(_) => {
             tracing::error!(format = format.as_str(), "the file reader panicked; the file is refused");
-            Err(TextError::Corrupt(format!(
-                "the {} file could not be read; save it again or export it anew",
-                format.as_str().to_uppercase()
-            )))
+            Err(unreadable(format))
         }
     }
 }
 
 /// The text of `bytes` read as `format`, whatever their signature says: what [`extract`] does
 /// once it knows the format, and the entry point of each format's fuzz target (fuzz/).
+#[cfg(feature = "read")]
 pub fn read_as(format: SourceFormat, bytes: &[u8]) -> Result<ExtractedText, TextError> {
     // The parsers are other people's code fed hostile bytes, and one has panicked on a file the
     // fuzzer made (pdf_oxide 0.3.78 slicing a string inside a character: fixtures/bad/
-    // fuzz-pdf-char-boundary.pdf). A panic there is a file we cannot read, not a crash: the
-    // release profile unwinds for this.
-    let (raw, pages) = refusing_panics(format, || match format {
+    // fuzz-pdf-char-boundary.pdf). A panic there is a file we cannot read, not a crash. This
+    // needs a build that unwinds (the r2w command, the tests); the Lambda profile aborts, so the
+    // extract function reads in a child instead (`reader`).
+    let raw = refusing_panics(format, || parse(format, bytes))?;
+    finish(format, raw)
+}
+
+/// [`extract`] without catching a parser's panic: what a `read-text` child does, whose crash is
+/// the parent's to report.
+#[cfg(feature = "read")]
+fn read_unguarded(bytes: &[u8]) -> Result<ExtractedText, TextError> {
+    check_size(bytes.len() as u64)?;
+    let format = detect(bytes)?;
+    finish(format, parse(format, bytes)?)
+}
+
+/// The parser's raw text and page count.
+#[cfg(feature = "read")]
+fn parse(format: SourceFormat, bytes: &[u8]) -> Result<(String, usize), TextError> {
+    match format {
         SourceFormat::Pdf => pdf::text(bytes),
         SourceFormat::Docx => docx::text(bytes).map(|text| (text, 1)),
         SourceFormat::Text => txt::text(bytes).map(|text| (text, 1)),
-    })?;
+    }
+}
+
+/// Tidied text, or why there is none to speak of.
+#[cfg(feature = "read")]
+fn finish(format: SourceFormat, (raw, pages): (String, usize)) -> Result<ExtractedText, TextError> {
     let text = tidy(&raw);
     let content = text.chars().filter(|c| c.is_alphanumeric()).count();
     if content == 0 || (format == SourceFormat::Pdf && content < MIN_TEXT_CHARS) {
@@ -141,6 +180,7 @@ pub fn read_as(format: SourceFormat, bytes: &[u8]) -> Result<ExtractedText, Text
 
 /// NFKC (ligatures such as "ﬀ" become "ff", full-width forms become ASCII), `\n` line ends,
 /// no trailing spaces, no runs of more than one blank line, no control characters but tab.
+#[cfg(feature = "read")]
 fn tidy(raw: &str) -> String {
     let normalised: String = raw.nfkc().collect();
     let mut out = String::with_capacity(normalised.len());
@@ -165,7 +205,7 @@ fn tidy(raw: &str) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "read"))]
 mod tests {
     use super::*;
 
