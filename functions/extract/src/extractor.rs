@@ -18,9 +18,9 @@ use crate::breaker::{Breaker, BreakerPolicy, Permit};
 use crate::cache::{CacheKey, ExtractionCache};
 use crate::heuristic;
 use crate::llm::{Claude, ClaudeConfig, LlmError, PROMPT_VERSION, Source};
-use crate::text::reader::TextReader;
 #[cfg(feature = "read")]
 use crate::text;
+use crate::text::reader::TextReader;
 use crate::text::{ExtractedText, TextError};
 
 /// The secret holding the Anthropic API key (locally the variable `ANTHROPIC_API_KEY`).

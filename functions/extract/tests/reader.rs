@@ -75,7 +75,8 @@ async fn a_child_that_crashes_refuses_the_file_and_the_next_one_reads() {
 async fn a_child_that_answers_nonsense_or_nothing_refuses_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let docx = fixture("docx/01-en-classic.docx");
-    for (name, body) in [("nonsense", "cat > /dev/null\necho nonsense"), ("silent", "cat > /dev/null"), ("failing", "exit 3")]
+    for (name, body) in
+        [("nonsense", "cat > /dev/null\necho nonsense"), ("silent", "cat > /dev/null"), ("failing", "exit 3")]
     {
         let reader = TextReader::Child { program: script(dir.path(), name, body), deadline: Duration::from_secs(20) };
         assert_eq!(
@@ -133,11 +134,15 @@ printf '{"Ok":{"format":"text","text":"%s","pages":1}}' "$(env | cut -d= -f1 | s
 
 #[tokio::test]
 async fn a_file_the_bytes_refuse_never_starts_a_child_and_a_missing_reader_is_our_error() {
-    let missing = TextReader::Child { program: PathBuf::from("/nonexistent/read-text"), deadline: Duration::from_secs(1) };
+    let missing =
+        TextReader::Child { program: PathBuf::from("/nonexistent/read-text"), deadline: Duration::from_secs(1) };
     // Known from the bytes alone: no child needed.
     assert!(matches!(read(&missing, &fixture("bad/photo.png")).await, Err(TextError::UnsupportedFile(_))));
     assert!(matches!(read(&missing, &vec![b'a'; 11 * 1024 * 1024]).await, Err(TextError::TooLarge(_))));
     // A file to parse, and no reader: not the person's file's fault.
     let outcome = missing.read(Bytes::from(fixture("pdf/01-en-classic.pdf"))).await;
-    assert!(matches!(outcome, Err(ExtractError::Internal(ref m)) if m.contains("/nonexistent/read-text")), "{outcome:?}");
+    assert!(
+        matches!(outcome, Err(ExtractError::Internal(ref m)) if m.contains("/nonexistent/read-text")),
+        "{outcome:?}"
+    );
 }
