@@ -90,11 +90,14 @@ fn workspace() -> BTreeMap<String, Crate> {
 
 /// Every package a build of `package` (its default features, normal dependencies) compiles.
 fn tree(package: &str) -> BTreeSet<String> {
-    cargo(&["tree", "--offline", "-p", package, "-e", "normal", "--prefix", "none", "--format", "{p}"])
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_owned)
-        .collect()
+    tree_of(&["-p", package])
+}
+
+/// Every package a build chosen by `selection` (`-p NAME` and feature flags) compiles.
+fn tree_of(selection: &[&str]) -> BTreeSet<String> {
+    let mut args = vec!["tree", "--offline", "-e", "normal", "--prefix", "none", "--format", "{p}"];
+    args.extend_from_slice(selection);
+    cargo(&args).lines().filter_map(|line| line.split_whitespace().next()).map(str::to_owned).collect()
 }
 
 #[test]
@@ -135,6 +138,24 @@ fn no_lambda_binary_links_sqlite_the_embedded_adapters_or_the_fault_wrappers() {
             assert!(!packages.contains("jsonwebtoken"), "{name}'s Lambda build contains jsonwebtoken");
         }
     }
+}
+
+/// The file parsers are not in the extract Lambda: it reads each upload through the read-text
+/// program of its layer (r2w_extract::text::reader), whose build has the parsers and no AWS
+/// adapter.
+#[test]
+fn the_extract_function_links_no_file_parser_and_its_reader_no_aws_adapter() {
+    const PARSERS: [&str; 3] = ["pdf_oxide", "office_oxide", "zip"];
+    let lambda = tree("r2w-extract");
+    let found: Vec<&str> = PARSERS.iter().copied().filter(|p| lambda.contains(*p)).collect();
+    assert!(found.is_empty(), "the extract Lambda's build contains {found:?}");
+
+    // As the layer's Makefile builds it (functions/extract/layer/Makefile).
+    let reader = tree_of(&["-p", "r2w-extract", "--no-default-features", "--features", "read"]);
+    assert!(PARSERS.iter().all(|p| reader.contains(*p)), "the reader has the parsers: {reader:?}");
+    let adapters: Vec<&String> =
+        reader.iter().filter(|p| p.starts_with("aws-") || ["r2w-aws", "r2w-wiring"].contains(&p.as_str())).collect();
+    assert!(adapters.is_empty(), "the read-text build contains {adapters:?}");
 }
 
 #[test]

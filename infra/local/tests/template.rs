@@ -173,6 +173,10 @@ fn every_binary_is_a_function_built_by_cargo_lambda() {
     for crate_dir in std::fs::read_dir(root().join("functions")).expect("functions/").filter_map(|e| e.ok()) {
         built.extend(binaries(&crate_dir.path()));
     }
+    // A program a layer holds (a function's child) is deployed there.
+    for program in layer_programs(&template) {
+        assert!(built.remove(&program), "the layer program {program} is a binary of functions/");
+    }
     assert_eq!(functions.keys().cloned().collect::<BTreeSet<_>>(), built, "every function binary is deployed");
 
     let log_groups: BTreeSet<_> = of_type(&template, "AWS::Logs::LogGroup")
@@ -785,6 +789,59 @@ fn the_publishing_functions_read_the_card_fonts_from_their_layer() {
         let layers = list(at(function, &["Properties", "Layers"]));
         assert!(layers.iter().any(|l| reference(l) == Some("CardFontsLayer")), "{name} has the fonts layer");
         assert_eq!(text(function, &["Properties", "Environment", "Variables", FONTS_DIR_VARIABLE]), "/opt", "{name}");
+    }
+}
+
+/// The programs SAM builds into layers: each `--bin NAME` of a layer's Makefile.
+fn layer_programs(template: &Value) -> BTreeSet<String> {
+    of_type(template, "AWS::Serverless::LayerVersion")
+        .values()
+        .filter(|layer| opt(layer, &["Metadata", "BuildMethod"]).is_some_and(|m| untag(m).as_str() == Some("makefile")))
+        .flat_map(|layer| {
+            let makefile = root().join(text(layer, &["Properties", "ContentUri"])).join("Makefile");
+            let makefile = std::fs::read_to_string(&makefile).expect("the layer's Makefile");
+            makefile
+                .split("--bin ")
+                .skip(1)
+                .filter_map(|rest| rest.split_whitespace().next().map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The extract function links no file parser: it reads each upload through the read-text
+/// program of its layer, where the code looks for it (r2w_extract::text::reader). SAM builds the
+/// layer for arm64 with the layer's Makefile, into the path the function is given.
+#[test]
+fn extract_reads_files_through_the_read_text_program_of_its_layer() {
+    use r2w_extract::text::reader::PROGRAM_VAR;
+    let template = template();
+    let layer = resource(&template, "TextReaderLayer");
+    assert_eq!(text(layer, &["Type"]), "AWS::Serverless::LayerVersion");
+    assert_eq!(text(layer, &["Metadata", "BuildMethod"]), "makefile");
+    assert_eq!(text(layer, &["Metadata", "BuildArchitecture"]), "arm64");
+    assert_eq!(
+        list(at(layer, &["Properties", "CompatibleArchitectures"])).iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+        [Some("arm64")]
+    );
+    let makefile = root().join(text(layer, &["Properties", "ContentUri"])).join("Makefile");
+    let makefile = std::fs::read_to_string(&makefile).expect("the layer's Makefile");
+    assert!(makefile.contains("build-TextReaderLayer:"), "SAM runs the target named for the layer");
+    assert!(makefile.contains("--release --arm64"), "built as the functions are");
+    assert!(makefile.contains("--no-default-features --features read"), "the parsers, without the AWS wiring");
+    assert!(makefile.contains("\"$(ARTIFACTS_DIR)/bin/read-text\""), "installed at bin/read-text");
+    assert_eq!(layer_programs(&template), BTreeSet::from(["read-text".to_owned()]));
+
+    let functions = functions(&template);
+    let (name, function) = &functions["extract"];
+    let layers = list(at(function, &["Properties", "Layers"]));
+    assert!(layers.iter().any(|l| reference(l) == Some("TextReaderLayer")), "{name} has the reader's layer");
+    // A layer is unpacked under /opt.
+    assert_eq!(text(function, &["Properties", "Environment", "Variables", PROGRAM_VAR]), "/opt/bin/read-text");
+    for (binary, (name, function)) in &functions {
+        if binary != "extract" {
+            assert!(opt(function, &["Properties", "Environment", "Variables", PROGRAM_VAR]).is_none(), "{name}");
+        }
     }
 }
 
