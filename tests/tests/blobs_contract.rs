@@ -141,13 +141,18 @@ async fn erasing_takes_every_object_under_the_prefix_and_nothing_else(s: &Subjec
     assert_eq!(s.blobs.get(&key("uploads/u1/a/original")).await.expect("get").body.as_ref(), b"new");
 }
 
+/// The official SDK's S3 client on the emulator, to check the adapter against.
+fn official_s3(sdk: &aws_types::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build())
+}
+
 /// The adapter speaks S3's REST API itself; what it writes, the official SDK reads as written,
 /// and what the SDK writes, the adapter reads (keys with spaces and non-ASCII, metadata, cache
 /// control, and a listing of more than one page).
 #[tokio::test]
 async fn s3_objects_read_the_same_through_the_official_sdk() {
     let sdk = r2w_tests::emulator_sdk(&r2w_tests::emulator()).await;
-    let client = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+    let client = official_s3(&sdk);
     let bucket = r2w_tests::unique("crosscheck");
     let blobs = S3Blobs::new(&sdk, &bucket, true).expect("blobs");
     blobs.ensure_bucket().await.expect("bucket");
@@ -205,7 +210,7 @@ async fn s3_objects_read_the_same_through_the_official_sdk() {
 async fn s3_erasing_in_a_versioned_bucket_leaves_no_version() {
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
     let sdk = r2w_tests::emulator_sdk(&r2w_tests::emulator()).await;
-    let client = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+    let client = official_s3(&sdk);
     let bucket = r2w_tests::unique("versioned");
     let blobs = S3Blobs::new(&sdk, &bucket, true).expect("blobs");
     blobs.ensure_bucket().await.expect("bucket");

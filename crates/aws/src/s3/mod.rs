@@ -99,6 +99,18 @@ impl S3Blobs {
         self.base.join(&path.join("/")).map_err(|e| BlobError::InvalidKey(format!("{key}: {e}")))
     }
 
+    /// [`Self::send`], a failure told as a [`BlobError`] about `key`.
+    async fn request(
+        &self,
+        method: Method,
+        url: Url,
+        headers: Vec<(String, String)>,
+        body: Bytes,
+        key: &str,
+    ) -> Result<reqwest::Response, BlobError> {
+        self.send(method, url, headers, body, key).await.map_err(|failure| failure.into_blob_error(key))
+    }
+
     /// Signs and sends one request, again on a transient failure (with backoff); a 2xx answer
     /// is `Ok`, anything else the S3 error it carries.
     async fn send(
@@ -222,7 +234,7 @@ impl S3Blobs {
         if let Some((key, version)) = &from {
             url.query_pairs_mut().append_pair("key-marker", key).append_pair("version-id-marker", version);
         }
-        let page = self.xml(Method::GET, url, prefix).await?;
+        let page = self.xml(url, prefix).await?;
         let listed = page.all("Version").chain(page.all("DeleteMarker"));
         let versions = listed
             .filter_map(|v| Some((v.text_of("Key")?.to_owned(), v.text_of("VersionId").map(str::to_owned))))
@@ -237,9 +249,8 @@ impl S3Blobs {
     }
 
     /// A GET whose answer is an XML document.
-    async fn xml(&self, method: Method, url: Url, key: &str) -> Result<xml::Element, BlobError> {
-        let response =
-            self.send(method, url, Vec::new(), Bytes::new(), key).await.map_err(|f| f.into_blob_error(key))?;
+    async fn xml(&self, url: Url, key: &str) -> Result<xml::Element, BlobError> {
+        let response = self.request(Method::GET, url, Vec::new(), Bytes::new(), key).await?;
         let body = response.bytes().await.map_err(|e| BlobError::Unavailable(format!("reading {key}: {e}")))?;
         xml::parse(&body).map_err(|e| BlobError::Backend(format!("S3 answered {e}")))
     }
@@ -374,18 +385,12 @@ impl Blobs for S3Blobs {
         }
         headers.extend(options.metadata.into_iter().map(|(name, value)| (format!("{USER_METADATA}{name}"), value)));
         let url = self.object_url(key.as_str())?;
-        self.send(Method::PUT, url, headers, body, key.as_str())
-            .await
-            .map(drop)
-            .map_err(|f| f.into_blob_error(key.as_str()))
+        self.request(Method::PUT, url, headers, body, key.as_str()).await.map(drop)
     }
 
     async fn get(&self, key: &BlobKey) -> Result<Blob, BlobError> {
         let url = self.object_url(key.as_str())?;
-        let response = self
-            .send(Method::GET, url, Vec::new(), Bytes::new(), key.as_str())
-            .await
-            .map_err(|f| f.into_blob_error(key.as_str()))?;
+        let response = self.request(Method::GET, url, Vec::new(), Bytes::new(), key.as_str()).await?;
         let meta = meta(key, &response);
         let body = response.bytes().await.map_err(|e| BlobError::Unavailable(format!("reading {key}: {e}")))?;
         Ok(Blob { meta: BlobMeta { size: body.len() as u64, ..meta }, body })
@@ -393,19 +398,13 @@ impl Blobs for S3Blobs {
 
     async fn head(&self, key: &BlobKey) -> Result<BlobMeta, BlobError> {
         let url = self.object_url(key.as_str())?;
-        let response = self
-            .send(Method::HEAD, url, Vec::new(), Bytes::new(), key.as_str())
-            .await
-            .map_err(|f| f.into_blob_error(key.as_str()))?;
+        let response = self.request(Method::HEAD, url, Vec::new(), Bytes::new(), key.as_str()).await?;
         Ok(meta(key, &response))
     }
 
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
         let url = self.object_url(key.as_str())?;
-        self.send(Method::DELETE, url, Vec::new(), Bytes::new(), key.as_str())
-            .await
-            .map(drop)
-            .map_err(|f| f.into_blob_error(key.as_str()))
+        self.request(Method::DELETE, url, Vec::new(), Bytes::new(), key.as_str()).await.map(drop)
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<BlobSummary>, BlobError> {
@@ -418,7 +417,7 @@ impl Blobs for S3Blobs {
             if let Some(token) = &continuation {
                 url.query_pairs_mut().append_pair("continuation-token", token);
             }
-            let page = self.xml(Method::GET, url, prefix).await?;
+            let page = self.xml(url, prefix).await?;
             for object in page.all("Contents") {
                 let Some(key) = object.text_of("Key").and_then(|k| BlobKey::parse(k).ok()) else { continue };
                 found.push(BlobSummary { key, size: object.text_of("Size").and_then(|s| s.parse().ok()).unwrap_or(0) });
@@ -451,7 +450,7 @@ impl Blobs for S3Blobs {
             if let Some(version) = version {
                 url.query_pairs_mut().append_pair("versionId", version);
             }
-            self.send(Method::DELETE, url, Vec::new(), Bytes::new(), key).await.map_err(|f| f.into_blob_error(key))?;
+            self.request(Method::DELETE, url, Vec::new(), Bytes::new(), key).await?;
         }
         Ok(keys.len())
     }
@@ -464,10 +463,7 @@ impl Blobs for S3Blobs {
             header("x-amz-metadata-directive", "COPY"),
         ];
         let url = self.object_url(to.as_str())?;
-        let response = self
-            .send(Method::PUT, url, headers, Bytes::new(), from.as_str())
-            .await
-            .map_err(|f| f.into_blob_error(from.as_str()))?;
+        let response = self.request(Method::PUT, url, headers, Bytes::new(), from.as_str()).await?;
         // A copy can fail after S3 has answered 200: the error is then the body.
         let body = response.bytes().await.map_err(|e| BlobError::Unavailable(format!("copying {from}: {e}")))?;
         match xml::parse(&body) {
