@@ -160,7 +160,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(400, b'{"__type":"UnknownOperationException"}', {"Content-Type": "application/x-amz-json-1.1"})
 
 
-def environment(port):
+def environment(port, target):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "R2W_"))}
     env.update({
         "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}",
@@ -186,6 +186,8 @@ def environment(port):
         "R2W_STRIPE_PRICE_ONE_TIME": "price_probe_one",
         "R2W_STRIPE_PRICE_YEARLY": "price_probe_year",
         "R2W_CHECKOUT_RETURN_URL": "https://app.example.com/checkout/return?session_id={CHECKOUT_SESSION_ID}",
+        # extract's file reader, as the template points it at its layer's program.
+        "R2W_TEXT_READER": os.path.abspath(os.path.join(target, "read-text")),
         "RUST_LOG": "error",
     })
     return env
@@ -196,7 +198,7 @@ def start_once(binary, event):
     # start's event.
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = environment(server.server_address[1])
+    env = environment(server.server_address[1], os.path.dirname(binary))
     RUNTIME.arm(event)
     started = time.perf_counter()
     process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

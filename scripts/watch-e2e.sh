@@ -4,7 +4,7 @@
 # through the emulator's Invoke API. A CV goes in through the API; its preview must come out
 # served under /sites/ with the person's name on it. Needs port 9000 (the watch settings in
 # Cargo.toml name it). The functions run with their `embedded` feature: a Lambda build has no
-# one-machine adapters.
+# one-machine adapters. extract reads the CV through a read-text child, as on Lambda.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,7 @@ cargo build --quiet --workspace --bins --features embedded
 data=$(mktemp -d)
 log=target/watch.log
 # Its own process group, so the emulator and every function it started stop together.
-R2W_DATA_DIR="$data" setsid cargo lambda watch --features embedded --ignore-changes > "$log" 2>&1 &
+R2W_DATA_DIR="$data" R2W_TEXT_READER="$PWD/target/debug/read-text" setsid cargo lambda watch --features embedded --ignore-changes > "$log" 2>&1 &
 watch_pid=$!
 trap 'kill -- "-$watch_pid" 2>/dev/null || true; wait "$watch_pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 
