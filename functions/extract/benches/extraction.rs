@@ -4,6 +4,8 @@
 //!   as one process per file (this binary re-runs itself to extract one file), so start-up and
 //!   file reading count the same on both sides; the ratio is ours / poppler's.
 //! - The heuristic structuring of each fixture's text, in process: p50 and p95 per CV.
+//! - Reading each PDF as the extract Lambda does, in a `read-text` child, side by side with
+//!   reading it in this process: what the child costs a file.
 //!
 //! `cargo bench -p r2w-extract --bench extraction` (needs `pdftotext`, Debian poppler-utils).
 
@@ -11,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use r2w_extract::text::reader::TextReader;
 use r2w_extract::{heuristic, text};
 
 const PROCESS_RUNS: usize = 15;
@@ -26,6 +30,7 @@ fn main() {
     let pdfs = sorted_files(&fixtures.join("pdf"));
     pdf_text(&pdfs);
     heuristic_structuring(&pdfs);
+    child_against_in_process(&pdfs);
 }
 
 /// The child mode: one file's text to stdout, as `pdftotext FILE -` would print it.
@@ -95,20 +100,68 @@ fn heuristic_structuring(pdfs: &[PathBuf]) {
     println!("| {} | {} | {} |", ms(at(0.5)), ms(at(0.95)), ms(at(1.0)));
 }
 
-fn median_process(command: impl Fn() -> Command) -> Duration {
+fn child_against_in_process(pdfs: &[PathBuf]) {
+    let child = TextReader::Child {
+        program: PathBuf::from(env!("CARGO_BIN_EXE_read-text")),
+        deadline: Duration::from_secs(60),
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        println!("(no async runtime: the child comparison is skipped)");
+        return;
+    };
+    println!(
+        "PDF text as the extract Lambda reads it (a read-text child) and in process, median of {PROCESS_RUNS} runs"
+    );
+    println!("| file | in a child (ms) | in process (ms) | ratio | the child's cost (ms) |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    let (mut child_total, mut in_process_total) = (Duration::ZERO, Duration::ZERO);
+    for pdf in pdfs {
+        let Ok(bytes) = std::fs::read(pdf) else { continue };
+        let bytes = Bytes::from(bytes);
+        let expected = text::extract(&bytes);
+        let in_child = median(|| {
+            let read = runtime.block_on(child.read(bytes.clone()));
+            matches!(read, Ok(ref answer) if *answer == expected)
+        });
+        let in_process = median(|| text::extract(std::hint::black_box(&bytes)) == expected);
+        child_total += in_child;
+        in_process_total += in_process;
+        let name = pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let cost = in_child.saturating_sub(in_process);
+        println!(
+            "| {name} | {} | {} | {:.2}x | {} |",
+            ms(in_child),
+            ms(in_process),
+            ratio(in_child, in_process),
+            ms(cost)
+        );
+    }
+    let cost = child_total.saturating_sub(in_process_total);
+    println!(
+        "| all | {} | {} | {:.2}x | {} |",
+        ms(child_total),
+        ms(in_process_total),
+        ratio(child_total, in_process_total),
+        ms(cost)
+    );
+    println!();
+}
+
+/// The median time of `run` over [`PROCESS_RUNS`]; a run that answers wrongly counts as failed.
+fn median(mut run: impl FnMut() -> bool) -> Duration {
     let mut times: Vec<Duration> = (0..PROCESS_RUNS)
         .map(|_| {
             let start = Instant::now();
-            let status = command().stdout(Stdio::null()).stderr(Stdio::null()).status();
-            let elapsed = start.elapsed();
-            match status {
-                Ok(s) if s.success() => elapsed,
-                _ => Duration::MAX,
-            }
+            let right = run();
+            if right { start.elapsed() } else { Duration::MAX }
         })
         .collect();
     times.sort();
     times[times.len() / 2]
+}
+
+fn median_process(command: impl Fn() -> Command) -> Duration {
+    median(|| command().stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()))
 }
 
 fn sorted_files(dir: &Path) -> Vec<PathBuf> {
