@@ -9,7 +9,9 @@ protocol the SDK speaks, through AWS_ENDPOINT_URL) — so nothing leaves the mac
 reference is `r2w-hello-lambda`, the smallest lambda_runtime function, built the same way.
 
 Usage: scripts/cold-start.py TARGET_DIR [RUNS]   (e.g. target/release 20; build first with
-       `cargo build --release --bins -p r2w-tests -p r2w-auth ...`, see docs/benchmarks.md)
+       `cargo build --release --bins -p r2w-tests -p r2w-auth ...`, then extract and read-text
+       with their own features, see docs/benchmarks.md). extract is pointed at TARGET_DIR's
+       read-text, as the template points it at its layer's.
 Prints one row per function: median and p90 in milliseconds, and the median against the
 reference's.
 """

@@ -60,7 +60,8 @@ pub struct Extractor {
     cache: ExtractionCache,
     breaker: Breaker,
     clock: Arc<dyn Clock>,
-    /// Where files are read; `None` is this process (builds with the parsers).
+    /// Where files are read; `None`: in this process in a build with the parsers, otherwise by
+    /// the program `R2W_TEXT_READER` names.
     reader: Option<TextReader>,
 }
 
