@@ -225,6 +225,6 @@ async fn structure(text: ExtractedText, fallback_reason: Option<&'static str>) -
 }
 
 /// Parsing and structuring are CPU work: off the async workers, so a server stays responsive.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ExtractError> {
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ExtractError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| ExtractError::Internal(format!("extraction task: {e}")))
 }

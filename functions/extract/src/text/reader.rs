@@ -57,9 +57,7 @@ impl TextReader {
     pub async fn read(&self, bytes: Bytes) -> Result<Result<ExtractedText, TextError>, ExtractError> {
         match self {
             #[cfg(feature = "read")]
-            Self::InProcess => tokio::task::spawn_blocking(move || super::extract(&bytes))
-                .await
-                .map_err(|e| ExtractError::Internal(format!("extraction task: {e}"))),
+            Self::InProcess => crate::extractor::blocking(move || super::extract(&bytes)).await,
             Self::Child { program, deadline } => {
                 // Refused here without a child: what the bytes are is known from their first few.
                 let format = match super::check_size(bytes.len() as u64).and_then(|()| super::detect(&bytes)) {
