@@ -63,7 +63,10 @@ else
 fi
 
 echo "== browser tests (headless Chromium: the app's journeys, axe-core, layout, hostile CV, html-validate)"
-cargo build --quiet --workspace --bins  # already built by the tests above: same features, no rebuild
+# `--tests` gives the build the features the test build had (dev-dependencies included), so this
+# finds the programs already built; plain `--bins` unified other features and built all of them
+# again (7 minutes and 1.6 GB on a fresh clone).
+cargo build --quiet --workspace --bins --tests
 R2W_BIN="$PWD/target/debug/r2w" node --test --test-reporter=spec tests/browser/
 
 echo "== cargo lambda watch end to end (the functions behind the emulator, pipeline included)"
