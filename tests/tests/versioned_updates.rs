@@ -105,7 +105,9 @@ async fn endless_races_give_up_as_unavailable() {
     })
     .await;
     match outcome {
-        Err(TableError::Unavailable(message)) => assert!(message.contains("the counter kept changing"), "{message}"),
+        Err(TableError::Unavailable(message)) => {
+            assert!(message.to_string().contains("the counter kept changing"), "{message}")
+        }
         other => panic!("expected Unavailable, got {other:?}"),
     }
     assert_eq!(attempts, 8, "eight tries");

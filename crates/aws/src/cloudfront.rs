@@ -6,13 +6,14 @@
 
 use async_trait::async_trait;
 use aws_sdk_cloudfront::Client;
-use aws_sdk_cloudfront::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudfront::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudfront::types::{
     DomainItem, DomainStatus, ManagedCertificateRequest, ManagedCertificateStatus, Parameter, ValidationTokenHost,
 };
 
 use r2w_core::config::CloudFrontTenancy;
 use r2w_core::domains::{CustomDomains, DnsRecord, DomainCheck, DomainError, DomainState, HostName};
+use r2w_core::error::Detail;
 use r2w_core::model::Slug;
 
 /// The tenant parameter the distribution's origin path is made of.
@@ -159,12 +160,11 @@ fn code<E: ProvideErrorMetadata>(e: &SdkError<E>) -> Option<&str> {
 }
 
 fn sdk_error<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(e: SdkError<E>) -> DomainError {
-    let message = DisplayErrorContext(&e).to_string();
     match &e {
         // What the person can change (the name); anything else is the operator's to see.
         SdkError::ServiceError(ctx) if code(&e) == Some("InvalidArgument") => {
             DomainError::Refused(ctx.err().message().unwrap_or("CloudFront refused the name").to_owned())
         }
-        _ => DomainError::Unavailable(message),
+        _ => DomainError::Unavailable(Detail::new("CloudFront", e)),
     }
 }

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, Projection, ProjectionType, Put, ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
 };
 use serde_json::{Map, Value};
 
+use r2w_core::error::Detail;
 use r2w_core::store::table::*;
 
 pub const GSI1: &str = "gsi1";
@@ -90,7 +91,7 @@ impl DynamoTable {
 }
 
 fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> TableError {
-    TableError::Backend(e.to_string())
+    TableError::Backend(Detail::new("building a DynamoDB request", e))
 }
 
 /// Throttling, server faults, timeouts and network failures are worth a retry; the rest is not.
@@ -103,16 +104,13 @@ fn sdk_error<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static
         "ServiceUnavailable",
         "TransactionInProgressException",
     ];
-    let message = DisplayErrorContext(&e).to_string();
-    match &e {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            TableError::Unavailable(message)
-        }
-        SdkError::ServiceError(ctx) if ctx.err().code().is_some_and(|c| TRANSIENT.contains(&c)) => {
-            TableError::Unavailable(message)
-        }
-        _ => TableError::Backend(message),
-    }
+    let transient = match &e {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(ctx) => ctx.err().code().is_some_and(|c| TRANSIENT.contains(&c)),
+        _ => false,
+    };
+    let detail = Detail::new("DynamoDB", e);
+    if transient { TableError::Unavailable(detail) } else { TableError::Backend(detail) }
 }
 
 /// A conditional write's outcome: a failed condition is its own error, not a backend fault.
@@ -162,7 +160,7 @@ fn number_attr<T: std::str::FromStr>(map: &AttrMap, name: &str) -> Option<T> {
 }
 
 fn from_map(map: AttrMap) -> Result<Item, TableError> {
-    let corrupt = |what: &str| TableError::Backend(format!("stored item has no valid {what}"));
+    let corrupt = |what: &str| TableError::Backend(format!("stored item has no valid {what}").into());
     let key = ItemKey::new(
         string_attr(&map, PK).ok_or_else(|| corrupt(PK))?,
         string_attr(&map, SK).ok_or_else(|| corrupt(SK))?,
@@ -170,7 +168,7 @@ fn from_map(map: AttrMap) -> Result<Item, TableError> {
     let gsi1 = string_attr(&map, GSI1_PK).zip(string_attr(&map, GSI1_SK)).map(|(pk, sk)| IndexKey { pk, sk });
     let data: Map<String, Value> = match map.get(DATA) {
         Some(value) => serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(value.clone())
-            .map_err(|e| TableError::Backend(format!("stored item {key} has unreadable data: {e}")))?,
+            .map_err(|e| TableError::Backend(Detail::new(format!("stored item {key} has unreadable data"), e)))?,
         None => Map::new(),
     };
     Ok(Item {
@@ -399,7 +397,7 @@ impl Table for DynamoTable {
                         if failed.is_some() || !conflict {
                             Err(TableError::ConditionFailed { op: failed })
                         } else {
-                            Err(TableError::Unavailable(DisplayErrorContext(&e).to_string()))
+                            Err(TableError::Unavailable(Detail::new("DynamoDB transaction", e)))
                         }
                     }
                     None => Err(sdk_error(e)),

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use aws_sdk_secretsmanager::Client;
-use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
+use r2w_core::error::Detail;
 use r2w_core::secrets::{SecretString, Secrets, SecretsError};
 
 /// Secrets Manager, with each value cached for `ttl` per container: one call per cold start and
@@ -36,19 +37,19 @@ impl Secrets for SecretsManagerSecrets {
             return Ok(value);
         }
         let id = format!("{}{name}", self.prefix);
-        let out = self.client.get_secret_value().secret_id(&id).send().await.map_err(|e| match &e {
-            SdkError::ServiceError(ctx) if ctx.err().code() == Some("ResourceNotFoundException") => {
-                SecretsError::NotFound(id.clone())
-            }
-            SdkError::ServiceError(ctx)
-                if matches!(ctx.err().code(), Some("InternalServiceError" | "ThrottlingException")) =>
-            {
-                SecretsError::Unavailable(DisplayErrorContext(&e).to_string())
-            }
-            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-                SecretsError::Unavailable(DisplayErrorContext(&e).to_string())
-            }
-            _ => SecretsError::Backend(DisplayErrorContext(&e).to_string()),
+        let out = self.client.get_secret_value().secret_id(&id).send().await.map_err(|e| {
+            let transient = match &e {
+                SdkError::ServiceError(ctx) if ctx.err().code() == Some("ResourceNotFoundException") => {
+                    return SecretsError::NotFound(id.clone());
+                }
+                SdkError::ServiceError(ctx) => {
+                    matches!(ctx.err().code(), Some("InternalServiceError" | "ThrottlingException"))
+                }
+                SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+                _ => false,
+            };
+            let detail = Detail::new(format!("reading secret {id}"), e);
+            if transient { SecretsError::Unavailable(detail) } else { SecretsError::Backend(detail) }
         })?;
         let value = out
             .secret_string

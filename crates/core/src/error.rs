@@ -2,6 +2,8 @@
 //! `application/problem+json` response for HTTP, or into a stable error name Step Functions
 //! can `Retry`/`Catch` on for tasks.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::config::ConfigError;
@@ -58,6 +60,54 @@ pub enum Error {
 
 /// The error behind another, kept so that a log shows the whole chain.
 pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a store or a service said went wrong: a sentence, and the error behind it when there is
+/// one. The cause stays the [`source`](std::error::Error::source), so a caller can walk the chain
+/// or test what it was; the message spells the whole chain out too, so that a log line of it
+/// alone is complete (an SDK's own message is often just "dispatch failure").
+#[derive(Debug)]
+pub struct Detail {
+    context: String,
+    cause: Option<Cause>,
+}
+
+impl Detail {
+    /// `context` (what was being done), caused by `cause`.
+    pub fn new(context: impl Into<String>, cause: impl Into<Cause>) -> Self {
+        Self { context: context.into(), cause: Some(cause.into()) }
+    }
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.context)?;
+        let mut next = self.cause.as_deref().map(|cause| cause as &(dyn std::error::Error + 'static));
+        while let Some(error) = next {
+            write!(f, ": {error}")?;
+            next = error.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Detail {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A detail with nothing behind it: the store found the problem itself.
+impl From<String> for Detail {
+    fn from(context: String) -> Self {
+        Self { context, cause: None }
+    }
+}
+
+impl From<&str> for Detail {
+    fn from(context: &str) -> Self {
+        context.to_owned().into()
+    }
+}
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -274,8 +324,32 @@ mod tests {
         let table = Error::from(TableError::Unavailable("throttled".into()));
         assert!(table.is_transient() && table.status() == 503);
         let cause = table.source().and_then(|c| c.downcast_ref::<TableError>()).expect("the table error is the source");
-        assert!(matches!(cause, TableError::Unavailable(m) if m == "throttled"));
+        assert!(matches!(cause, TableError::Unavailable(m) if m.to_string() == "throttled"));
         assert_eq!(table.task_error("Extract").error_type, "Extract.Transient");
+    }
+
+    #[test]
+    fn a_store_error_keeps_its_cause_and_names_the_whole_chain() {
+        use std::error::Error as _;
+        #[derive(Debug, thiserror::Error)]
+        #[error("dispatch failure")]
+        struct Dispatch(#[source] std::io::Error);
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset by peer");
+        let blob = BlobError::Unavailable(Detail::new("reading uploads/cv.pdf", Dispatch(reset)));
+
+        assert_eq!(
+            blob.to_string(),
+            "object store temporarily unavailable: reading uploads/cv.pdf: dispatch failure: connection reset by peer"
+        );
+        let io = std::iter::successors(blob.source(), |&e| e.source())
+            .find_map(|e| e.downcast_ref::<std::io::Error>())
+            .expect("the io error is in the chain");
+        assert_eq!(io.kind(), std::io::ErrorKind::ConnectionReset);
+
+        let app = Error::from(blob);
+        assert!(app.is_transient() && std::iter::successors(app.source(), |&e| e.source()).count() == 4);
+        let found = BlobError::Backend("CV 7 was half written".into());
+        assert!(found.source().is_some_and(|detail| detail.source().is_none()), "nothing behind a store's own finding");
     }
 
     #[test]

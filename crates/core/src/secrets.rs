@@ -7,16 +7,19 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+
 pub use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Detail;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
     #[error("secret {0:?} is not configured")]
     NotFound(String),
     #[error("secret store temporarily unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Detail),
     #[error("secret store error: {0}")]
-    Backend(String),
+    Backend(#[source] Detail),
 }
 
 #[async_trait]

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use r2w_core::error::Detail;
 use r2w_core::store::blobs::*;
 use r2w_core::store::presign::UrlSigner;
 use r2w_core::store::table::unix_now;
@@ -64,14 +65,13 @@ impl FolderBlobs {
 }
 
 fn io_error(context: &str, e: std::io::Error) -> BlobError {
-    BlobError::Backend(format!("{context}: {e}"))
+    BlobError::Backend(Detail::new(context, e))
 }
 
 async fn read_meta(path: &Path, key: &BlobKey) -> Result<StoredMeta, BlobError> {
     match tokio::fs::read(path).await {
-        Ok(bytes) => {
-            serde_json::from_slice(&bytes).map_err(|e| BlobError::Backend(format!("metadata of {key} unreadable: {e}")))
-        }
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| BlobError::Backend(Detail::new(format!("metadata of {key} unreadable"), e))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(BlobError::NotFound(key.to_string())),
         Err(e) => Err(io_error("reading metadata", e)),
     }
@@ -121,7 +121,7 @@ impl Blobs for FolderBlobs {
             cache_control: options.cache_control,
             metadata: options.metadata,
         };
-        let meta = serde_json::to_vec(&meta).map_err(|e| BlobError::Backend(e.to_string()))?;
+        let meta = serde_json::to_vec(&meta).map_err(|e| BlobError::Backend(Detail::new("writing metadata", e)))?;
         write_atomic(&data_path, &body).await?;
         write_atomic(&meta_path, &meta).await
     }
@@ -157,7 +157,7 @@ impl Blobs for FolderBlobs {
         let prefix = prefix.to_owned();
         tokio::task::spawn_blocking(move || list_blocking(&root, &prefix))
             .await
-            .map_err(|e| BlobError::Backend(format!("listing failed: {e}")))?
+            .map_err(|e| BlobError::Backend(Detail::new("listing", e)))?
     }
 
     async fn erase(&self, prefix: &str) -> Result<usize, BlobError> {

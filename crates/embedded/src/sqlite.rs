@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
+use r2w_core::error::Detail;
 use r2w_core::store::table::*;
 
 const SCHEMA: &str = "
@@ -47,7 +48,7 @@ impl SqliteTable {
     pub fn open(path: &Path) -> Result<Self, TableError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
-                .map_err(|e| TableError::Backend(format!("cannot create {}: {e}", dir.display())))?;
+                .map_err(|e| TableError::Backend(Detail::new(format!("cannot create {}", dir.display()), e)))?;
         }
         let conn = Connection::open(path).map_err(backend)?;
         Self::setup(conn)
@@ -75,10 +76,7 @@ impl SqliteTable {
                 .and_then(|()| conn.execute_batch(SCHEMA));
             match prepared {
                 Ok(()) => break,
-                Err(e)
-                    if matches!(backend_ref(&e), TableError::Unavailable(_))
-                        && std::time::Instant::now() < deadline =>
-                {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Err(e) => return Err(backend(e)),
@@ -99,7 +97,7 @@ impl SqliteTable {
             work(&mut conn)
         })
         .await
-        .map_err(|e| TableError::Backend(format!("sqlite worker failed: {e}")))?
+        .map_err(|e| TableError::Backend(Detail::new("the SQLite worker", e)))?
     }
 
     async fn write<T: Send + 'static>(
@@ -130,14 +128,15 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 fn backend(e: rusqlite::Error) -> TableError {
-    backend_ref(&e)
+    if is_busy(&e) {
+        TableError::Unavailable(Detail::new("SQLite is busy", e))
+    } else {
+        TableError::Backend(Detail::new("SQLite", e))
+    }
 }
 
-fn backend_ref(e: &rusqlite::Error) -> TableError {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => TableError::Unavailable(e.to_string()),
-        _ => TableError::Backend(e.to_string()),
-    }
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
 /// The version of the live (unexpired) item at `key`, if any.
@@ -191,7 +190,7 @@ fn row_to_item(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
 
 fn build_item(row: StoredRow) -> Result<Item, TableError> {
     let data: Map<String, Value> = serde_json::from_str(&row.data)
-        .map_err(|e| TableError::Backend(format!("stored item {} is not JSON: {e}", row.key)))?;
+        .map_err(|e| TableError::Backend(Detail::new(format!("stored item {} is not JSON", row.key), e)))?;
     Ok(Item { key: row.key, gsi1: row.gsi1, expires_at: row.expires_at, version: row.version as u64, data })
 }
 

@@ -23,6 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 
+use r2w_core::error::Detail;
 use r2w_core::pipeline::{Pipeline, PipelineRun};
 use r2w_core::store::{
     Blob, BlobError, BlobKey, BlobMeta, BlobSummary, Blobs, Expect, Item, ItemKey, Page, PresignPut, PresignedRequest,
@@ -137,7 +138,7 @@ impl Faults {
     /// Runs `call` as the client would: each attempt under a draw — an error before it
     /// (throttled, timed out) or after it (the reply lost), or its own result — and a fault
     /// retried after a backoff until the attempts run out.
-    async fn around<T, E, Fut>(&self, mut call: impl FnMut() -> Fut, error: impl Fn(String) -> E) -> Result<T, E>
+    async fn around<T, E, Fut>(&self, mut call: impl FnMut() -> Fut, error: impl Fn(Detail) -> E) -> Result<T, E>
     where
         Fut: Future<Output = Result<T, E>>,
     {
@@ -263,7 +264,9 @@ impl FaultyPipeline {
 #[async_trait]
 impl Pipeline for FaultyPipeline {
     async fn start(&self, run: PipelineRun) -> Result<bool, Error> {
-        self.faults.around(|| self.inner.start(run.clone()), Error::Unavailable).await
+        self.faults
+            .around(|| self.inner.start(run.clone()), |fault| Error::unavailable("starting the pipeline", fault))
+            .await
     }
 }
 

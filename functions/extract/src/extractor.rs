@@ -10,6 +10,7 @@ use bytes::Bytes;
 use r2w_core::App;
 use r2w_core::clock::{Clock, SystemClock};
 use r2w_core::config::AnthropicSettings;
+use r2w_core::error::Detail;
 use r2w_core::model::{CvData, UserId};
 use r2w_core::secrets::{SecretString, Secrets, SecretsError};
 use r2w_core::store::Table;
@@ -49,9 +50,9 @@ pub enum ExtractError {
     Llm(#[from] LlmError),
     /// A dependency (the secret store) failed in a way worth retrying.
     #[error("temporarily unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Detail),
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Detail),
 }
 
 pub struct Extractor {
@@ -198,8 +199,10 @@ impl Extractor {
             Ok(key) => Ok(Some(key)),
             Err(SecretsError::NotFound(_)) if mode == Mode::Auto => Ok(None),
             Err(SecretsError::NotFound(_)) => Err(ExtractError::NoApiKey),
-            Err(e @ SecretsError::Unavailable(_)) => Err(ExtractError::Unavailable(e.to_string())),
-            Err(e @ SecretsError::Backend(_)) => Err(ExtractError::Internal(e.to_string())),
+            Err(e @ SecretsError::Unavailable(_)) => {
+                Err(ExtractError::Unavailable(Detail::new("reading the API key", e)))
+            }
+            Err(e @ SecretsError::Backend(_)) => Err(ExtractError::Internal(Detail::new("reading the API key", e))),
         }
     }
 }
@@ -226,5 +229,5 @@ async fn structure(text: ExtractedText, fallback_reason: Option<&'static str>) -
 
 /// Parsing and structuring are CPU work: off the async workers, so a server stays responsive.
 pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ExtractError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| ExtractError::Internal(format!("extraction task: {e}")))
+    tokio::task::spawn_blocking(work).await.map_err(|e| ExtractError::Internal(Detail::new("the extraction task", e)))
 }

@@ -71,7 +71,7 @@ impl From<ExtractError> for TaskError {
     fn from(e: ExtractError) -> Self {
         match e {
             ExtractError::Text(e) => Self::File(e),
-            ExtractError::Unavailable(m) => Self::Other(Error::Unavailable(m)),
+            e @ ExtractError::Unavailable(_) => Self::Other(Error::unavailable("extracting", e)),
             other => Self::Other(Error::internal("extracting", other)),
         }
     }

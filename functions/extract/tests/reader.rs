@@ -142,7 +142,7 @@ async fn a_file_the_bytes_refuse_never_starts_a_child_and_a_missing_reader_is_ou
     // A file to parse, and no reader: not the person's file's fault.
     let outcome = missing.read(Bytes::from(fixture("pdf/01-en-classic.pdf"))).await;
     assert!(
-        matches!(outcome, Err(ExtractError::Internal(ref m)) if m.contains("/nonexistent/read-text")),
+        matches!(outcome, Err(ExtractError::Internal(ref m)) if m.to_string().contains("/nonexistent/read-text")),
         "{outcome:?}"
     );
 }

@@ -25,6 +25,7 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use r2w_core::Error;
+use r2w_core::error::{Cause, Detail};
 use r2w_core::store::blobs::*;
 
 /// How many times a request is sent before a transient failure is reported.
@@ -153,7 +154,7 @@ impl S3Blobs {
         for (name, value) in headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).chain(signed.headers()) {
             request = request.header(name, value);
         }
-        request.send().await.map_err(|e| Failure::Network(e.to_string()))
+        request.send().await.map_err(|e| Failure::Network(e.into()))
     }
 
     /// SigV4 with S3's rules: the path as sent (escaped once, never normalised), the body's
@@ -165,8 +166,8 @@ impl S3Blobs {
         headers: &[(String, String)],
         signature: Signature<'_>,
         time: SystemTime,
-    ) -> Result<aws_sigv4::http_request::SigningInstructions, String> {
-        let credentials = self.credentials.provide_credentials().await.map_err(|e| format!("no credentials: {e}"))?;
+    ) -> Result<aws_sigv4::http_request::SigningInstructions, Detail> {
+        let credentials = self.credentials.provide_credentials().await.map_err(|e| Detail::new("no credentials", e))?;
         let identity = credentials.into();
         let mut settings = SigningSettings::default();
         settings.percent_encoding_mode = PercentEncodingMode::Single;
@@ -189,7 +190,7 @@ impl S3Blobs {
             .time(time)
             .settings(settings)
             .build()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| Detail::new("signing parameters", e))?
             .into();
         let signable = SignableRequest::new(
             method.as_str(),
@@ -197,8 +198,8 @@ impl S3Blobs {
             headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
             body,
         )
-        .map_err(|e| e.to_string())?;
-        Ok(sign(signable, &params).map_err(|e| e.to_string())?.into_parts().0)
+        .map_err(|e| Detail::new("an unsignable request", e))?;
+        Ok(sign(signable, &params).map_err(|e| Detail::new("signing", e))?.into_parts().0)
     }
 
     /// A URL anyone holding it may use for `method` on `url` from `time` until `expires_in`
@@ -213,7 +214,8 @@ impl S3Blobs {
     ) -> Result<PresignedRequest, BlobError> {
         check_expiry(expires_in)?;
         let signature = Signature::InQuery { expires_in };
-        let signed = self.sign(&method, &url, &headers, signature, time).await.map_err(BlobError::Presign)?;
+        let signed =
+            self.sign(&method, &url, &headers, signature, time).await.map_err(|e| BlobError::Presign(e.to_string()))?;
         url.query_pairs_mut().extend_pairs(signed.params().iter().map(|(name, value)| (*name, value.as_ref())));
         Ok(PresignedRequest {
             method: method.to_string(),
@@ -251,8 +253,9 @@ impl S3Blobs {
     /// A GET whose answer is an XML document.
     async fn xml(&self, url: Url, key: &str) -> Result<xml::Element, BlobError> {
         let response = self.request(Method::GET, url, Vec::new(), Bytes::new(), key).await?;
-        let body = response.bytes().await.map_err(|e| BlobError::Unavailable(format!("reading {key}: {e}")))?;
-        xml::parse(&body).map_err(|e| BlobError::Backend(format!("S3 answered {e}")))
+        let body =
+            response.bytes().await.map_err(|e| BlobError::Unavailable(Detail::new(format!("reading {key}"), e)))?;
+        xml::parse(&body).map_err(|e| BlobError::Backend(format!("S3 answered {e}").into()))
     }
 }
 
@@ -295,9 +298,9 @@ fn bucket_url(endpoint: Option<&str>, region: &str, bucket: &str, path_style: bo
 #[derive(Debug)]
 enum Failure {
     /// No answer: the connection failed or timed out.
-    Network(String),
+    Network(Cause),
     /// The request could not be signed (no credentials).
-    Signing(String),
+    Signing(Detail),
     /// S3 answered with an error status; `code` is S3's error code, empty for a bodiless answer.
     Service { status: StatusCode, code: String, message: String },
 }
@@ -325,8 +328,8 @@ impl Failure {
 
     fn into_blob_error(self, key: &str) -> BlobError {
         match self {
-            Failure::Network(message) => BlobError::Unavailable(message),
-            Failure::Signing(message) => BlobError::Backend(message),
+            Failure::Network(cause) => BlobError::Unavailable(Detail::new(format!("no answer about {key:?}"), cause)),
+            Failure::Signing(detail) => BlobError::Backend(detail),
             // A HEAD answer has no body, so no code: its status says "missing".
             Failure::Service { status, code, .. }
                 if code == "NoSuchKey"
@@ -335,14 +338,17 @@ impl Failure {
             {
                 BlobError::NotFound(key.to_owned())
             }
-            failure @ Failure::Service { .. } if failure.is_transient() => BlobError::Unavailable(failure.describe()),
-            failure => BlobError::Backend(failure.describe()),
+            failure @ Failure::Service { .. } if failure.is_transient() => {
+                BlobError::Unavailable(failure.describe().into())
+            }
+            failure => BlobError::Backend(failure.describe().into()),
         }
     }
 
     fn describe(&self) -> String {
         match self {
-            Failure::Network(message) | Failure::Signing(message) => message.clone(),
+            Failure::Network(cause) => cause.to_string(),
+            Failure::Signing(detail) => detail.to_string(),
             Failure::Service { status, code, message } => format!("{code} ({status}): {message}"),
         }
     }
@@ -392,7 +398,8 @@ impl Blobs for S3Blobs {
         let url = self.object_url(key.as_str())?;
         let response = self.request(Method::GET, url, Vec::new(), Bytes::new(), key.as_str()).await?;
         let meta = meta(key, &response);
-        let body = response.bytes().await.map_err(|e| BlobError::Unavailable(format!("reading {key}: {e}")))?;
+        let body =
+            response.bytes().await.map_err(|e| BlobError::Unavailable(Detail::new(format!("reading {key}"), e)))?;
         Ok(Blob { meta: BlobMeta { size: body.len() as u64, ..meta }, body })
     }
 
@@ -465,7 +472,8 @@ impl Blobs for S3Blobs {
         let url = self.object_url(to.as_str())?;
         let response = self.request(Method::PUT, url, headers, Bytes::new(), from.as_str()).await?;
         // A copy can fail after S3 has answered 200: the error is then the body.
-        let body = response.bytes().await.map_err(|e| BlobError::Unavailable(format!("copying {from}: {e}")))?;
+        let body =
+            response.bytes().await.map_err(|e| BlobError::Unavailable(Detail::new(format!("copying {from}"), e)))?;
         match xml::parse(&body) {
             Ok(root) if root.name == "Error" => {
                 let failure = Failure::Service {
@@ -629,9 +637,13 @@ mod tests {
         assert!(matches!(service(503, "SlowDown").into_blob_error("k"), BlobError::Unavailable(_)));
         assert!(matches!(service(500, "").into_blob_error("k"), BlobError::Unavailable(_)));
         assert!(
-            matches!(service(403, "AccessDenied").into_blob_error("k"), BlobError::Backend(m) if m.contains("AccessDenied"))
+            matches!(service(403, "AccessDenied").into_blob_error("k"), BlobError::Backend(m) if m.to_string().contains("AccessDenied"))
         );
-        assert!(matches!(Failure::Network("reset".into()).into_blob_error("k"), BlobError::Unavailable(_)));
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        let unavailable = Failure::Network(reset.into()).into_blob_error("k");
+        let cause = std::error::Error::source(&unavailable).and_then(std::error::Error::source);
+        assert!(cause.is_some_and(|c| c.is::<std::io::Error>()), "the network error stays the cause");
+        assert!(matches!(unavailable, BlobError::Unavailable(_)));
         assert!(service(503, "SlowDown").is_transient() && !service(403, "AccessDenied").is_transient());
         assert!(!Failure::Signing("no credentials".into()).is_transient());
     }

@@ -101,7 +101,7 @@ pub struct DomainCheck {
     pub records: Vec<DnsRecord>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     /// The CDN already serves this name for someone (another account, or another product).
     #[error("{0} is already served by another site")]
@@ -113,7 +113,7 @@ pub enum DomainError {
     #[error("custom domains are not offered here")]
     NotOffered,
     #[error("the CDN is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] crate::error::Detail),
 }
 
 /// The CDN's side of custom domains. Every call is idempotent: asked again after a failure

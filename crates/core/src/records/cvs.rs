@@ -44,7 +44,7 @@ pub async fn create(table: &dyn Table, record: CvRecord) -> Result<CvRecord, Tab
         Ok(()) => Ok(first),
         Err(TableError::ConditionFailed { .. }) => load(table, &first.user_id, &first.id)
             .await?
-            .ok_or_else(|| TableError::Backend(format!("CV {} was half written", first.id))),
+            .ok_or_else(|| TableError::Backend(format!("CV {} was half written", first.id).into())),
         Err(e) => Err(e),
     }
 }

@@ -59,5 +59,5 @@ pub async fn update<T, E: From<TableError>>(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(TableError::Unavailable(format!("{what} kept changing under concurrent writes")).into())
+    Err(TableError::Unavailable(format!("{what} kept changing under concurrent writes").into()).into())
 }

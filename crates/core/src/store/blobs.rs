@@ -7,6 +7,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 
+use crate::error::Detail;
+
 /// Longest key S3 accepts.
 pub const MAX_KEY_BYTES: usize = 1024;
 /// Longest presigned URL lifetime we hand out (S3 allows 7 days; we never need that long).
@@ -164,9 +166,9 @@ pub enum BlobError {
     Presign(String),
     /// Worth retrying: throttling, a timeout, a network failure.
     #[error("object store temporarily unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Detail),
     #[error("object store error: {0}")]
-    Backend(String),
+    Backend(#[source] Detail),
 }
 
 #[async_trait]

@@ -20,6 +20,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::Detail;
+
 /// DynamoDB's limits, applied by both adapters so the embedded default accepts nothing the
 /// cloud would refuse.
 pub const MAX_PARTITION_KEY_BYTES: usize = 2048;
@@ -333,9 +335,9 @@ pub enum TableError {
     InvalidItem(String),
     /// Worth retrying: throttling, a timeout, a busy database, a network failure.
     #[error("table temporarily unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Detail),
     #[error("table backend error: {0}")]
-    Backend(String),
+    Backend(#[source] Detail),
 }
 
 impl TableError {

@@ -13,6 +13,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use r2w_core::error::Detail;
 use tokio::io::AsyncWriteExt;
 
 use super::{ExtractedText, SourceFormat, TextError};
@@ -46,9 +47,9 @@ impl TextReader {
             #[cfg(feature = "read")]
             None => Ok(Self::InProcess),
             #[cfg(not(feature = "read"))]
-            None => Err(ExtractError::Internal(format!(
-                "this build reads files in a child process: set {PROGRAM_VAR} to the read-text program"
-            ))),
+            None => Err(ExtractError::Internal(
+                format!("this build reads files in a child process: set {PROGRAM_VAR} to the read-text program").into(),
+            )),
         }
     }
 
@@ -82,9 +83,9 @@ async fn read_in_child(
     if let Some(path) = std::env::var_os("LD_LIBRARY_PATH") {
         command.env("LD_LIBRARY_PATH", path);
     }
-    let mut child = command
-        .spawn()
-        .map_err(|e| ExtractError::Internal(format!("starting the file reader {}: {e}", program.display())))?;
+    let mut child = command.spawn().map_err(|e| {
+        ExtractError::Internal(Detail::new(format!("starting the file reader {}", program.display()), e))
+    })?;
     let mut stdin = child.stdin.take().ok_or_else(|| ExtractError::Internal("the file reader has no stdin".into()))?;
     // Fed while its answer is read: a 10 MB file does not fit in a pipe.
     let feed = async move {
@@ -105,7 +106,7 @@ async fn read_in_child(
             format.as_str().to_uppercase()
         ))));
     };
-    let output = ended.map_err(|e| ExtractError::Internal(format!("waiting for the file reader: {e}")))?;
+    let output = ended.map_err(|e| ExtractError::Internal(Detail::new("waiting for the file reader", e)))?;
     if output.status.success()
         && let Ok(answer) = serde_json::from_slice::<Result<ExtractedText, TextError>>(&output.stdout)
     {
